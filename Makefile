@@ -1,0 +1,40 @@
+# Thin wrappers around the `textbook` CLI. Every target first makes sure the
+# virtualenv exists and matches pyproject.toml (it is rebuilt only when
+# pyproject.toml changes); the CLI installs TeX Live itself when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-pyproject
+
+.PHONY: book html pdf handouts serve test setup clean
+
+book: $(STAMP)          ## every edition: HTML, PDF book, PDF handouts
+	$(BIN)/textbook build all
+
+html: $(STAMP)          ## the HTML edition only
+	$(BIN)/textbook build html
+
+pdf: $(STAMP)           ## the PDF book only
+	$(BIN)/textbook build pdf
+
+handouts: $(STAMP)      ## one PDF handout per module
+	$(BIN)/textbook build handouts
+
+serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
+	$(BIN)/textbook serve
+
+setup: $(STAMP)         ## install the system tools (TeX Live) if missing
+	$(BIN)/textbook setup
+
+test: setup             ## unit tests plus one build of every edition
+	$(BIN)/python -m pytest
+
+clean:                  ## remove every build product (keeps .venv)
+	rm -rf _build
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@

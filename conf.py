@@ -1,0 +1,56 @@
+"""Sphinx configuration for the book. Kept thin and flat: behaviour lives in
+the ``textbook`` extension, and the build CLI passes the source folder
+(``book/``) and output folders."""
+
+from pathlib import Path
+
+project = "MLOps from Notebook to Production"
+author = "The MLOps Textbook authors"
+copyright = "2026, The MLOps Textbook authors"
+release = "2026.11"
+
+extensions = ["myst_nb", "textbook"]
+root_doc = "index"
+exclude_patterns = ["**.ipynb_checkpoints"]
+nitpicky = True
+numfig = True
+numfig_secnum_depth = 1
+numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}
+
+# MyST and notebook execution: every chapter runs, once, cached under _build/.
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_merge_streams = True
+
+# The textbook extension: module chapters are numbered from 0.
+textbook_figures_source = "figures_src"
+textbook_figures_output = "_build/figures"
+textbook_first_chapter = 0
+
+# HTML edition.
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = []
+html_last_updated_fmt = None
+html_theme_options = {
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+    "show_toc_level": 2,
+}
+
+# PDF editions: the book (below) and one handout per module (added by the extension).
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_documents = [("index", "mlops-book.tex", project, author, "manual", True)]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "printindex": "",
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
+}

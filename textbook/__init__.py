@@ -1,0 +1,78 @@
+"""The textbook's Sphinx extension: figures from scripts, module front matter,
+chapter numbering from 0, per-module handouts and notebook downloads.
+
+Enable it in ``conf.py`` with ``extensions = ["myst_nb", "textbook"]``. The
+build CLI (``textbook build``) lives in ``textbook.cli``; nothing here depends
+on it, so ``sphinx-build`` and ``sphinx-autobuild`` work the same way.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from . import downloads, figures, handouts, module_overview, numbering, paths
+from .figure_directive import ScriptFigure
+
+__version__ = "0.1.0"
+logger = logging.getLogger(__name__)
+
+
+def draw_figures(app: Sphinx) -> None:
+    """Redraw changed figures before Sphinx decides which documents are outdated."""
+    started = time.perf_counter()
+    try:
+        report = figures.refresh_figures(
+            paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
+        )
+    except figures.FigureError as error:
+        raise ExtensionError(str(error)) from None
+    logger.info(
+        "figures: %d drawn, %d unchanged, %d removed (%.1f s)%s",
+        len(report.drawn),
+        len(report.unchanged),
+        len(report.removed),
+        time.perf_counter() - started,
+        f": {', '.join(report.drawn)}" if report.drawn else "",
+    )
+
+
+def add_latex_numbering(app: Sphinx, config) -> None:
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
+        config.textbook_first_chapter
+    )
+    config.latex_elements = elements
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
+    app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
+    app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
+
+    # config-inited: make paths absolute and give LaTeX the chapter numbering.
+    app.connect("config-inited", paths.resolve_paths)
+    app.connect("config-inited", add_latex_numbering)
+    # builder-inited: figures are drawn before outdated documents are found,
+    # so a redrawn figure re-reads exactly the chapters that include it.
+    app.connect("builder-inited", draw_figures)
+    # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
+    app.connect("env-purge-doc", module_overview.purge_doc)
+    app.connect("env-merge-info", module_overview.merge_info)
+    # env-updated: every chapter is read, so the handout list is known.
+    app.connect("env-updated", handouts.add_handout_documents)
+    # html-page-context: add the .ipynb download before the theme draws its buttons.
+    app.connect(
+        "html-page-context",
+        downloads.offer_notebook_download,
+        priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
+    )
+
+    app.add_directive("script-figure", ScriptFigure)
+    app.add_directive("module-overview", module_overview.ModuleOverview)
+    numbering.replace_toctree_collector(app)
+
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,109 @@
+"""The ``textbook`` command: build editions, install system tools, live preview.
+
+    textbook build [html|pdf|handouts|all ...]   build editions (default: all)
+    textbook setup                               install TeX Live if missing
+    textbook serve [--port N]                    live preview with sphinx-autobuild
+    textbook clean                               remove _build/
+
+It is run from the project root (where ``conf.py`` is), as the Makefile does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import build, toolchain
+
+
+def _project_root() -> Path:
+    root = Path.cwd()
+    if not (root / "conf.py").is_file():
+        raise SystemExit(f"textbook: no conf.py in {root}; run this from the project root")
+    return root
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    unknown = [e for e in args.editions if e not in (*build.EDITIONS, "all")]
+    if unknown:
+        print(f"textbook: unknown edition {', '.join(unknown)}; choose from html, pdf, handouts, all", file=sys.stderr)
+        return 2
+    layout = build.Layout(_project_root())
+    editions = list(build.EDITIONS) if not args.editions or "all" in args.editions else args.editions
+    started = time.perf_counter()
+    try:
+        results = build.build(layout, editions, jobs=args.jobs)
+    except (build.BuildError, toolchain.ToolchainError) as error:
+        print(f"\ntextbook: build failed: {error}", file=sys.stderr)
+        print("textbook: the editions this build was making were removed, not left stale.", file=sys.stderr)
+        return 1
+    print(build.summary(layout, results))
+    print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    try:
+        toolchain.ensure_tex()
+    except toolchain.ToolchainError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    print("textbook: system tools present: xelatex, latexmk")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    layout = build.Layout(_project_root())
+    autobuild = shutil.which("sphinx-autobuild", path=os.path.dirname(sys.executable)) or "sphinx-autobuild"
+    argv = [
+        autobuild,
+        "-b", "html",
+        "-c", str(layout.root),
+        "-d", str(layout.doctrees),
+        "--watch", str(layout.root / "figures_src"),
+        "--watch", str(layout.root / "textbook"),
+        "--ignore", "*/_build/*",
+        "--host", "127.0.0.1",
+        "--port", str(args.port),
+        str(layout.source),
+        str(layout.work_output("html")),
+    ]  # fmt: skip
+    os.execv(argv[0], argv)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    layout = build.Layout(_project_root())
+    shutil.rmtree(layout.build, ignore_errors=True)
+    print(f"textbook: removed {layout.build}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="textbook", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_parser = commands.add_parser("build", help="build editions of the book")
+    build_parser.add_argument("editions", nargs="*", metavar="EDITION",
+                              help="html, pdf, handouts or all (default: all)")
+    build_parser.add_argument("-j", "--jobs", type=int, default=None,
+                              help="parallel processes (default: one per core)")
+    build_parser.set_defaults(func=cmd_build)
+
+    commands.add_parser("setup", help="install TeX Live if it is missing").set_defaults(func=cmd_setup)
+
+    serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.set_defaults(func=cmd_serve)
+
+    commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""System tools the build needs beyond Python: TeX Live for the PDF editions.
+
+When a tool is missing and we run as root on Debian/Ubuntu, we install it
+with apt-get (once; later builds find it). Otherwise we stop with one line
+that says exactly what to run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+#: Debian packages that give Sphinx's xelatex route everything it loads:
+#: the engine, latexmk, the LaTeX packages sphinx.sty needs and the FreeFont
+#: and TeX Gyre fonts it uses by default.
+TEX_PACKAGES = (
+    "texlive-xetex",
+    "texlive-latex-recommended",
+    "texlive-latex-extra",
+    "texlive-fonts-recommended",
+    "tex-gyre",
+    "fonts-freefont-otf",
+    "latexmk",
+)
+TEX_COMMANDS = ("xelatex", "latexmk")
+
+
+class ToolchainError(Exception):
+    """A required system tool is missing and cannot be installed here."""
+
+
+def _apt_command(packages) -> list[str]:
+    return ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+
+
+def ensure_commands(commands, packages, what: str, log=print) -> None:
+    """Make sure every command in ``commands`` is on PATH, installing ``packages`` if not."""
+    missing = [command for command in commands if shutil.which(command) is None]
+    if not missing:
+        return
+    install = " ".join(_apt_command(packages))
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise ToolchainError(
+            f"{what} is missing ({', '.join(missing)} not found); install it with: sudo {install}"
+        )
+    log(f"textbook: {what} is missing ({', '.join(missing)}); installing it with apt-get, once")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-q"], _apt_command(packages)):
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ToolchainError(
+                f"installing {what} failed ({' '.join(command)} exited {result.returncode}):\n"
+                + result.stderr.strip()[-2000:]
+            )
+    still_missing = [command for command in commands if shutil.which(command) is None]
+    if still_missing:
+        raise ToolchainError(f"{what} was installed but {', '.join(still_missing)} is still not on PATH")
+
+
+def ensure_tex(log=print) -> None:
+    ensure_commands(TEX_COMMANDS, TEX_PACKAGES, "TeX Live", log)
