@@ -1,7 +1,7 @@
 """The ``textbook`` command: build editions, install system tools, live preview.
 
     textbook build [html|pdf|handouts|all ...]   build editions (default: all)
-    textbook setup                               install TeX Live if missing
+    textbook setup                               install TeX Live and Poppler if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook clean                               remove _build/
 
@@ -49,10 +49,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_setup(args: argparse.Namespace) -> int:
     try:
         toolchain.ensure_tex()
+        toolchain.ensure_poppler()
     except toolchain.ToolchainError as error:
         print(f"textbook: {error}", file=sys.stderr)
         return 1
-    print("textbook: system tools present: xelatex, latexmk")
+    tools = ", ".join(toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS)
+    print(f"textbook: system tools present: {tools}")
     return 0
 
 
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                               help="parallel processes (default: one per core)")
     build_parser.set_defaults(func=cmd_build)
 
-    commands.add_parser("setup", help="install TeX Live if it is missing").set_defaults(func=cmd_setup)
+    commands.add_parser("setup", help="install TeX Live and Poppler if missing").set_defaults(func=cmd_setup)
 
     serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
     serve_parser.add_argument("--port", type=int, default=8000)

@@ -1,32 +1,49 @@
 """Offer each executed chapter as a ``.ipynb`` download in the HTML edition.
 
-MyST-NB writes the executed notebook of every chapter to ``jupyter_execute/``
-beside the output folder. sphinx-book-theme shows a ``.ipynb`` download button
-when ``ipynb_source`` is in the page context, but sets it only when launch
-buttons (Binder, Colab) are configured, which an offline book has none of. We
-copy the notebook into ``_sources/`` and set the context key ourselves, before
-the theme builds its header buttons (priority 501).
+MyST-NB writes every chapter as a notebook to ``jupyter_execute/`` beside the
+output folder, but in ``cache`` execution mode it writes the notebook it read,
+without the outputs it took from the cache. We merge the cached outputs back
+in, so the download is the executed chapter a student expects.
+
+sphinx-book-theme shows a ``.ipynb`` download button when ``ipynb_source`` is
+in the page context, but sets it only when launch buttons (Binder, Colab) are
+configured, which an offline book has none of. We copy the notebook into
+``_sources/`` and set the key ourselves, before the theme builds its header
+buttons (priority 501).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
+from jupyter_cache import get_cache
+from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
-from myst_nb.sphinx_ext import OUTPUT_FOLDER
-
 PRIORITY_BEFORE_THEME_BUTTONS = 500
+
+
+def executed_notebook(app: Sphinx, written: Path) -> bytes:
+    """The notebook MyST-NB wrote, with its outputs from the execution cache."""
+    notebook = nbformat.read(written, as_version=4)
+    config = app.env.mystnb_config
+    if config.execution_mode == "cache":
+        try:
+            _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
+        except KeyError:
+            pass  # not in the cache (execution failed): offer it without outputs
+    return nbformat.writes(notebook).encode("utf-8")
 
 
 def offer_notebook_download(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     if app.builder.format != "html" or doctree is None:
         return
-    executed = Path(app.outdir).parent / OUTPUT_FOLDER / f"{pagename}.ipynb"
-    if not executed.is_file():
+    written = Path(app.outdir).parent / OUTPUT_FOLDER / f"{pagename}.ipynb"
+    if not written.is_file():
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    content = executed.read_bytes()
+    content = executed_notebook(app, written)
     if not target.is_file() or target.read_bytes() != content:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

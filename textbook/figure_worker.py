@@ -56,8 +56,11 @@ def render(src_dir: Path, out_dir: Path, name: str) -> None:
     for fmt in FORMATS:
         target = out_dir / f"{name}.{fmt}"
         tmp = out_dir / f".{name}.tmp.{fmt}"
-        figure.savefig(tmp, format=fmt, metadata=_METADATA[fmt])
-        os.replace(tmp, target)
+        try:
+            figure.savefig(tmp, format=fmt, metadata=_METADATA[fmt])
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     plt.close(figure)
 
 

@@ -24,6 +24,9 @@ TEX_PACKAGES = (
     "latexmk",
 )
 TEX_COMMANDS = ("xelatex", "latexmk")
+#: Poppler reads PDFs back: text for the tests, pages as PNG for looking at them.
+POPPLER_PACKAGES = ("poppler-utils",)
+POPPLER_COMMANDS = ("pdftotext", "pdftoppm", "pdffonts")
 
 
 class ToolchainError(Exception):
@@ -60,3 +63,7 @@ def ensure_commands(commands, packages, what: str, log=print) -> None:
 
 def ensure_tex(log=print) -> None:
     ensure_commands(TEX_COMMANDS, TEX_PACKAGES, "TeX Live", log)
+
+
+def ensure_poppler(log=print) -> None:
+    ensure_commands(POPPLER_COMMANDS, POPPLER_PACKAGES, "Poppler", log)

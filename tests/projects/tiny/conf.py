@@ -1,0 +1,12 @@
+project = "Tiny project"
+author = "Tests"
+extensions = ["myst_nb", "textbook"]
+nitpicky = True
+numfig = True
+nb_execution_mode = "cache"
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
+html_theme = "sphinx_book_theme"

@@ -1,0 +1,5 @@
+import matplotlib.pyplot as plt
+
+
+def new_figure():
+    return plt.subplots(figsize=(2, 2))

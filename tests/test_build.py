@@ -1,0 +1,78 @@
+"""The build CLI: publishing editions, removing them on failure, and set-up errors."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from textbook import build, cli, toolchain
+
+PROJECT = Path(__file__).parent / "projects" / "tiny"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> build.Layout:
+    root = tmp_path / "tiny"
+    shutil.copytree(PROJECT, root)
+    return build.Layout(root)
+
+
+def test_html_is_published_and_a_failed_rebuild_removes_it(project, capsys):
+    results = build.build(project, ["html"])
+    assert results[0].outputs == [project.html / "index.html"]
+    page = (project.html / "00-run.html").read_text()
+    assert "total = 45" in page  # executed output
+    notebook = json.loads((project.html / "_sources" / "00-run.ipynb").read_text())
+    outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
+    assert any("total = 45" in o.get("text", "") for o in outputs), "the download is the executed notebook"
+    assert 'href="_sources/00-run.ipynb"' in page
+
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text().replace("sum(range(10))", "sum(range(10)) / 0"))
+    with pytest.raises(build.BuildError, match="Sphinx's html build failed"):
+        build.build(project, ["html"])
+    assert not project.html.exists(), "a failed build must not leave the old edition in place"
+    assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_a_failed_html_step_also_removes_the_pdf_it_did_not_rebuild(project):
+    project.pdf.mkdir(parents=True)
+    stale = project.pdf / "tiny.pdf"
+    stale.write_bytes(b"%PDF-stale")
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text().replace("sum(range(10))", "undefined_name"))
+    with pytest.raises(build.BuildError):
+        build.build(project, ["html", "pdf"])
+    assert not stale.exists()
+
+
+def test_pdf_book_and_handouts_are_compiled_and_published(project):
+    results = {r.edition: r for r in build.build(project, ["pdf", "handouts"])}
+    assert results["pdf"].outputs == [project.pdf / "tiny.pdf"]
+    assert results["handouts"].outputs == [project.handouts / "00-run.pdf"]
+    assert all(pages >= 1 for pages in results["pdf"].pages.values())
+    assert "Build summary" in build.summary(project, list(results.values()))
+
+
+def test_missing_tex_without_root_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(toolchain.shutil, "which", lambda name: None)
+    monkeypatch.setattr(toolchain.os, "geteuid", lambda: 1000)
+    with pytest.raises(toolchain.ToolchainError) as caught:
+        toolchain.ensure_tex()
+    message = str(caught.value)
+    assert "xelatex, latexmk not found" in message
+    assert "sudo apt-get install -y -q --no-install-recommends texlive-xetex" in message
+    assert "\n" not in message
+
+
+def test_cli_rejects_an_unknown_edition(capsys, monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    assert cli.main(["build", "epub"]) == 2
+    assert "unknown edition epub" in capsys.readouterr().err
+
+
+def test_cli_refuses_to_run_outside_a_project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match="no conf.py"):
+        cli.main(["build", "html"])

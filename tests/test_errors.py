@@ -1,0 +1,85 @@
+"""Bad input gets a clear message that names the file, the line and the fix."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.errors import ExtensionError
+
+from .conftest import ROOTS
+
+
+@pytest.fixture
+def variant(tmp_path: Path, make_app):
+    """Build a copy of a test root with some files replaced; return the app."""
+
+    def build(root: str, files: dict[str, str], builder: str = "html"):
+        srcdir = tmp_path / root
+        shutil.copytree(ROOTS / f"test-{root}", srcdir)
+        for name, text in files.items():
+            (srcdir / name).write_text(text)
+        app = make_app(builder, srcdir=srcdir)
+        app.build()
+        return app
+
+    return build
+
+
+FIRST = (ROOTS / "test-basic" / "00-first.md").read_text()
+FIGURE_LINE = FIRST.splitlines().index("```{script-figure} square") + 1
+
+
+def test_a_missing_figure_script_names_the_chapter_line_and_script(variant):
+    app = variant("basic", {"00-first.md": FIRST.replace("{script-figure} square", "{script-figure} circle")})
+    warnings = app.warning.getvalue()
+    assert f"00-first.md:{FIGURE_LINE}: ERROR: no figure script for 'circle'" in warnings
+    assert "figures_src/circle.py" in warnings
+
+
+def test_a_figure_without_alt_text_is_refused(variant):
+    app = variant("basic", {"00-first.md": FIRST.replace(":alt: A filled square.\n", "")})
+    assert f"00-first.md:{FIGURE_LINE}: ERROR: script-figure 'square' needs an :alt: text" in app.warning.getvalue()
+
+
+def test_a_failing_figure_script_stops_the_build_naming_the_script(variant):
+    with pytest.raises(ExtensionError) as caught:
+        variant("basic", {"figures_src/square.py": "def draw():\n    return 1 / 0\n"})
+    assert "figures_src/square.py failed" in str(caught.value)
+    assert "ZeroDivisionError" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("overview", "message"),
+    [
+        ("difficulty: 4", "difficulty: 4 is greater than the maximum of 3"),
+        ("difficulty: two", "difficulty: 'two' is not of type 'integer'"),
+        ("minutes: 30", "overview: 'difficulty' is a required property"),
+        ("difficulty: [1", "module-overview: malformed YAML at line"),
+        ("colour: blue", "Additional properties are not allowed ('colour' was unexpected)"),
+    ],
+)
+def test_bad_front_matter_is_reported_at_the_directive(variant, overview, message):
+    good = "difficulty: 1\nminutes: 30\n"
+    replaced = FIRST.replace(good, overview + "\n" + ("minutes: 30\n" if "minutes" not in overview else ""))
+    if overview.startswith("colour"):
+        replaced = FIRST.replace(good, good + overview + "\n")
+    app = variant("basic", {"00-first.md": replaced})
+    warnings = app.warning.getvalue()
+    assert "00-first.md:" in warnings and ": ERROR: " in warnings
+    assert message in warnings
+
+
+def test_front_matter_outside_a_module_chapter_is_refused(variant):
+    index = (ROOTS / "test-basic" / "index.md").read_text()
+    overview = "```{module-overview}\ndifficulty: 1\nminutes: 5\nprerequisites: [x]\nobjectives: {a: b}\n```\n"
+    app = variant("basic", {"index.md": index + "\n" + overview})
+    assert "module-overview is only for module chapters named NN-slug.md; 'index' is not" in app.warning.getvalue()
+
+
+def test_a_failing_code_cell_names_the_chapter_and_the_cell(variant):
+    source = (ROOTS / "test-execute" / "00-run.md").read_text()
+    broken = source.replace("total = sum(range(10))", "total = sum(range(10)) / 0")
+    warnings = variant("execute", {"00-run.md": broken}).warning.getvalue()
+    assert "00-run.md: WARNING: Executing notebook failed" in warnings
+    assert "total = sum(range(10)) / 0" in warnings  # the cell
+    assert "ZeroDivisionError" in warnings  # the traceback

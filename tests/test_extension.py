@@ -1,0 +1,92 @@
+"""The Sphinx extension on a tiny book: figures, front matter, numbering, handouts."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from textbook.module_overview import modules
+
+
+def _html(app, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(), "html.parser")
+
+
+def _warnings(app) -> str:
+    return app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_html_build_is_clean(app):
+    app.build()
+    assert _warnings(app) == ""
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_script_figure_uses_svg_in_html_with_alt_text_and_number(app):
+    app.build()
+    page = _html(app, "00-first")
+    image = page.select_one("figure img")
+    assert image["src"].endswith("square.svg")
+    assert image["alt"] == "A filled square."
+    assert (app.outdir / image["src"]).is_file()
+    assert page.select_one("figure .caption-number").get_text(strip=True) == "Figure 0.1"
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_chapters_are_numbered_from_zero(app):
+    app.build()
+    first, second = _html(app, "00-first"), _html(app, "01-second")
+    assert first.select_one("h1 .section-number").get_text(strip=True) == "0."
+    assert first.select_one("h2 .section-number").get_text(strip=True) == "0.1."
+    assert second.select_one("h1 .section-number").get_text(strip=True) == "1."
+    # A reference from chapter 1 to a figure in chapter 0 carries chapter 0's number.
+    assert "Figure 0.1" in second.get_text()
+    index_links = [a.get_text() for a in _html(app, "index").select(".toctree-wrapper a")]
+    assert index_links == ["0. First module", "0.1. A section", "1. Second module", "1.1. Another section"]
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_an_unchanged_book_is_not_rewritten(app, make_app, app_params):
+    app.build()
+    args, kwargs = app_params
+    again = make_app(*args, **kwargs)
+    again.build()
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+    assert "no targets are out of date" in again.status.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_module_overview_renders_front_matter_and_objectives(app):
+    app.build()
+    box = _html(app, "00-first").select_one(".module-overview")
+    text = " ".join(box.get_text(" ").split())
+    assert "Introductory (1 of 3)" in text
+    assert "30 minutes" in text
+    assert "Curiosity" in text
+    assert [li["id"] for li in box.select("ol > li")] == ["objective-explain", "objective-draw"]
+    info = modules(app.env)
+    assert list(info) == ["00-first", "01-second"]
+    assert info["01-second"].number == 1 and info["01-second"].difficulty == 3
+
+
+@pytest.mark.sphinx("latex", testroot="basic")
+def test_latex_uses_pdf_figures_and_numbers_from_chapter_zero(app):
+    app.build()
+    assert _warnings(app) == ""
+    book = (app.outdir / "tiny.tex").read_text()
+    assert re.search(r"\\sphinxincludegraphics(\[[^]]*\])?\{\{square\}\.pdf\}", book)
+    assert "\\setcounter{chapter}{-1}" in book
+    assert (app.outdir / "square.pdf").is_file()
+
+
+@pytest.mark.sphinx("latex", testroot="basic")
+def test_every_module_gets_a_handout(app):
+    app.build()
+    documents = {entry[1]: entry for entry in app.config.latex_documents}
+    assert set(documents) == {"tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}
+    assert documents["handout-01-second.tex"][2] == "Module 1: Second module"
+    assert documents["handout-01-second.tex"][4] == "howto"
+    handout = (app.outdir / "handout-01-second.tex").read_text()
+    assert "\\textbookmodule{1}" in handout
+    assert "Module at a glance" in handout

@@ -1,0 +1,149 @@
+"""One build of every edition of the real book, and what a reader gets from it.
+
+This runs ``textbook build all`` exactly as ``make book`` does, in the project
+root, so it shares the notebook cache and figures with the author's builds.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]-*.md"))
+
+pytestmark = pytest.mark.integration
+
+
+def _title(chapter: Path) -> str:
+    return next(line[2:].strip() for line in chapter.read_text().splitlines() if line.startswith("# "))
+
+
+def _figures(chapter: Path) -> list[str]:
+    return re.findall(r"^```\{script-figure\} (\S+)", chapter.read_text(), flags=re.M)
+
+
+def _code_cells(chapter: Path) -> int:
+    return len(re.findall(r"^```\{code-cell\}", chapter.read_text(), flags=re.M))
+
+
+def _build_all() -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "textbook.cli", "build", "all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def built() -> str:
+    result = _build_all()
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    return output
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "book/ has no NN-slug.md chapters"
+
+
+def test_the_build_printed_no_warnings(built):
+    assert not re.search(r": (WARNING|ERROR|CRITICAL):", built), built
+    assert "Build summary" in built
+
+
+def test_html_chapters_have_executed_outputs_and_figures(built):
+    for chapter in CHAPTERS:
+        page = _soup(BUILD / "html" / f"{chapter.stem}.html")
+        cells = page.select("div.cell")
+        assert len(cells) == _code_cells(chapter), chapter.name
+        if cells:
+            assert page.select("div.cell_output"), f"{chapter.name}: no executed output"
+        images = {Path(img["src"]).name for img in page.select("img")}
+        for figure in _figures(chapter):
+            assert f"{figure}.svg" in images, f"{chapter.name}: figure {figure} missing"
+        assert page.select_one("h1 .section-number").get_text(strip=True) == f"{int(chapter.stem[:2])}."
+
+
+def test_html_links_images_and_anchors_resolve(built):
+    html = BUILD / "html"
+    for page_path in html.glob("*.html"):
+        page = _soup(page_path)
+        for img in page.select("img[src]"):
+            assert (page_path.parent / unquote(img["src"])).is_file(), f"{page_path.name}: {img['src']}"
+            assert img.get("alt"), f"{page_path.name}: image {img['src']} has no alt text"
+        for link in page.select("a[href]"):
+            href = urlsplit(link["href"])
+            if href.scheme or href.netloc or not (href.path or href.fragment):
+                continue
+            target = (page_path.parent / unquote(href.path)) if href.path else page_path
+            assert target.exists(), f"{page_path.name}: dead link {link['href']}"
+            if href.fragment and target.suffix == ".html":
+                ids = {tag["id"] for tag in _soup(target).select("[id]")}
+                assert href.fragment in ids, f"{page_path.name}: missing anchor {link['href']}"
+
+
+def test_html_search_and_notebook_downloads(built):
+    html = BUILD / "html"
+    assert _soup(html / "index.html").select_one("form[action*=search] input[name=q]")
+    assert "lifecycl" in (html / "searchindex.js").read_text().lower()
+    for chapter in CHAPTERS:
+        notebook = html / "_sources" / f"{chapter.stem}.ipynb"
+        assert notebook.is_file(), notebook
+        code = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+        assert len(code) == _code_cells(chapter)
+        if code:
+            assert any(cell["outputs"] for cell in code), f"{notebook.name} has no outputs"
+        page = (html / f"{chapter.stem}.html").read_text()
+        assert f'_sources/{chapter.stem}.ipynb"' in page
+
+
+def test_pdf_book_has_every_chapter_and_figure(built):
+    pdf = BUILD / "pdf" / "mlops-book.pdf"
+    reader = PdfReader(pdf)
+    text = _pdf_text(pdf)
+    squashed = " ".join(text.split()).lower()
+    for chapter in CHAPTERS:
+        assert " ".join(_title(chapter).split()).lower() in squashed, f"{chapter.name} title missing from PDF"
+    figure_count = sum(len(_figures(c)) for c in CHAPTERS)
+    assert len(re.findall(r"Figure \d+\.\d+:", text)) == figure_count
+    forms = 0
+    for page in reader.pages:
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        forms += sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Form")
+    assert forms >= figure_count, "vector figures should be embedded as PDF forms"
+
+
+def test_every_module_has_a_standalone_handout(built):
+    for chapter in CHAPTERS:
+        handout = BUILD / "pdf" / "handouts" / f"{chapter.stem}.pdf"
+        text = " ".join(_pdf_text(handout).split())
+        number = int(chapter.stem[:2])
+        assert f"Module {number}:" in text
+        for label in ("Module at a glance", "Difficulty", "Estimated time", "Prerequisites"):
+            assert label in text, f"{handout.name}: no {label}"
+        assert f"{number}.1 " in text, f"{handout.name}: sections should be numbered {number}.n"
+
+
+def test_a_second_build_executes_and_draws_nothing(built):
+    again = _build_all()
+    output = again.stdout + again.stderr
+    assert again.returncode == 0, output[-3000:]
+    assert "Executing notebook" not in output
+    assert "figures: 0 drawn" in output
