@@ -25,7 +25,7 @@ def test_html_is_published_and_a_failed_rebuild_removes_it(project, capsys):
     assert "total = 45" in page  # executed output
     notebook = json.loads((project.html / "_sources" / "00-run.ipynb").read_text())
     outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
-    assert any("total = 45" in o.get("text", "") for o in outputs), "the download is the executed notebook"
+    assert any("total = 45" in "".join(o.get("text", "")) for o in outputs), "the download is the executed notebook"
     assert 'href="_sources/00-run.ipynb"' in page
 
     chapter = project.source / "00-run.md"
