@@ -141,6 +141,18 @@ def test_every_module_has_a_standalone_handout(built):
         assert f"{number}.1 " in text, f"{handout.name}: sections should be numbered {number}.n"
 
 
+def test_handouts_number_figures_and_tables_as_the_book_does(built):
+    captions = re.compile(r"^\s*((?:Figure|Table) \d+\.\d+):", flags=re.M)
+    book = captions.findall(_pdf_text(BUILD / "pdf" / "mlops-book.pdf"))
+    handouts = [
+        label
+        for chapter in CHAPTERS
+        for label in captions.findall(_pdf_text(BUILD / "pdf" / "handouts" / f"{chapter.stem}.pdf"))
+    ]
+    assert handouts == book
+    assert len(set(book)) == len(book), "every float has its own number"
+
+
 def test_a_second_build_executes_and_draws_nothing(built):
     again = _build_all()
     output = again.stdout + again.stderr

@@ -77,7 +77,11 @@ def latex_chapter_counter(first_chapter: int) -> str:
     beginning of the document, after sphinx.sty's own definitions.
     """
     book = "".join(f"\\def\\the{kind}{{\\arabic{{chapter}}.\\arabic{{{kind}}}}}" for kind in _FLOATS)
-    handout = "".join(f"\\def\\the{kind}{{#1.\\arabic{{{kind}}}}}" for kind in _FLOATS)
+    # Sphinx resets float counters at each section of a handout; a module
+    # handout numbers them through the whole module instead.
+    handout = "".join(
+        f"\\counterwithout{{{kind}}}{{section}}\\def\\the{kind}{{#1.\\arabic{{{kind}}}}}" for kind in _FLOATS
+    )
     return (
         "\\ifcsname c@chapter\\endcsname\n"
         f"  \\setcounter{{chapter}}{{{first_chapter - 1}}}\\AtBeginDocument{{{book}}}\n"
