@@ -122,3 +122,8 @@ def test_a_failed_script_leaves_no_half_written_file(figures):
     with pytest.raises(FigureError, match="late.py"):
         refresh_figures(src, out)
     assert sorted(p.name for p in out.iterdir() if "late" in p.name) == []
+
+
+def test_a_project_without_a_figure_folder_has_no_figures(tmp_path):
+    report = refresh_figures(tmp_path / "missing", tmp_path / "out")
+    assert report.drawn == report.unchanged == report.removed == []

@@ -103,11 +103,10 @@ def refresh_figures(src_dir: Path, out_dir: Path, jobs: int | None = None) -> Fi
     Raises FigureError naming every script that failed; figures that were drawn
     successfully are kept, so fixing one script does not redraw the others.
     """
-    if not src_dir.is_dir():
-        raise FigureError(f"figure folder {src_dir} does not exist")
     out_dir.mkdir(parents=True, exist_ok=True)
-    scripts = figure_scripts(src_dir)
-    shared = _shared_modules(src_dir)
+    # A project without a figure folder simply has no figures.
+    scripts = figure_scripts(src_dir) if src_dir.is_dir() else {}
+    shared = _shared_modules(src_dir) if src_dir.is_dir() else []
     old = _load_digests(out_dir)
     report = FigureReport()
 
