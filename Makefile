@@ -7,9 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
 
-.PHONY: book html pdf handouts serve test setup clean
+.PHONY: book html pdf handouts workbook key serve test setup clean
 
-book: $(STAMP)          ## every edition: HTML, PDF book, PDF handouts
+book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all
 
 html: $(STAMP)          ## the HTML edition only
@@ -20,6 +20,12 @@ pdf: $(STAMP)           ## the PDF book only
 
 handouts: $(STAMP)      ## one PDF handout per module
 	$(BIN)/textbook build handouts
+
+workbook: $(STAMP)      ## the student workbook (PDF)
+	$(BIN)/textbook build workbook
+
+key: $(STAMP)           ## the answer key for instructors (PDF)
+	$(BIN)/textbook build key
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

@@ -30,7 +30,7 @@ def test_html_is_published_and_a_failed_rebuild_removes_it(project, capsys):
 
     chapter = project.source / "00-run.md"
     chapter.write_text(chapter.read_text().replace("sum(range(10))", "sum(range(10)) / 0"))
-    with pytest.raises(build.BuildError, match="Sphinx's html build failed"):
+    with pytest.raises(build.BuildError, match="Sphinx's html build of book/ failed"):
         build.build(project, ["html"])
     assert not project.html.exists(), "a failed build must not leave the old edition in place"
     assert "ZeroDivisionError" in capsys.readouterr().err

@@ -54,7 +54,7 @@ def test_a_failing_figure_script_stops_the_build_naming_the_script(variant):
         ("difficulty: 4", "difficulty: 4 is greater than the maximum of 3"),
         ("difficulty: two", "difficulty: 'two' is not of type 'integer'"),
         ("minutes: 30", "overview: 'difficulty' is a required property"),
-        ("difficulty: [1", "module-overview: malformed YAML at line"),
+        ("difficulty: [1", "module-overview: malformed YAML"),
         ("colour: blue", "Additional properties are not allowed ('colour' was unexpected)"),
     ],
 )

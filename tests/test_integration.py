@@ -159,3 +159,38 @@ def test_a_second_build_executes_and_draws_nothing(built):
     assert again.returncode == 0, output[-3000:]
     assert "Executing notebook" not in output
     assert "figures: 0 drawn" in output
+
+
+def _exercise_headings(text: str) -> list[str]:
+    return re.findall(r"Exercise (\d+\.\d+): ", " ".join(text.split()))
+
+
+def test_exercise_numbers_agree_in_every_edition(built):
+    html = [
+        n
+        for chapter in CHAPTERS
+        for n in _exercise_headings(_soup(BUILD / "html" / f"{chapter.stem}.html").get_text(" "))
+    ]
+    handouts = [n for c in CHAPTERS for n in _exercise_headings(_pdf_text(BUILD / "pdf" / "handouts" / f"{c.stem}.pdf"))]
+    editions = {
+        "html": html,
+        "pdf": _exercise_headings(_pdf_text(BUILD / "pdf" / "mlops-book.pdf")),
+        "handouts": handouts,
+        "workbook": _exercise_headings(_pdf_text(BUILD / "pdf" / "workbook.pdf")),
+        "key": _exercise_headings(_pdf_text(BUILD / "pdf" / "answer-key.pdf")),
+    }
+    bank = sorted(ROOT.glob("exercises/*/*.md"))
+    assert len(editions["html"]) == len(bank)
+    for edition, numbers in editions.items():
+        assert numbers == editions["html"], edition
+
+
+def test_the_key_has_solutions_and_the_site_has_no_key(built):
+    key = " ".join(_pdf_text(BUILD / "pdf" / "answer-key.pdf").split())
+    assert key.count("Solution") >= len(list(ROOT.glob("exercises/*/*.md")))
+    assert "Points:" in key and "Grading notes" in key
+    assert not [p for p in (BUILD / "html").rglob("*") if "answer-key" in p.name or "workbook" in p.name]
+
+
+def test_the_leak_scan_ran_and_found_nothing(built):
+    assert re.search(r"leak scan: \d+ student files, \d+ exercises, [1-9]\d* solution markers, no solution text found", built)

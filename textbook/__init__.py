@@ -8,7 +8,9 @@ on it, so ``sphinx-build`` and ``sphinx-autobuild`` work the same way.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -19,6 +21,14 @@ from .figure_directive import ScriptFigure
 
 __version__ = "0.1.0"
 logger = logging.getLogger(__name__)
+
+
+def generator_digest() -> str:
+    """A digest of this package's code: when the generator changes, Sphinx re-reads everything."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def draw_figures(app: Sphinx) -> None:
@@ -52,6 +62,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
     app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
     app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
+    # Not for conf.py: its default changes with the generator's code and so
+    # invalidates environments read by an older generator.
+    app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
 
     # config-inited: make paths absolute and give LaTeX the chapter numbering.
     app.connect("config-inited", paths.resolve_paths)
@@ -74,5 +87,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     numbering.replace_toctree_collector(app)
+    app.setup_extension("textbook.exercises")
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

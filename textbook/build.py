@@ -1,13 +1,16 @@
-"""Build the editions: HTML, the PDF book and the PDF handouts.
+"""Build the editions: HTML, the PDF book, the handouts, the workbook, the answer key.
 
-Sphinx works in ``_build/.work/`` (its doctrees, HTML and LaTeX output), which
+Sphinx works in ``_build/.work/`` (doctrees, HTML and LaTeX output), which
 persists between builds so that only what changed is redone; the notebook
-cache and drawn figures live beside it. The editions readers use are
-*published* from there only when their step succeeds:
+cache, drawn figures and code-check cache live beside it. The editions
+readers use are *published* from there only when their step succeeds and,
+for every student edition, only when the leak scan finds no solution in it:
 
-* ``_build/html/``            the HTML edition, swapped in as a whole folder;
-* ``_build/pdf/<book>.pdf``   the whole book;
-* ``_build/pdf/handouts/``    one PDF per module.
+* ``_build/html/``                the HTML edition, swapped in as a whole folder;
+* ``_build/pdf/mlops-book.pdf``   the whole book;
+* ``_build/pdf/handouts/``        one PDF per module;
+* ``_build/pdf/workbook.pdf``     the student workbook;
+* ``_build/pdf/answer-key.pdf``   the answer key (instructors; never scanned, never in html/).
 
 When a step fails, every edition it was meant to produce is removed, so a
 failed build never leaves an edition that looks complete but is stale or half
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +30,13 @@ from pypdf import PdfReader
 from sphinx.cmd.build import build_main
 
 from . import latex, toolchain
+from .exercises import KEY_DOC, WORKBOOK_DOC, editions
+from .exercises.bank import Bank, BankError, load_bank
+from .exercises.leaks import LeakScanner, files_in
 from .handouts import HANDOUT_PREFIX
 
-EDITIONS = ("html", "pdf", "handouts")
+EDITIONS = ("html", "pdf", "handouts", "workbook", "key")
+STUDENT_EDITIONS = ("html", "pdf", "handouts", "workbook")
 
 
 class BuildError(Exception):
@@ -46,16 +54,16 @@ class Layout:
         return self.root / "book"
 
     @property
+    def exercises(self) -> Path:
+        return self.root / "exercises"
+
+    @property
     def build(self) -> Path:
         return self.root / "_build"
 
     @property
     def work(self) -> Path:
         return self.build / ".work"
-
-    @property
-    def doctrees(self) -> Path:
-        return self.work / "doctrees"
 
     def work_output(self, builder: str) -> Path:
         return self.work / builder
@@ -81,24 +89,32 @@ class EditionResult:
     pages: dict[Path, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PdfJob:
+    """One LaTeX document to compile and where its PDF is published."""
+
+    edition: str
+    tex: Path
+    target: Path
+
+
+_output = threading.Lock()
+
+
 def _say(message: str) -> None:
-    print(f"textbook: {message}", flush=True)
+    with _output:  # LaTeX runs report from several threads
+        print(f"textbook: {message}", flush=True)
 
 
-def run_sphinx(layout: Layout, builder: str, jobs: int | None = None) -> None:
+def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctrees: Path, *overrides: str, jobs=None):
     """One Sphinx run, strict: warnings are errors, references are checked."""
-    args = [
-        "-b", builder,
-        "-c", str(layout.root),
-        "-d", str(layout.doctrees),
-        "-W", "--keep-going", "-n",
-        "-j", str(jobs or "auto"),
-        str(layout.source),
-        str(layout.work_output(builder)),
-    ]  # fmt: skip
-    status = build_main(args)
+    args = ["-b", builder, "-c", str(layout.root), "-d", str(doctrees), "-W", "--keep-going", "-n"]
+    args += ["-j", str(jobs or "auto")]
+    for override in overrides:
+        args += ["-D", override]
+    status = build_main([*args, str(source), str(output)])
     if status != 0:
-        raise BuildError(f"Sphinx's {builder} build failed (see the messages above)")
+        raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed (see the messages above)")
 
 
 def _replace_dir(source: Path, target: Path) -> None:
@@ -132,99 +148,172 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def build_html(layout: Layout, jobs: int | None) -> EditionResult:
-    started = time.perf_counter()
-    run_sphinx(layout, "html", jobs)
-    _replace_dir(layout.work_output("html"), layout.html)
-    index = layout.html / "index.html"
-    return EditionResult("html", [index], time.perf_counter() - started)
+class Builder:
+    """One build of some editions; keeps the bank and the leak scanner it needs."""
 
+    def __init__(self, layout: Layout, editions: list[str], jobs: int | None = None):
+        self.layout = layout
+        self.requested = [e for e in EDITIONS if e in editions]
+        self.jobs = jobs
+        self.results: dict[str, EditionResult] = {}
+        self.scanned_files = 0
+        self.scan_seconds = 0.0
+        self.bank: Bank | None = None
+        self.scanner: LeakScanner | None = None
 
-def _latex_targets(layout: Layout, editions: set[str]) -> dict[str, list[Path]]:
-    texs = sorted(layout.work_output("latex").glob("*.tex"))
-    return {
-        "pdf": [t for t in texs if not t.name.startswith(HANDOUT_PREFIX)] if "pdf" in editions else [],
-        "handouts": [t for t in texs if t.name.startswith(HANDOUT_PREFIX)] if "handouts" in editions else [],
-    }
+    # -- steps --------------------------------------------------------------
 
+    def load_bank(self) -> None:
+        """Check the bank first: a bad exercise stops the build before anything is written."""
+        try:
+            self.bank = load_bank(self.layout.exercises, self.layout.source, shown_from=self.layout.root)
+        except BankError as error:
+            raise BuildError(str(error)) from None
+        chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
+        self.scanner = LeakScanner(self.bank, chapters)
 
-def _published_pdf(layout: Layout, edition: str, tex: Path) -> Path:
-    if edition == "handouts":
-        return layout.handouts / (tex.stem.removeprefix(HANDOUT_PREFIX) + ".pdf")
-    return layout.pdf / (tex.stem + ".pdf")
+    def check_for_leaks(self, paths: list[Path], edition: str) -> None:
+        started = time.perf_counter()
+        leaks = self.scanner.scan(paths)
+        self.scan_seconds += time.perf_counter() - started
+        self.scanned_files += len(paths)
+        if leaks:
+            details = "\n".join(f"  {leak}" for leak in leaks[:20])
+            raise BuildError(
+                f"the {edition} edition contains solution text and was not published:\n{details}\n"
+                "Solutions belong in the exercise bank only; remove the copied text from the sources."
+            )
 
+    def build_html(self) -> None:
+        started = time.perf_counter()
+        work = self.layout.work_output("html")
+        run_sphinx(self.layout, "html", self.layout.source, work, self.layout.work / "doctrees", jobs=self.jobs)
+        self.check_for_leaks(files_in(work), "html")
+        _replace_dir(work, self.layout.html)
+        self.results["html"] = EditionResult("html", [self.layout.html / "index.html"], time.perf_counter() - started)
 
-def build_pdfs(layout: Layout, editions: set[str], jobs: int | None) -> list[EditionResult]:
-    """The LaTeX writer once, then every requested PDF compiled in parallel."""
-    started = time.perf_counter()
-    toolchain.ensure_tex(log=_say)
-    run_sphinx(layout, "latex", jobs)
-    targets = _latex_targets(layout, editions)
-    texs = [tex for edition in ("pdf", "handouts") for tex in targets[edition]]
-    _say(f"xelatex: compiling {len(texs)} document(s), {jobs or os.cpu_count()} at a time")
+    def book_latex_jobs(self) -> list[PdfJob]:
+        work = self.layout.work_output("latex")
+        run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.work / "doctrees", jobs=self.jobs)
+        jobs = []
+        for tex in sorted(work.glob("*.tex")):
+            if tex.name.startswith(HANDOUT_PREFIX) and "handouts" in self.requested:
+                target = self.layout.handouts / (tex.stem.removeprefix(HANDOUT_PREFIX) + ".pdf")
+                jobs.append(PdfJob("handouts", tex, target))
+            elif not tex.name.startswith(HANDOUT_PREFIX) and "pdf" in self.requested:
+                jobs.append(PdfJob("pdf", tex, self.layout.pdf / f"{tex.stem}.pdf"))
+        return jobs
 
-    def report(result: latex.CompileResult) -> None:
-        state = f"{page_count(result.pdf)} pages" if result.ok else "FAILED"
-        _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
+    def exercise_latex_jobs(self) -> list[PdfJob]:
+        source = self.layout.work / "exercises-src"
+        work = self.layout.work_output("exercises-latex")
+        editions.write_sources(self.bank, source)
+        run_sphinx(
+            self.layout,
+            "latex",
+            source,
+            work,
+            self.layout.work / "exercises-doctrees",
+            "textbook_edition=exercises",
+            f"textbook_chapters_source={self.layout.source}",
+            jobs=self.jobs,
+        )
+        names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
+        return [
+            PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
+            for edition, name in names.items()
+            if edition in self.requested
+        ]
 
-    compiled = {r.tex: r for r in latex.compile_all(texs, jobs, on_done=report)}
-    failures = [r for r in compiled.values() if not r.ok]
-    if failures:
-        details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-        raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}")
+    def compile_and_publish(self, jobs: list[PdfJob]) -> None:
+        started = time.perf_counter()
+        _say(f"xelatex: compiling {len(jobs)} document(s), {self.jobs or os.cpu_count()} at a time")
 
-    results = []
-    for edition in ("pdf", "handouts"):
-        if edition not in editions:
-            continue
-        result = EditionResult(edition)
-        if edition == "handouts":
-            wanted = {_published_pdf(layout, edition, tex) for tex in targets[edition]}
-            for stale in layout.handouts.glob("*.pdf") if layout.handouts.exists() else []:
-                if stale not in wanted:
+        def report(result: latex.CompileResult) -> None:
+            state = f"{page_count(result.pdf)} pages" if result.ok else "FAILED"
+            _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
+
+        compiled = {r.tex: r for r in latex.compile_all([j.tex for j in jobs], self.jobs, on_done=report)}
+        failures = [r for r in compiled.values() if not r.ok]
+        if failures:
+            details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
+            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}")
+        for edition in ("pdf", "handouts", "workbook", "key"):
+            mine = [job for job in jobs if job.edition == edition]
+            if not mine:
+                continue
+            if edition in STUDENT_EDITIONS:
+                self.check_for_leaks([compiled[job.tex].pdf for job in mine], edition)
+            if edition == "handouts" and self.layout.handouts.exists():
+                for stale in set(self.layout.handouts.glob("*.pdf")) - {job.target for job in mine}:
                     stale.unlink()
-        for tex in targets[edition]:
-            target = _published_pdf(layout, edition, tex)
-            _replace_file(compiled[tex].pdf, target)
-            result.outputs.append(target)
-            result.pages[target] = page_count(target)
-        result.seconds = time.perf_counter() - started
-        results.append(result)
-    return results
+            result = EditionResult(edition, seconds=time.perf_counter() - started)
+            for job in mine:
+                _replace_file(compiled[job.tex].pdf, job.target)
+                result.outputs.append(job.target)
+                result.pages[job.target] = page_count(job.target)
+            self.results[edition] = result
 
+    def scan_report(self) -> str:
+        if self.scanner is None:
+            return ""
+        counts = self.scanner.marker_counts()
+        unmarked = [exercise for exercise, count in counts.items() if count == 0]
+        line = (
+            f"leak scan: {self.scanned_files} student files, {len(counts)} exercises, "
+            f"{len(self.scanner.markers)} solution markers, no solution text found ({self.scan_seconds:.1f} s)"
+        )
+        if unmarked:
+            line += f"\n  (solutions made only of the chapter's own words, nothing to scan for: {', '.join(unmarked)})"
+        return line
 
-def _published_outputs(layout: Layout, edition: str) -> list[Path]:
-    if edition == "html":
-        return [layout.html]
-    if edition == "handouts":
-        return [layout.handouts]
-    return [p for p in layout.pdf.glob("*.pdf")] if layout.pdf.exists() else []
+    # -- the whole build ----------------------------------------------------
+
+    def published(self, edition: str) -> list[Path]:
+        layout = self.layout
+        return {
+            "html": [layout.html],
+            "pdf": [p for p in layout.pdf.glob("*.pdf") if p.stem not in (WORKBOOK_DOC, KEY_DOC)]
+            if layout.pdf.exists()
+            else [],
+            "handouts": [layout.handouts],
+            "workbook": [layout.pdf / f"{WORKBOOK_DOC}.pdf"],
+            "key": [layout.pdf / f"{KEY_DOC}.pdf"],
+        }[edition]
+
+    def run(self) -> list[EditionResult]:
+        wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
+        wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
+        steps = ["bank"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)
+        try:
+            for number, step in enumerate(steps, 1):
+                if step == "bank":
+                    _say(f"[{number}/{len(steps)}] exercise bank")
+                    self.load_bank()
+                elif step == "html":
+                    _say(f"[{number}/{len(steps)}] html")
+                    self.build_html()
+                else:
+                    pdfs = [e for e in self.requested if e != "html"]
+                    _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
+                    toolchain.ensure_tex(log=_say)
+                    toolchain.ensure_poppler(log=_say)
+                    jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
+                        self.exercise_latex_jobs() if wants_exercise_pdf else []
+                    )
+                    self.compile_and_publish(jobs)
+        except (BuildError, toolchain.ToolchainError):
+            for edition in self.requested:
+                if edition not in self.results:
+                    for path in self.published(edition):
+                        _remove(path)
+            raise
+        return [self.results[e] for e in self.requested]
 
 
 def build(layout: Layout, editions: list[str], jobs: int | None = None) -> list[EditionResult]:
-    """Build ``editions`` in order; on failure remove what they would have published."""
-    requested = [e for e in EDITIONS if e in editions]
-    steps = (["html"] if "html" in requested else []) + (
-        ["latex"] if {"pdf", "handouts"} & set(requested) else []
-    )
-    results: list[EditionResult] = []
-    done: set[str] = set()
-    try:
-        for number, step in enumerate(steps, 1):
-            names = "html" if step == "html" else " + ".join(e for e in requested if e != "html")
-            _say(f"[{number}/{len(steps)}] {names}")
-            if step == "html":
-                results.append(build_html(layout, jobs))
-            else:
-                results.extend(build_pdfs(layout, set(requested), jobs))
-            done.update(r.edition for r in results)
-    except (BuildError, toolchain.ToolchainError):
-        for edition in requested:
-            if edition not in done:
-                for path in _published_outputs(layout, edition):
-                    _remove(path)
-        raise
-    return results
+    """Build ``editions``; on failure remove what they would have published."""
+    return Builder(layout, editions, jobs).run()
 
 
 def summary(layout: Layout, results: list[EditionResult]) -> str:

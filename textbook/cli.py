@@ -1,6 +1,6 @@
 """The ``textbook`` command: build editions, install system tools, live preview.
 
-    textbook build [html|pdf|handouts|all ...]   build editions (default: all)
+    textbook build [html|pdf|handouts|workbook|key|all ...]   build editions (default: all)
     textbook setup                               install TeX Live and Poppler if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook clean                               remove _build/
@@ -30,18 +30,21 @@ def _project_root() -> Path:
 def cmd_build(args: argparse.Namespace) -> int:
     unknown = [e for e in args.editions if e not in (*build.EDITIONS, "all")]
     if unknown:
-        print(f"textbook: unknown edition {', '.join(unknown)}; choose from html, pdf, handouts, all", file=sys.stderr)
+        choices = ", ".join([*build.EDITIONS, "all"])
+        print(f"textbook: unknown edition {', '.join(unknown)}; choose from {choices}", file=sys.stderr)
         return 2
     layout = build.Layout(_project_root())
     editions = list(build.EDITIONS) if not args.editions or "all" in args.editions else args.editions
     started = time.perf_counter()
+    builder = build.Builder(layout, editions, jobs=args.jobs)
     try:
-        results = build.build(layout, editions, jobs=args.jobs)
+        results = builder.run()
     except (build.BuildError, toolchain.ToolchainError) as error:
         print(f"\ntextbook: build failed: {error}", file=sys.stderr)
         print("textbook: the editions this build was making were removed, not left stale.", file=sys.stderr)
         return 1
     print(build.summary(layout, results))
+    print(builder.scan_report())
     print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     build_parser = commands.add_parser("build", help="build editions of the book")
     build_parser.add_argument("editions", nargs="*", metavar="EDITION",
-                              help="html, pdf, handouts or all (default: all)")
+                              help="html, pdf, handouts, workbook, key or all (default: all)")
     build_parser.add_argument("-j", "--jobs", type=int, default=None,
                               help="parallel processes (default: one per core)")
     build_parser.set_defaults(func=cmd_build)

@@ -66,6 +66,48 @@ class ModuleInfo:
         return f"{DIFFICULTY_NAMES[self.difficulty]} ({self.difficulty} of 3)"
 
 
+class OverviewError(ValueError):
+    """Front matter that is not valid YAML or fails the schema; ``line`` is 0-based."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_overview(text: str) -> dict:
+    """Parse and validate a module-overview block's YAML."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise OverviewError(f"malformed YAML: {getattr(error, 'problem', error)}", mark.line if mark else 0)
+    validator = jsonschema.Draft202012Validator(MODULE_SCHEMA)
+    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    if problems:
+        raise OverviewError(
+            "; ".join(f"{'.'.join(map(str, p.path)) or 'overview'}: {p.message}" for p in problems)
+        )
+    return data
+
+
+_OVERVIEW_BLOCK = re.compile(r"^```\{module-overview\}[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+def chapter_objectives(text: str) -> list[str] | None:
+    """The objective ids a chapter's source declares, in order; None if it has no valid overview.
+
+    For readers outside Sphinx (the exercise bank); the directive reports
+    invalid front matter when the chapter itself is built.
+    """
+    match = _OVERVIEW_BLOCK.search(text)
+    if not match:
+        return None
+    try:
+        return list(parse_overview(match.group(1))["objectives"])
+    except OverviewError:
+        return None
+
+
 def module_number(docname: str) -> int | None:
     """Module number from a chapter's file name, or None for other pages."""
     match = MODULE_FILE.match(docname)
@@ -100,21 +142,11 @@ class ModuleOverview(SphinxDirective):
         return [nodes.raw("", f"\\textbookmodule{{{number}}}\n", format="latex"), self._render(info)]
 
     def _parse(self) -> dict:
-        text = "\n".join(self.content)
         try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = self.content_offset + 1 + (mark.line if mark else 0)
-            raise self.error(f"module-overview: malformed YAML at line {line}: {getattr(error, 'problem', error)}")
-        validator = jsonschema.Draft202012Validator(MODULE_SCHEMA)
-        problems = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-        if problems:
-            details = "; ".join(
-                f"{'.'.join(map(str, p.path)) or 'overview'}: {p.message}" for p in problems
-            )
-            raise self.error(f"module-overview: {details}")
-        return data
+            return parse_overview("\n".join(self.content))
+        except OverviewError as error:
+            line = self.content_offset + 1 + error.line
+            raise self.error(f"module-overview: {error} (line {line})") from None
 
     def _render(self, info: ModuleInfo) -> nodes.admonition:
         box = nodes.admonition(classes=["module-overview"])

@@ -12,11 +12,19 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-PATH_SETTINGS = ("textbook_figures_source", "textbook_figures_output")
+PATH_SETTINGS = (
+    "textbook_figures_source",
+    "textbook_figures_output",
+    "textbook_exercises_source",
+    "textbook_chapters_source",
+    "textbook_cache",
+)
 
 
 def resolve_paths(app: Sphinx, config: Config) -> None:
     for setting in PATH_SETTINGS:
+        if setting not in config or not config[setting]:
+            continue  # not registered, or left empty to mean a default (see below)
         config[setting] = str((Path(app.confdir) / config[setting]).resolve())
 
 
@@ -26,3 +34,16 @@ def figure_source_dir(config: Config) -> Path:
 
 def figure_output_dir(config: Config) -> Path:
     return Path(config.textbook_figures_output)
+
+
+def exercises_dir(config: Config) -> Path:
+    return Path(config.textbook_exercises_source)
+
+
+def chapters_dir(app: Sphinx) -> Path:
+    """The module chapters: the Sphinx source folder unless set (the workbook's project sets it)."""
+    return Path(app.config.textbook_chapters_source or app.srcdir)
+
+
+def cache_dir(config: Config) -> Path:
+    return Path(config.textbook_cache)

@@ -1,0 +1,124 @@
+"""The exercise bank: numbering, and a clear message for every kind of bad input."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from textbook.exercises.bank import BankError, load_bank
+from textbook.exercises.checks import code_checker
+
+TINY = Path(__file__).parent / "projects" / "tiny"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "tiny"
+    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    return root
+
+
+def _load(root: Path, check_code: bool = False):
+    checker = code_checker(root / "_build" / "checks.json") if check_code else None
+    return load_bank(root / "exercises", root / "book", check_code=checker, shown_from=root)
+
+
+def _problems(root: Path, check_code: bool = False) -> str:
+    with pytest.raises(BankError) as caught:
+        _load(root, check_code)
+    return "\n".join(caught.value.problems)
+
+
+def _edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "exercises" / "00-run" / name
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_numbers_follow_the_module_and_the_file_order(project):
+    bank = _load(project)
+    assert [(e.id, e.number) for e in bank.exercises.values()] == [
+        ("short", "0.1"),
+        ("table", "0.2"),
+        ("listing", "0.3"),
+        ("essay", "0.4"),
+        ("choice", "0.5"),
+        ("sum-code", "0.6"),
+    ]
+    assert bank.exercises["listing"].objective_numbers() == [1, 2]
+    assert [c.correct for c in bank.exercises["choice"].choices] == [True, False, True]
+
+
+def test_renaming_a_file_renumbers_the_bank(project):
+    folder = project / "exercises" / "00-run"
+    (folder / "6-code.md").rename(folder / "0-code.md")
+    assert _load(project).exercises["sum-code"].number == "0.1"
+
+
+def test_code_exercises_pass_with_their_solution(project):
+    assert _load(project, check_code=True).exercises["sum-code"].kind == "code"
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        ("1-short.md", "kind: short-answer", "kind: riddle", r"1-short\.md:4: header 'kind': 'riddle' is not one of"),
+        ("1-short.md", "points: 1\n", "", r"1-short\.md:1: header 'points' is a required property"),
+        ("1-short.md", "minutes: 2", "minutes: two", r"1-short\.md:6: header 'minutes': 'two' is not of type 'integer'"),
+        ("1-short.md", "difficulty: 1", "difficulty: 5", r"1-short\.md:5: header 'difficulty': 5 is greater than the maximum of 3"),
+        ("1-short.md", "space: 3\n", "", r"1-short\.md:1: header 'space' is a required property"),
+        ("1-short.md", "title: Say what", "title: [Say what", r"1-short\.md:\d+: malformed YAML header"),
+        ("1-short.md", "## Solution", "## Answer", r"1-short\.md:\d+: unknown section '## Answer'"),
+        ("1-short.md", "## Solution\n\nEvery code cell executes in a Jupyter kernel while the book builds.\n", "",
+         r"1-short\.md:\d+: missing solution: a short-answer exercise needs a '## Solution' section"),
+        ("1-short.md", "objectives: [run]", "objectives: [fly]",
+         r"1-short\.md:8: objective 'fly' is not declared by module 0 \(00-run\); it declares: run, count"),
+        ("4-essay.md", "id: essay", "id: short", r"4-essay\.md:2: duplicate exercise id 'short', also used by exercises/00-run/1-short\.md"),
+        ("2-table.md", "| 1 | one |\n| 2 | two", "| 1 | uno |\n| 2 | two", r"2-table\.md:\d+: cell \(row 2, column 2\) reads 'one' in the question but 'uno'"),
+        ("2-table.md", "| 2 | two, spelt", "| 2 | ___ |\n| 9 | two, spelt", r"2-table\.md:\d+: the solution's table must have the same rows"),
+        ("5-choice.md", "- [x] Two\n- [ ] Three\n- [x] Four", "- [ ] Two\n- [ ] Four", r"5-choice\.md:\d+: mark at least one choice as right"),
+        ("5-choice.md", "- [x] Two", "* Two", r"5-choice\.md:\d+: a choice must read '- \[x\] text'"),
+        ("6-code.md", "## Checks", "## Tests", r"6-code\.md:\d+: unknown section '## Tests'"),
+        ("1-short.md", "## Question", "## Question\n\n### Part A", r"1-short\.md:\d+: headings other than the '## ' sections"),
+    ],
+)
+def test_bad_input_is_named_with_file_line_and_fix(project, name, old, new, message):
+    _edit(project, name, old, new)
+    problems = _problems(project)
+    assert re.search(message, problems), problems
+    assert "exercises/00-run/" in problems
+
+
+def test_a_folder_without_a_chapter_is_refused(project):
+    (project / "exercises" / "07-missing").mkdir()
+    assert "exercises/07-missing: no module chapter book/07-missing.md" in _problems(project)
+
+
+def test_every_problem_is_reported_at_once(project):
+    _edit(project, "1-short.md", "difficulty: 1", "difficulty: 9")
+    _edit(project, "3-list.md", "kind: list", "kind: poem")
+    problems = _problems(project)
+    assert "1-short.md" in problems and "3-list.md" in problems
+
+
+def test_a_wrong_code_solution_fails_with_its_traceback(project):
+    _edit(project, "6-code.md", "return n * (n - 1) // 2", "return n * n // 2")
+    problems = _problems(project, check_code=True)
+    assert re.search(r"6-code\.md:\d+: the solution of 'sum-code' fails its checks", problems)
+    assert "AssertionError" in problems
+
+
+def test_a_starter_that_already_passes_is_refused(project):
+    _edit(project, "6-code.md", "    raise NotImplementedError", "    return n * (n - 1) // 2")
+    problems = _problems(project, check_code=True)
+    assert "the starter code of 'sum-code' already passes the checks" in problems
+
+
+def test_passing_code_checks_are_not_run_again(project, monkeypatch):
+    _load(project, check_code=True)
+    from textbook.exercises import checks
+
+    monkeypatch.setattr(checks, "_verify", lambda exercise: pytest.fail("ran an unchanged exercise again"))
+    _load(project, check_code=True)

@@ -1,0 +1,143 @@
+"""The leak scanner: no false alarm on the chapter's own words, no miss on a copied solution."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from textbook import build
+from textbook.exercises.bank import load_bank
+from textbook.exercises.leaks import LeakScanner
+
+TINY = Path(__file__).parent / "projects" / "tiny"
+LIST_SOLUTION = "The sections that teach, with executed code cells"
+ESSAY_SOLUTION = "so an author who fixes a typo waits seconds instead of minutes"
+CODE_SOLUTION = "return n * (n - 1) // 2"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(TINY / "exercises", TINY / "book")
+
+
+@pytest.fixture(scope="module")
+def chapter() -> str:
+    return (TINY / "book" / "00-run.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def scanner(bank, chapter):
+    return LeakScanner(bank, [chapter])
+
+
+def _leaked(scanner, path: Path) -> set[str]:
+    return {leak.exercise for leak in scanner.scan([path])}
+
+
+def test_every_exercise_has_something_to_scan_for(scanner):
+    assert all(count > 0 for count in scanner.marker_counts().values()), scanner.marker_counts()
+
+
+def test_the_chapter_and_the_questions_are_not_leaks(scanner, bank, chapter, tmp_path):
+    page = tmp_path / "page.html"
+    questions = "\n".join(s.text for e in bank.exercises.values() for n, s in e.sections.items() if n == "Question")
+    page.write_text(f"<html><body><p>{chapter}</p><div>{questions}</div></body></html>")
+    assert _leaked(scanner, page) == set()
+
+
+def test_solution_phrases_the_chapter_also_uses_are_not_leaks(bank, chapter, tmp_path):
+    """A solution may repeat the chapter (like the DevOps vs MLOps table): that is no leak."""
+    teaching = chapter + "\nThe overview box with its difficulty and time is explained here.\n"
+    scanner = LeakScanner(bank, [teaching])
+    page = tmp_path / "page.html"
+    page.write_text(f"<p>{teaching}</p>")
+    assert _leaked(scanner, page) == set()
+    page.write_text(f"<p>{teaching}</p><p>{LIST_SOLUTION}</p>")
+    assert _leaked(scanner, page) == {"listing"}
+
+
+def test_a_copied_solution_is_found_in_an_html_page_across_markup(scanner, tmp_path):
+    page = tmp_path / "00-run.html"
+    page.write_text("<p>The sections <em>that</em> teach,\n with <code>executed</code> code cells</p>")
+    leaks = scanner.scan([page])
+    assert [(leak.path, leak.exercise) for leak in leaks] == [(page, "listing")]
+    assert "00-run.html: contains the solution of exercise 'listing'" in str(leaks[0])
+
+
+def test_a_copied_code_solution_is_found_in_a_page_source(scanner, tmp_path):
+    source = tmp_path / "_sources" / "00-run.md.txt"
+    source.parent.mkdir()
+    source.write_text(f"```python\ndef total(n):\n    {CODE_SOLUTION}\n```\n")
+    assert _leaked(scanner, source) == {"sum-code"}
+
+
+def test_a_filled_table_cell_is_found(scanner, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<table><tr><td>2</td><td>two, spelt with a silent w</td></tr></table>")
+    assert _leaked(scanner, page) == {"table"}
+
+
+def test_grading_notes_count_as_secret(scanner, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("One point for each part, in any order at all.")
+    assert _leaked(scanner, page) == {"listing"}
+
+
+def test_a_solution_in_a_downloadable_notebook_is_found(scanner, tmp_path):
+    notebook = tmp_path / "00-run.ipynb"
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["Caching keyed by the cell sources means ", "an unchanged chapter never runs twice"]},
+        {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [], "execution_count": None},
+    ]
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert _leaked(scanner, notebook) == {"essay"}
+
+
+def test_a_solution_only_in_the_search_index_is_found(scanner, tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<p>Welcome to the tiny book about running cells.</p>")
+    index = tmp_path / "searchindex.js"
+    terms = {"welcom": 0, "tini": 0, "gauss": 0}  # "Gauss" appears only in a solution
+    index.write_text("Search.setIndex(" + json.dumps({"terms": terms, "titleterms": {}}) + ")")
+    leaks = scanner.scan([page, index])
+    assert [(leak.path.name, leak.exercise) for leak in leaks] == [("searchindex.js", "sum-code")]
+    index.write_text("Search.setIndex(" + json.dumps({"terms": {"welcom": 0, "tini": 0}, "titleterms": {}}) + ")")
+    assert scanner.scan([page, index]) == []
+
+
+def test_a_solution_in_a_pdf_is_found(scanner, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(6, 2))
+    fig.text(0.05, 0.5, "Even numbers divide by two with\nnothing left over, which rules out three.")
+    pdf = tmp_path / "handout.pdf"
+    fig.savefig(pdf)
+    plt.close(fig)
+    assert _leaked(scanner, pdf) == {"choice"}
+
+
+def test_a_solution_pasted_into_a_chapter_is_still_a_leak(bank, chapter, tmp_path):
+    """Rule 4's exception: 10 or more words copied from a solution are not the chapter's own."""
+    pasted = chapter + f"\n{ESSAY_SOLUTION}\n"
+    scanner = LeakScanner(bank, [pasted])
+    page = tmp_path / "page.html"
+    page.write_text(f"<p>{pasted}</p>")
+    assert _leaked(scanner, page) == {"essay"}
+
+
+def test_the_build_refuses_to_publish_an_edition_with_a_leak(tmp_path):
+    root = tmp_path / "tiny"
+    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    chapter = root / "book" / "00-run.md"
+    chapter.write_text(chapter.read_text() + f"\nA hint: {ESSAY_SOLUTION}.\n")
+    layout = build.Layout(root)
+    with pytest.raises(build.BuildError) as caught:
+        build.build(layout, ["html"])
+    message = str(caught.value)
+    assert "the html edition contains solution text and was not published" in message
+    assert "00-run.html: contains the solution of exercise 'essay'" in message
+    assert not layout.html.exists()

@@ -1,0 +1,72 @@
+"""The exercise bank: validation, chapter exercises, the workbook and the answer key.
+
+A Sphinx extension of its own, set up by ``textbook``'s ``setup()``. The bank
+is read and checked once per Sphinx run, before any document is read; an
+invalid bank stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from .. import paths
+from . import answer_space, tracking
+from .bank import BankError, load_bank
+from .checks import code_checker
+from .directive import ExerciseReference, Exercises
+
+WORKBOOK_DOC, KEY_DOC = "workbook", "answer-key"
+
+
+def load_exercise_bank(app: Sphinx) -> None:
+    checker = code_checker(paths.cache_dir(app.config) / "exercise-checks.json")
+    try:
+        app.env.textbook_bank = load_bank(
+            paths.exercises_dir(app.config),
+            paths.chapters_dir(app),
+            check_code=checker,
+            shown_from=Path(app.confdir),
+        )
+    except BankError as error:
+        raise ExtensionError(str(error)) from None
+
+
+def configure_exercise_edition(app: Sphinx, config) -> None:
+    """The workbook and key are a project of their own: two LaTeX documents."""
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + answer_space.LATEX_MACROS
+    config.latex_elements = elements
+    if config.textbook_edition != "exercises":
+        return
+    config.root_doc = WORKBOOK_DOC
+    config.latex_documents = [
+        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", f"{config.project}: Student Workbook", config.author, "howto"),
+        (KEY_DOC, f"{KEY_DOC}.tex", f"{config.project}: Answer Key", config.author, "howto"),
+    ]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("textbook_edition", "book", "env", types=[str])
+    app.add_config_value("textbook_exercises_source", "exercises", "env", types=[str])
+    app.add_config_value("textbook_chapters_source", "", "env", types=[str])
+    app.add_config_value("textbook_cache", "_build/cache", "env", types=[str])
+
+    # config-inited: answer-space macros for LaTeX; the exercise edition's documents.
+    app.connect("config-inited", configure_exercise_edition)
+    # builder-inited: read and check the bank before any document is read.
+    app.connect("builder-inited", load_exercise_bank)
+    # env-get-outdated: re-read documents whose exercises changed or were renumbered.
+    app.connect("env-get-outdated", tracking.outdated_by_bank)
+    # env-purge-doc / env-merge-info: keep the use records parallel-safe.
+    app.connect("env-purge-doc", tracking.purge_doc)
+    app.connect("env-merge-info", tracking.merge_info)
+    # env-check-consistency: every module with exercises shows them.
+    app.connect("env-check-consistency", tracking.check_every_module_lists_its_exercises)
+
+    app.add_node(answer_space.answer_space, **answer_space.VISITORS)
+    app.add_directive("exercises", Exercises)
+    app.add_role("ex", ExerciseReference())
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

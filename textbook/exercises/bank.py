@@ -1,0 +1,303 @@
+"""Load and validate the exercise bank: ``exercises/<NN-module>/<file>.md``.
+
+An exercise file is a YAML header (see ``schema.HEADER_SCHEMA``) and ``## ``
+sections (``## Question``, ``## Solution``, ...). Its number is a property of
+the bank: ``<module>.<position>``, where the module comes from the folder
+(``00-introduction`` is module 0, and must be a chapter in ``book/``) and the
+position from the file's place in its folder sorted by file name. Name files
+``01-slug.md``, ``02-slug.md``... to set the order.
+
+Every problem found is collected and reported at once, each as
+``path:line: what is wrong and what to fix``; a bank with problems raises
+BankError and nothing is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from ..module_overview import chapter_objectives, module_number
+from . import content, schema
+
+_SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
+_ANY_HEADING = re.compile(r"^#{1,6} ")
+_FENCE = re.compile(r"^(```+|~~~+)")
+
+
+class BankError(Exception):
+    """The bank has problems; ``problems`` lists them as ``path:line: message``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("the exercise bank has problems:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Section:
+    text: str
+    line: int  # 1-based line in the file of the section's first text line
+
+
+@dataclass(frozen=True)
+class Module:
+    docname: str
+    number: int
+    title: str
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    kind: str
+    difficulty: int
+    minutes: int
+    points: int
+    objectives: tuple[str, ...]
+    space: int | None
+    module: Module
+    position: int
+    path: Path
+    sections: dict[str, Section]
+    choices: tuple[content.Choice, ...] = ()
+    digest: str = ""
+
+    @property
+    def number(self) -> str:
+        return f"{self.module.number}.{self.position}"
+
+    @property
+    def label(self) -> str:
+        return f"ex-{self.id}"
+
+    @property
+    def kind_name(self) -> str:
+        return schema.KINDS[self.kind]
+
+    def objective_numbers(self) -> list[int]:
+        return [self.module.objectives.index(o) + 1 for o in self.objectives]
+
+    def code(self, section: str) -> str:
+        return content.single_python_block(self.sections[section].text, section)
+
+
+@dataclass
+class Bank:
+    exercises: dict[str, Exercise] = field(default_factory=dict)  # by id, in number order
+    modules: dict[str, Module] = field(default_factory=dict)  # by chapter docname
+
+    def for_module(self, docname: str) -> list[Exercise]:
+        return [e for e in self.exercises.values() if e.module.docname == docname]
+
+
+def _chapter_title(text: str) -> str:
+    return next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), "")
+
+
+def read_modules(book_dir: Path) -> dict[str, Module]:
+    """Each module chapter's number, title and objective ids, read from its source."""
+    modules = {}
+    for path in sorted(book_dir.glob("*.md")):
+        number = module_number(path.stem)
+        text = path.read_text(encoding="utf-8")
+        objectives = chapter_objectives(text)
+        if number is not None and objectives is not None:
+            modules[path.stem] = Module(path.stem, number, _chapter_title(text), tuple(objectives))
+    return modules
+
+
+def _split_file(text: str) -> tuple[str, int, list[tuple[str, int]]]:
+    """(header YAML, its first line, body lines with their 1-based line numbers)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise content.ContentError("the file must start with a '---' line and a YAML header", 0)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise content.ContentError("the YAML header has no closing '---' line", 0) from None
+    body = [(line, number) for number, line in enumerate(lines[end + 1 :], start=end + 2)]
+    return "\n".join(lines[1:end]), 2, body
+
+
+def _sections(body: list[tuple[str, int]], rel) -> tuple[dict[str, Section], list[str]]:
+    sections: dict[str, Section] = {}
+    problems: list[str] = []
+    name, collected, start, fence = None, [], 0, None
+
+    def close():
+        if name is not None:
+            sections[name] = Section("\n".join(collected).strip("\n") + "\n", start)
+
+    for line, number in body:
+        if fence is None and (heading := _SECTION_HEADING.match(line)):
+            close()
+            name, collected, start = heading.group(1), [], number + 1
+            if name not in schema.SECTIONS:
+                problems.append(f"{rel}:{number}: unknown section '## {name}'; use {', '.join(schema.SECTIONS)}")
+            elif name in sections:
+                problems.append(f"{rel}:{number}: '## {name}' appears twice")
+            continue
+        if match := _FENCE.match(line.strip()):
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+        elif fence is None and _ANY_HEADING.match(line):
+            problems.append(f"{rel}:{number}: headings other than the '## ' sections are not allowed in an exercise")
+        if name is None:
+            if line.strip():
+                problems.append(f"{rel}:{number}: text before the first section; start the body with '## Question'")
+            continue
+        collected.append(line)
+    close()
+    return sections, problems
+
+
+def _header_line(header: str, key, first_line: int) -> int:
+    for offset, line in enumerate(header.splitlines()):
+        if key is not None and line.startswith(f"{key}:"):
+            return first_line + offset
+    return first_line - 1
+
+
+def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[str]) -> dict | None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        header, first, body = _split_file(text)
+    except content.ContentError as error:
+        problems.append(f"{rel}:1: {error}")
+        return None
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first + (mark.line if mark else 0)
+        problems.append(f"{rel}:{line}: malformed YAML header: {getattr(error, 'problem', error)}")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{rel}:{first}: the header must be a YAML mapping of fields")
+        return None
+    header_problems = sorted(
+        jsonschema.Draft202012Validator(schema.HEADER_SCHEMA).iter_errors(data), key=lambda e: list(e.path)
+    )
+    for error in header_problems:
+        key = error.path[0] if error.path else None
+        where = f"'{key}': " if key is not None else ""
+        problems.append(f"{rel}:{_header_line(header, key, first)}: header {where}{error.message}")
+    if header_problems:
+        return None
+
+    sections, section_problems = _sections(body, rel)
+    problems.extend(section_problems)
+    kind = data["kind"]
+    for name in schema.REQUIRED_SECTIONS.get(kind, schema.DEFAULT_REQUIRED):
+        if not sections.get(name, Section("", 0)).text.strip():
+            missing = "missing solution" if name == "Solution" else f"missing '## {name}'"
+            problems.append(f"{rel}:{len(text.splitlines())}: {missing}: a {kind} exercise needs a '## {name}' section")
+    for name, only_kind in schema.KIND_ONLY_SECTIONS.items():
+        if name in sections and kind != only_kind:
+            problems.append(f"{rel}:{sections[name].line - 1}: '## {name}' is only for {only_kind} exercises")
+
+    if module is not None:
+        for objective in data["objectives"]:
+            if objective not in module.objectives:
+                problems.append(
+                    f"{rel}:{_header_line(header, 'objectives', first)}: objective '{objective}' is not declared "
+                    f"by module {module.number} ({module.docname}); it declares: {', '.join(module.objectives)}"
+                )
+
+    choices = ()
+    try:
+        if kind == "multiple-choice" and "Choices" in sections:
+            choices = content.parse_choices(sections["Choices"].text)
+        if kind == "code" and {"Starter", "Solution", "Checks"} <= set(sections):
+            for name in ("Starter", "Solution", "Checks"):
+                content.single_python_block(sections[name].text, name)
+        if kind == "fill-in-table" and {"Question", "Solution"} <= set(sections):
+            content.check_fill_in_table(sections["Question"].text, sections["Solution"].text)
+    except content.ContentError as error:
+        problems.append(f"{rel}:{_first_line(sections)}: {error}")
+    return {
+        **data,
+        "sections": sections,
+        "choices": choices,
+        "digest": hashlib.sha256(text.encode()).hexdigest(),
+        "id_line": _header_line(header, "id", first),
+    }
+
+
+def _first_line(sections: dict[str, Section]) -> int:
+    return min((s.line - 1 for s in sections.values()), default=1)
+
+
+def load_bank(
+    exercises_dir: Path,
+    book_dir: Path,
+    check_code: Callable[[list[Exercise]], list[str]] | None = None,
+    shown_from: Path | None = None,
+) -> Bank:
+    """Read and validate every exercise; raise BankError listing every problem.
+
+    ``check_code`` runs the code exercises (see ``checks.py``) and returns
+    problems; paths in messages are shown relative to ``shown_from``.
+    """
+    bank = Bank(modules=read_modules(book_dir))
+    problems: list[str] = []
+    first_file: dict[str, str] = {}
+    root = shown_from or exercises_dir.parent
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    folders = sorted(p for p in exercises_dir.iterdir() if p.is_dir()) if exercises_dir.is_dir() else []
+    parsed: list[tuple[Path, dict, Module, int]] = []
+    for folder in folders:
+        module = bank.modules.get(folder.name)
+        if module is None:
+            problems.append(
+                f"{shown(folder)}: no module chapter book/{folder.name}.md with a module-overview; "
+                "name the folder after its chapter"
+            )
+        for position, path in enumerate(sorted(folder.glob("*.md")), start=1):
+            data = _parse_exercise(path, shown(path), module, problems)
+            if data is None or module is None:
+                continue
+            if data["id"] in first_file:
+                problems.append(
+                    f"{shown(path)}:{data['id_line']}: duplicate exercise id '{data['id']}', "
+                    f"also used by {first_file[data['id']]}; give each exercise its own id"
+                )
+                continue
+            first_file[data["id"]] = shown(path)
+            parsed.append((path, data, module, position))
+
+    for path, data, module, position in sorted(parsed, key=lambda p: (p[2].number, p[3])):
+        bank.exercises[data["id"]] = Exercise(
+            id=data["id"],
+            title=data["title"],
+            kind=data["kind"],
+            difficulty=data["difficulty"],
+            minutes=data["minutes"],
+            points=data["points"],
+            objectives=tuple(data["objectives"]),
+            space=data.get("space"),
+            module=module,
+            position=position,
+            path=path,
+            sections=data["sections"],
+            choices=data["choices"],
+            digest=data["digest"],
+        )
+    if check_code is not None and not problems:
+        problems.extend(check_code([e for e in bank.exercises.values() if e.kind == "code"]))
+    if problems:
+        raise BankError(problems)
+    return bank

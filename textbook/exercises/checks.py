@@ -1,0 +1,86 @@
+"""Run code exercises: the solution must pass its checks and the starter must fail them.
+
+Each program (solution + checks, starter + checks) runs in its own Python
+subprocess in a temporary folder, with a time limit. A pair that passed is
+remembered by the digest of its three code blocks and the Python version, so
+an unchanged exercise is not run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .bank import Exercise
+
+TIMEOUT_SECONDS = 120
+
+
+def _run(program: str) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix="exercise-") as folder:
+        script = Path(folder) / "exercise.py"
+        script.write_text(program)
+        try:
+            result = subprocess.run(
+                [sys.executable, str(script)],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                env={**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"},
+            )
+        except subprocess.TimeoutExpired:
+            return False, f"timed out after {TIMEOUT_SECONDS} s"
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+def _digest(exercise: Exercise) -> str:
+    parts = [exercise.code(name) for name in ("Starter", "Solution", "Checks")] + [sys.version]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _verify(exercise: Exercise) -> list[str]:
+    checks = exercise.code("Checks")
+    where = f"{exercise.path}:{exercise.sections['Solution'].line}"
+    passed, output = _run(exercise.code("Solution") + "\n\n" + checks)
+    problems = []
+    if not passed:
+        tail = "\n".join(output.splitlines()[-12:])
+        problems.append(f"{where}: the solution of '{exercise.id}' fails its checks:\n{tail}")
+    starter_passed, _ = _run(exercise.code("Starter") + "\n\n" + checks)
+    if starter_passed:
+        problems.append(
+            f"{exercise.path}:{exercise.sections['Starter'].line}: the starter code of '{exercise.id}' "
+            "already passes the checks; the checks must fail until the student solves the exercise"
+        )
+    return problems
+
+
+def code_checker(cache_file: Path, jobs: int | None = None):
+    """A ``check_code`` callable for ``load_bank`` that remembers what passed in ``cache_file``."""
+
+    def check(exercises: list[Exercise]) -> list[str]:
+        try:
+            passed = set(json.loads(cache_file.read_text()))
+        except (FileNotFoundError, ValueError):
+            passed = set()
+        todo = [e for e in exercises if _digest(e) not in passed]
+        problems: list[str] = []
+        if todo:
+            with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+                for exercise, found in zip(todo, pool.map(_verify, todo)):
+                    problems.extend(found)
+                    if not found:
+                        passed.add(_digest(exercise))
+        current = {_digest(e) for e in exercises}
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(sorted(passed & current), indent=1) + "\n")
+        return problems
+
+    return check

@@ -1,0 +1,118 @@
+"""Reading the parts of an exercise body that have structure: choices, code, tables.
+
+Each function takes a section's MyST text and returns the structure or raises
+ContentError with a message (and a line offset within the section) that says
+what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+_CHOICE = re.compile(r"^[-*] \[( |x|X)\] (.+)$")
+_FENCE = re.compile(r"^(```+|~~~+)\s*\{?([\w-]*)\}?\s*(\S*)")
+_BLANK_CELL = re.compile(r"^[_\s]*$")
+
+
+class ContentError(ValueError):
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+
+
+def parse_choices(text: str) -> tuple[Choice, ...]:
+    """``- [x] right`` / ``- [ ] wrong`` lines: at least two, at least one right."""
+    choices = []
+    for offset, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        match = _CHOICE.match(line.strip())
+        if not match:
+            raise ContentError(f"a choice must read '- [x] text' (right) or '- [ ] text' (wrong), not {line.strip()!r}", offset)
+        choices.append(Choice(match.group(2).strip(), match.group(1) != " "))
+    if len(choices) < 2:
+        raise ContentError("a multiple-choice exercise needs at least two choices")
+    if not any(choice.correct for choice in choices):
+        raise ContentError("mark at least one choice as right with '- [x]'")
+    return tuple(choices)
+
+
+def python_blocks(text: str) -> list[str]:
+    """The contents of every fenced ``python`` code block in ``text``."""
+    blocks, current, fence = [], None, None
+    for line in text.splitlines():
+        if current is None:
+            match = _FENCE.match(line)
+            if match and ("python" in (match.group(2), match.group(3)) or match.group(2) == "ipython3"):
+                current, fence = [], match.group(1)
+        elif line.strip() == fence:
+            blocks.append("\n".join(current) + "\n")
+            current = None
+        else:
+            current.append(line)
+    return blocks
+
+
+def single_python_block(text: str, section: str) -> str:
+    blocks = python_blocks(text)
+    if len(blocks) != 1:
+        raise ContentError(f"'## {section}' must hold exactly one ```python code block (found {len(blocks)})")
+    return blocks[0]
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Every table in ``text`` as rows of cell texts (header row first)."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tables, rows, row = [], None, None
+    for token in tokens:
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(token.content.strip())
+        elif token.type == "tr_close":
+            rows.append(row)
+            row = None
+        elif token.type == "table_close":
+            tables.append(rows)
+    return tables
+
+
+def is_blank_cell(cell: str) -> bool:
+    return bool(_BLANK_CELL.match(cell))
+
+
+def check_fill_in_table(question: str, solution: str) -> None:
+    """The question's table has blanks; the solution's has the same shape, filled in."""
+    asked, answered = markdown_tables(question), markdown_tables(solution)
+    if len(asked) != 1:
+        raise ContentError(f"'## Question' must hold exactly one table (found {len(asked)})")
+    if len(answered) != 1:
+        raise ContentError(f"'## Solution' must hold exactly one table, the filled-in one (found {len(answered)})")
+    asked, answered = asked[0], answered[0]
+    if [len(r) for r in asked] != [len(r) for r in answered]:
+        raise ContentError("the solution's table must have the same rows and columns as the question's")
+    blanks = 0
+    for r, (row_q, row_s) in enumerate(zip(asked, answered)):
+        for c, (cell_q, cell_s) in enumerate(zip(row_q, row_s)):
+            if is_blank_cell(cell_q):
+                blanks += 1
+                if is_blank_cell(cell_s):
+                    raise ContentError(f"the solution leaves cell (row {r + 1}, column {c + 1}) blank; fill it in")
+            elif cell_q != cell_s:
+                raise ContentError(
+                    f"cell (row {r + 1}, column {c + 1}) reads {cell_q!r} in the question "
+                    f"but {cell_s!r} in the solution; given cells must match"
+                )
+    if not blanks:
+        raise ContentError("the question's table has no blank cells to fill in (leave them empty or '___')")

@@ -1,0 +1,246 @@
+"""Find solution text in student artifacts, and name the file and the exercise.
+
+The rule, made explicit because solutions often repeat what the chapter
+teaches (the DevOps vs MLOps key repeats the chapter's own table):
+
+1. An exercise's *secret text* is its ``## Solution``, ``## Checks`` and
+   ``## Grading notes`` sections.
+2. Text is compared as *words*: Unicode-normalised, lower-case runs of
+   letters and digits, with words hyphenated across a line break rejoined.
+   Markup, punctuation, line breaks and layout do not matter.
+3. The secret text is cut into fragments (lines, table cells, sentences). A
+   fragment of 4 to 6 words is a *marker*; a longer one gives every run of 6
+   consecutive words as a marker.
+4. A marker that also occurs in anything students are meant to see (any
+   chapter's source, any exercise's title, question, choices or starter code)
+   is dropped: it is the chapter's own words, not the answer. Except where a
+   chapter copies 10 or more consecutive words of secret text: such a run is
+   a pasted solution, not the chapter's own words, and does not count. (An
+   exercise's starter code may share lines with its solution: that is by
+   design, and bank text is never treated as pasted.)
+5. A student artifact *leaks* an exercise if its text contains one of that
+   exercise's remaining markers.
+
+The search index holds words, not sentences, so for it rule 5 becomes: it
+leaks an exercise if it holds a word from that exercise's secret text that
+no student-visible source and no page of the HTML edition contains.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from sphinx.search.en import SearchEnglish
+
+from .bank import Bank
+from .schema import SECRET_SECTIONS
+
+MIN_WORDS, WINDOW, PASTED = 4, 6, 10
+_WORD = re.compile(r"[^\W_]+")
+_HYPHENATED = re.compile(r"(\w)-\s*\n\s*(\w)")
+_FRAGMENT_BREAK = re.compile(r"\n|\||(?<=[.!?;:])\s")
+_STUDENT_SECTIONS = ("Question", "Choices", "Starter")
+
+
+def words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _WORD.findall(_HYPHENATED.sub(r"\1\2", text))
+
+
+def _ngrams(sequence: list[str], n: int):
+    return zip(*(sequence[k:] for k in range(n)))
+
+
+def _without_pasted_runs(sequence: list[str], pasted: set[tuple[str, ...]]) -> list[list[str]]:
+    """``sequence`` cut around every run of PASTED words that copies secret text."""
+    masked = [False] * len(sequence)
+    for i, run in enumerate(_ngrams(sequence, PASTED)):
+        if run in pasted:
+            masked[i : i + PASTED] = [True] * PASTED
+    pieces, current = [], []
+    for word, is_masked in zip(sequence, masked):
+        if is_masked:
+            if current:
+                pieces.append(current)
+            current = []
+        else:
+            current.append(word)
+    return pieces + [current] if current else pieces
+
+
+def _runs(sequence: list[str]) -> set[tuple[str, ...]]:
+    """Every run of MIN_WORDS to WINDOW consecutive words."""
+    return {run for n in range(MIN_WORDS, WINDOW + 1) for run in _ngrams(sequence, n)}
+
+
+def _fragment_markers(text: str) -> set[tuple[str, ...]]:
+    markers = set()
+    for fragment in _FRAGMENT_BREAK.split(text):
+        found = words(fragment)
+        if len(found) < MIN_WORDS:
+            continue
+        if len(found) <= WINDOW:
+            markers.add(tuple(found))
+        else:
+            markers |= {tuple(found[i : i + WINDOW]) for i in range(len(found) - WINDOW + 1)}
+    return markers
+
+
+class _TextOfHtml(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    return " ".join(parser.parts)
+
+
+def notebook_text(raw: str) -> str:
+    notebook = json.loads(raw)
+    parts = []
+    for cell in notebook.get("cells", []):
+        parts.append("".join(cell.get("source", "")))
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for value in output.get("data", {}).values():
+                parts.append(value if isinstance(value, str) else "".join(value) if isinstance(value, list) else "")
+    return "\n".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def search_index_terms(raw: str) -> set[str]:
+    data = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
+    return {term.lower() for term in data.get("terms", {})} | {t.lower() for t in data.get("titleterms", {})}
+
+
+def artifact_text(path: Path) -> str | None:
+    """The text a reader gets from a file, or None for a file with no text (an image)."""
+    if path.suffix == ".pdf":
+        return pdf_text(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None
+    if path.suffix == ".html":
+        return html_text(raw)
+    if path.suffix == ".ipynb":
+        return notebook_text(raw)
+    return raw
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: Path
+    exercise: str
+    evidence: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: contains the solution of exercise '{self.exercise}' (\"{self.evidence}\")"
+
+
+@dataclass
+class LeakScanner:
+    """Markers for every exercise of ``bank``; ``student_sources`` are texts students may see."""
+
+    bank: Bank
+    student_sources: Iterable[str]
+    markers: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False)
+    secret_stems: dict[str, set[str]] = field(default_factory=dict, init=False)
+    _allowed_stems: set[str] = field(default_factory=set, init=False)
+    _markers_by_length: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        chapters = list(self.student_sources)
+        questions = []  # the bank's own student-facing text: may share anything with its solutions
+        for exercise in self.bank.exercises.values():
+            questions.append(exercise.title)
+            questions.extend(exercise.sections[s].text for s in _STUDENT_SECTIONS if s in exercise.sections)
+        secrets = {
+            exercise.id: "\n".join(exercise.sections[s].text for s in SECRET_SECTIONS if s in exercise.sections)
+            for exercise in self.bank.exercises.values()
+        }
+        pasted = {run for secret in secrets.values() for run in _ngrams(words(secret), PASTED)}
+        allowed: set[tuple[str, ...]] = set()
+        for text in chapters:
+            for own_words in _without_pasted_runs(words(text), pasted):
+                allowed |= _runs(own_words)
+        for text in questions:
+            allowed |= _runs(words(text))
+        self._stemmer = SearchEnglish({})
+        self._allowed_stems = self._stems(" ".join(chapters + questions))
+        for exercise in self.bank.exercises.values():
+            secret = secrets[exercise.id]
+            for marker in _fragment_markers(secret) - allowed:
+                self.markers.setdefault(marker, set()).add(exercise.id)
+            self.secret_stems[exercise.id] = self._stems(secret) - self._allowed_stems
+        for marker in self.markers:
+            self._markers_by_length.setdefault(len(marker), set()).add(marker)
+
+    def _stems(self, text: str) -> set[str]:
+        """Each word of ``text`` lower-cased, and its stem, as Sphinx's search index keeps them."""
+        found = {w.lower() for w in self._stemmer.split(text)}
+        return found | {self._stemmer.stem(w) for w in found}
+
+    def marker_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.bank.exercises, 0)
+        for ids in self.markers.values():
+            for exercise_id in ids:
+                counts[exercise_id] += 1
+        return counts
+
+    def scan_text(self, path: Path, text: str) -> list[Leak]:
+        found: dict[str, str] = {}
+        sequence = words(text)
+        for n, markers in self._markers_by_length.items():
+            # Every run of n words, compared with the markers in C: fast on megabytes.
+            for run in sorted(markers.intersection(_ngrams(sequence, n))):
+                for exercise_id in self.markers[run]:
+                    found.setdefault(exercise_id, " ".join(run))
+        return [Leak(path, exercise_id, evidence) for exercise_id, evidence in sorted(found.items())]
+
+    def scan_search_index(self, path: Path, page_texts: Iterable[str]) -> list[Leak]:
+        on_pages = self._stems(" ".join(page_texts))
+        extra = search_index_terms(path.read_text(encoding="utf-8")) - on_pages
+        return [
+            Leak(path, exercise_id, ", ".join(sorted(stems & extra)))
+            for exercise_id, stems in sorted(self.secret_stems.items())
+            if stems & extra
+        ]
+
+    def scan(self, paths: Iterable[Path]) -> list[Leak]:
+        """Scan files; an HTML edition's search index is checked against its own pages."""
+        leaks: list[Leak] = []
+        page_texts: list[str] = []
+        indexes: list[Path] = []
+        for path in sorted(paths):
+            if path.name == "searchindex.js":
+                indexes.append(path)
+            text = artifact_text(path)
+            if text is None:
+                continue
+            if path.suffix == ".html":
+                page_texts.append(text)
+            leaks.extend(self.scan_text(path, text))
+        for index in indexes:
+            leaks.extend(self.scan_search_index(index, page_texts))
+        return leaks
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())

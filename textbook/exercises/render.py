@@ -1,0 +1,116 @@
+"""Turn a bank exercise into docutils nodes for one of three audiences.
+
+* ``questions`` (the book, HTML and PDF, and the handouts): the question only.
+* ``workbook`` (students, print): the question with room to write.
+* ``key`` (instructors): the question, then the solution, the checked code
+  and its checks, grading notes and points.
+
+Only ``key`` ever reads the secret sections (``schema.SECRET_SECTIONS``);
+the other modes cannot put a solution into a page because they never touch
+its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docutils import nodes
+
+from . import content
+from .answer_space import answer_space, blank_cell_strut
+from .bank import Exercise
+
+MODES = ("questions", "workbook", "key")
+
+#: parse(text, exercise, section_name) -> nodes, for MyST text from the exercise file.
+Parser = Callable[[str, Exercise, str], list[nodes.Node]]
+
+
+def heading(exercise: Exercise) -> str:
+    return f"Exercise {exercise.number}: {exercise.title}"
+
+
+def meta_text(exercise: Exercise) -> str:
+    numbers = ", ".join(str(n) for n in exercise.objective_numbers())
+    objectives = f"objective{'s' if len(exercise.objectives) > 1 else ''} {numbers}"
+    return (
+        f"{exercise.kind_name} · difficulty {exercise.difficulty} of 3 · about {exercise.minutes} min · "
+        f"{exercise.points} points · {objectives}"
+    )
+
+
+def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enumerated_list:
+    options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
+    for choice in exercise.choices:
+        item = nodes.list_item()
+        item.extend(parse(choice.text, exercise, "Choices"))
+        if mark_correct and choice.correct:
+            paragraph = item.next_node(nodes.paragraph) or item
+            paragraph += nodes.Text(" ")
+            paragraph += nodes.strong("", "(correct)")
+        options += item
+    return options
+
+
+def _full_width_tables(parsed: list[nodes.Node]) -> None:
+    """Give a fill-in table equal columns across the page, so blank columns have room."""
+    for node in parsed:
+        for table in node.findall(nodes.table):
+            colspecs = list(table.findall(nodes.colspec))
+            for colspec in colspecs:
+                colspec["colwidth"] = 1
+            table["classes"].append("colwidths-given")
+
+
+def _make_blank_cells_writable(question: list[nodes.Node], lines: int) -> None:
+    for node in question:
+        for entry in node.findall(nodes.entry):
+            if content.is_blank_cell(entry.astext()):
+                entry.children = [nodes.paragraph("", "", blank_cell_strut(lines))]
+
+
+def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
+    box = nodes.container(classes=["exercise-solution"])
+    box += nodes.rubric("", "Solution")
+    solution = parse(exercise.sections["Solution"].text, exercise, "Solution")
+    if exercise.kind == "fill-in-table":
+        _full_width_tables(solution)
+    box.extend(solution)
+    if exercise.kind == "code":
+        box += nodes.rubric("", "Checks")
+        box += nodes.paragraph(
+            "",
+            "The build runs these checks after the solution above, which passes them, "
+            "and after the starter code, which fails them.",
+        )
+        checks = exercise.code("Checks")
+        box += nodes.literal_block(checks, checks, language="python")
+    if "Grading notes" in exercise.sections:
+        box += nodes.rubric("", "Grading notes")
+        box.extend(parse(exercise.sections["Grading notes"].text, exercise, "Grading notes"))
+    box += nodes.paragraph("", "", nodes.strong("", f"Points: {exercise.points}"))
+    return box
+
+
+def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.container:
+    """The nodes of one exercise for ``mode`` (see the module docstring)."""
+    box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
+    box += nodes.rubric("", heading(exercise), classes=["exercise-title"])
+    box += nodes.paragraph("", meta_text(exercise), classes=["exercise-meta"])
+    question = parse(exercise.sections["Question"].text, exercise, "Question")
+    if exercise.kind == "fill-in-table":
+        _full_width_tables(question)
+        if mode == "workbook":
+            _make_blank_cells_writable(question, exercise.space)
+    box.extend(question)
+    if exercise.kind == "multiple-choice":
+        box += _choices(exercise, parse, mark_correct=mode == "key")
+    if exercise.kind == "code":
+        starter = exercise.code("Starter")
+        box += nodes.rubric("", "Starter code")
+        box += nodes.literal_block(starter, starter, language="python")
+    if mode == "workbook" and exercise.kind not in ("multiple-choice", "fill-in-table"):
+        box += answer_space(lines=exercise.space, code=exercise.kind == "code")
+    if mode == "key":
+        box += _solution(exercise, parse)
+    return box

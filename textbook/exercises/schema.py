@@ -1,0 +1,48 @@
+"""What an exercise file's header must hold, as a JSON Schema (checked with jsonschema)."""
+
+KINDS = {
+    "short-answer": "Short answer",
+    "fill-in-table": "Fill in the table",
+    "list": "List",
+    "essay": "Design / essay",
+    "multiple-choice": "Multiple choice",
+    "code": "Code",
+}
+
+HEADER_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "kind", "difficulty", "minutes", "points", "objectives"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+        "title": {"type": "string", "minLength": 3},
+        "kind": {"enum": list(KINDS)},
+        "difficulty": {"type": "integer", "minimum": 1, "maximum": 3},
+        "minutes": {"type": "integer", "minimum": 1, "maximum": 240},
+        "points": {"type": "integer", "minimum": 1, "maximum": 100},
+        "objectives": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+        },
+        # Answer space in print: ruled lines (short answer, list, essay), lines of
+        # the code box (code), or lines per blank table row (fill-in table).
+        "space": {"type": "integer", "minimum": 1, "maximum": 40},
+    },
+    # Every kind but multiple choice needs room to write in the workbook.
+    "if": {"properties": {"kind": {"not": {"const": "multiple-choice"}}}},
+    "then": {"required": ["space"]},
+}
+
+#: The ``## `` sections an exercise file may have, and which each kind requires.
+SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Grading notes")
+REQUIRED_SECTIONS = {
+    "multiple-choice": ("Question", "Choices", "Solution"),
+    "code": ("Question", "Starter", "Solution", "Checks"),
+}
+DEFAULT_REQUIRED = ("Question", "Solution")
+#: Sections only one kind may have.
+KIND_ONLY_SECTIONS = {"Choices": "multiple-choice", "Starter": "code", "Checks": "code"}
+#: Sections whose text only instructors may see.
+SECRET_SECTIONS = ("Solution", "Checks", "Grading notes")
