@@ -25,6 +25,9 @@ nb_execution_cache_path = str(Path(__file__).parent / "_build" / ".jupyter_cache
 nb_execution_raise_on_error = False  # a failing cell is a warning, and -W fails the build
 nb_execution_show_tb = True
 nb_execution_timeout = 120
+# Each chapter runs in a fresh folder under _build/cache/execution: what it
+# writes (an MLflow store, saved models) never lands in book/ or in $HOME.
+nb_execution_in_temp = True
 nb_merge_streams = True
 
 # The textbook extension: module chapters are numbered from 0.

@@ -9,6 +9,8 @@ on it, so ``sphinx-build`` and ``sphinx-autobuild`` work the same way.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,6 +52,16 @@ def draw_figures(app: Sphinx) -> None:
     )
 
 
+def execute_inside_build_folder(app: Sphinx, config) -> None:
+    """Chapters run in a fresh temporary folder (``nb_execution_in_temp``): put it under
+    the build folder, so what a chapter writes (an MLflow store, a model file) stays there."""
+    if not config.nb_execution_in_temp:
+        return
+    scratch = paths.cache_dir(config) / "execution"
+    scratch.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)
+
+
 def add_latex_numbering(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
@@ -69,6 +81,7 @@ def setup(app: Sphinx) -> dict:
     # config-inited: make paths absolute and give LaTeX the chapter numbering.
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
+    app.connect("config-inited", execute_inside_build_folder)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
