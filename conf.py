@@ -40,6 +40,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = []
 html_last_updated_fmt = None
+html_context = {"default_mode": "light"}  # the theme's colour mode before the reader picks one
 html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": False,

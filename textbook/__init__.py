@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import downloads, figures, handouts, module_overview, numbering, paths
+from . import code_width, downloads, figures, handouts, module_overview, numbering, paths
 from .figure_directive import ScriptFigure
 
 __version__ = "0.1.0"
@@ -26,10 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 def generator_digest() -> str:
-    """A digest of this package's code: when the generator changes, Sphinx re-reads everything."""
+    """A digest of this package's code and templates: when the generator changes, Sphinx
+    re-reads and rewrites everything."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -62,6 +64,11 @@ def execute_inside_build_folder(app: Sphinx, config) -> None:
     tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)
 
 
+def add_templates(app: Sphinx, config) -> None:
+    """Our template overrides (see textbook/templates/) win over the theme's."""
+    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
+
+
 def add_latex_numbering(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
@@ -74,6 +81,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
     app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
     app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
+    app.add_config_value("textbook_code_width", 80, "env", types=[int])
     # Not for conf.py: its default changes with the generator's code and so
     # invalidates environments read by an older generator.
     app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
@@ -82,12 +90,15 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
+    app.connect("config-inited", add_templates)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)
+    # doctree-read: code that would not fit the printed page is a warning.
+    app.connect("doctree-read", code_width.check_code_width)
     # env-updated: every chapter is read, so the handout list is known.
     app.connect("env-updated", handouts.add_handout_documents)
     # html-page-context: add the .ipynb download before the theme draws its buttons.

@@ -29,7 +29,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from sphinx.cmd.build import build_main
 
-from . import latex, toolchain
+from . import latex, print_checks, toolchain
 from .exercises import KEY_DOC, WORKBOOK_DOC, editions
 from .exercises.bank import Bank, BankError, load_bank
 from .exercises.leaks import LeakScanner, files_in
@@ -238,6 +238,10 @@ class Builder:
         if failures:
             details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
             raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}")
+        damaged = [message for job in jobs for message in print_checks.check_pdf(job.tex)]
+        if damaged:
+            details = "\n".join(f"  {message}" for message in damaged)
+            raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}")
         for edition in ("pdf", "handouts", "workbook", "key"):
             mine = [job for job in jobs if job.edition == edition]
             if not mine:

@@ -82,11 +82,19 @@ def latex_chapter_counter(first_chapter: int) -> str:
     handout = "".join(
         f"\\counterwithout{{{kind}}}{{section}}\\def\\the{kind}{{#1.\\arabic{{{kind}}}}}" for kind in _FLOATS
     )
+    # A handout's table of contents lists sections as <module>.<n>: "0.10" and
+    # "0.10.1" need wider number boxes than an article's default.
+    handout_toc = (
+        "\\expandafter\\patchcmd\\csname l@section\\endcsname{1.5em}{2.3em}{}{}"
+        "\\expandafter\\def\\csname l@subsection\\endcsname{\\csname @dottedtocline\\endcsname{2}{2.3em}{3.2em}}"
+    )
     return (
+        "\\usepackage{etoolbox}\n"
         "\\ifcsname c@chapter\\endcsname\n"
         f"  \\setcounter{{chapter}}{{{first_chapter - 1}}}\\AtBeginDocument{{{book}}}\n"
         "  \\newcommand{\\textbookmodule}[1]{}\n"
         "\\else % a handout: no chapters, so sections and floats are numbered <module>.<n>\n"
         f"  \\newcommand{{\\textbookmodule}}[1]{{\\renewcommand{{\\thesection}}{{#1.\\arabic{{section}}}}{handout}}}\n"
+        f"  {handout_toc}\n"
         "\\fi\n"
     )
