@@ -9,7 +9,7 @@ author = "The MLOps Textbook authors"
 copyright = "2026, The MLOps Textbook authors"
 release = "2026.11"
 
-extensions = ["myst_nb", "textbook"]
+extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]
 root_doc = "index"
 exclude_patterns = ["**.ipynb_checkpoints"]
 nitpicky = True
@@ -34,6 +34,12 @@ nb_merge_streams = True
 textbook_figures_source = "figures_src"
 textbook_figures_output = "_build/figures"
 textbook_first_chapter = 0
+
+# Math is drawn as SVG at build time and embedded in the page, so the HTML
+# edition needs no MathJax from a CDN and works offline.
+imgmath_image_format = "svg"
+imgmath_embed = True
+imgmath_font_size = 14
 
 # HTML edition.
 html_theme = "sphinx_book_theme"

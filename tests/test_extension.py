@@ -90,3 +90,13 @@ def test_every_module_gets_a_handout(app):
     handout = (app.outdir / "handout-01-second.tex").read_text()
     assert "\\textbookmodule{1}" in handout
     assert "Module at a glance" in handout
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_math_is_embedded_svg_with_no_mathjax(app):
+    app.build()
+    page = _html(app, "01-second")
+    assert not [s for s in page.select("script[src]") if "mathjax" in s["src"].lower()]
+    math = page.select_one("img.math")
+    assert math["src"].startswith("data:image/svg+xml;base64,")
+    assert "frac" in math["alt"]

@@ -5,7 +5,9 @@ root, so it shares the notebook cache and figures with the author's builds.
 """
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
+
+from textbook.reproducible import source_date_epoch
+
+from .test_reproducible import different_files
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -34,12 +40,17 @@ def _code_cells(chapter: Path) -> int:
     return len(re.findall(r"^```\{code-cell\}", chapter.read_text(), flags=re.M))
 
 
-def _build_all() -> subprocess.CompletedProcess:
+#: Both builds of the reproducibility test stamp the same date.
+EPOCH = source_date_epoch(ROOT)
+
+
+def _build_all(root: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "textbook.cli", "build", "all"],
-        cwd=ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
     )
 
 
@@ -194,3 +205,23 @@ def test_the_key_has_solutions_and_the_site_has_no_key(built):
 
 def test_the_leak_scan_ran_and_found_nothing(built):
     assert re.search(r"leak scan: \d+ student files, \d+ exercises, [1-9]\d* solution markers, no solution text found", built)
+
+
+def test_every_page_passes_the_browser_gate(built):
+    from textbook.web_checks import check_site
+
+    report = check_site(BUILD / "html", search_term="drift")
+    assert report.problems == [], "\n".join(report.problems)
+    assert report.images >= sum(len(_figures(c)) for c in CHAPTERS)
+    assert report.search_hits >= 1
+
+
+def test_a_second_clean_build_is_byte_identical(built, tmp_path):
+    """Same sources, same executed notebooks (the cache is the record of execution), fresh output."""
+    copy = tmp_path / "book"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "__pycache__", "*.egg-info"))
+    shutil.copytree(BUILD / ".jupyter_cache", copy / "_build" / ".jupyter_cache")
+    result = _build_all(copy)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert "Executing notebook" not in result.stdout + result.stderr
+    assert different_files(BUILD, copy / "_build") == []

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import code_width, downloads, figures, handouts, module_overview, numbering, paths
+from . import code_width, downloads, figures, handouts, module_overview, numbering, paths, reproducible
 from .figure_directive import ScriptFigure
 
 __version__ = "0.1.0"
@@ -91,9 +91,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
+    # builder-inited: MyST-NB's stylesheet exists before any page links it.
+    app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)

@@ -30,6 +30,7 @@ from pypdf import PdfReader
 from sphinx.cmd.build import build_main
 
 from . import latex, print_checks, toolchain
+from .reproducible import source_date_epoch
 from .exercises import KEY_DOC, WORKBOOK_DOC, editions
 from .exercises.bank import Bank, BankError, load_bank
 from .exercises.leaks import LeakScanner, files_in
@@ -123,7 +124,7 @@ def _replace_dir(source: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     for leftover in (staging, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(source, staging, ignore=shutil.ignore_patterns("reports", ".doctrees"))
+    shutil.copytree(source, staging, ignore=shutil.ignore_patterns("reports", ".doctrees", ".buildinfo"))
     if target.exists():
         target.rename(old)
     staging.rename(target)
@@ -286,6 +287,7 @@ class Builder:
         }[edition]
 
     def run(self) -> list[EditionResult]:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
         steps = ["bank"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)

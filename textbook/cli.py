@@ -1,7 +1,7 @@
 """The ``textbook`` command: build editions, install system tools, live preview.
 
     textbook build [html|pdf|handouts|workbook|key|all ...]   build editions (default: all)
-    textbook setup                               install TeX Live and Poppler if missing
+    textbook setup                               install TeX Live, Poppler and Chromium if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook clean                               remove _build/
 
@@ -53,10 +53,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
     try:
         toolchain.ensure_tex()
         toolchain.ensure_poppler()
+        toolchain.ensure_chromium()
     except toolchain.ToolchainError as error:
         print(f"textbook: {error}", file=sys.stderr)
         return 1
-    tools = ", ".join(toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS)
+    tools = ", ".join(toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS + toolchain.CHROMIUM_COMMANDS)
     print(f"textbook: system tools present: {tools}")
     return 0
 
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                               help="parallel processes (default: one per core)")
     build_parser.set_defaults(func=cmd_build)
 
-    commands.add_parser("setup", help="install TeX Live and Poppler if missing").set_defaults(func=cmd_setup)
+    commands.add_parser("setup", help="install TeX Live, Poppler and Chromium if missing").set_defaults(func=cmd_setup)
 
     serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
     serve_parser.add_argument("--port", type=int, default=8000)

@@ -33,6 +33,10 @@ def executed_notebook(app: Sphinx, written: Path) -> bytes:
             _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
         except KeyError:
             pass  # not in the cache (execution failed): offer it without outputs
+    # Reading a Markdown notebook gives each cell a random id; number them so
+    # that two builds of the same chapter give the same file.
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
     return nbformat.writes(notebook).encode("utf-8")
 
 

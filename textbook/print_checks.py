@@ -70,6 +70,8 @@ def log_problems(tex: Path, tolerance_pt: float = OVERFULL_TOLERANCE_PT) -> list
             problems.append(PrintProblem(tex, line, message, where))
 
     for entry in log.splitlines():
+        if entry.startswith(")"):
+            reading = "tex"  # LaTeX closed the file it was reading
         for opened in _OPENED.finditer(entry):
             reading = opened.group(1)
         if match := _MISSING_CHAR.match(entry.strip()):

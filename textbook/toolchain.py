@@ -22,11 +22,15 @@ TEX_PACKAGES = (
     "tex-gyre",
     "fonts-freefont-otf",
     "latexmk",
+    "dvisvgm",  # math in the HTML edition, drawn as SVG (sphinx.ext.imgmath)
 )
-TEX_COMMANDS = ("xelatex", "latexmk")
+TEX_COMMANDS = ("xelatex", "latexmk", "dvisvgm")
 #: Poppler reads PDFs back: text for the tests, pages as PNG for looking at them.
 POPPLER_PACKAGES = ("poppler-utils",)
 POPPLER_COMMANDS = ("pdftotext", "pdftoppm", "pdffonts")
+#: The browser the web gate drives (Playwright cannot download its own here).
+CHROMIUM_PACKAGES = ("chromium",)
+CHROMIUM_COMMANDS = ("chromium",)
 
 
 class ToolchainError(Exception):
@@ -67,3 +71,7 @@ def ensure_tex(log=print) -> None:
 
 def ensure_poppler(log=print) -> None:
     ensure_commands(POPPLER_COMMANDS, POPPLER_PACKAGES, "Poppler", log)
+
+
+def ensure_chromium(log=print) -> None:
+    ensure_commands(CHROMIUM_COMMANDS, CHROMIUM_PACKAGES, "Chromium", log)

@@ -14,10 +14,10 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
 4. A marker that also occurs in anything students are meant to see (any
    chapter's source, any exercise's title, question, choices or starter code)
    is dropped: it is the chapter's own words, not the answer. Except where a
-   chapter copies 10 or more consecutive words of secret text: such a run is
-   a pasted solution, not the chapter's own words, and does not count. (An
-   exercise's starter code may share lines with its solution: that is by
-   design, and bank text is never treated as pasted.)
+   chapter copies 10 or more consecutive words of a solution's prose: such a
+   run is a pasted solution, not the chapter's own words, and does not count.
+   (Code is exempt from this exception: chapters and solutions share imports
+   and signatures by design, and so do an exercise's starter and solution.)
 5. A student artifact *leaks* an exercise if its text contains one of that
    exercise's remaining markers.
 
@@ -45,6 +45,7 @@ from .schema import SECRET_SECTIONS
 MIN_WORDS, WINDOW, PASTED = 4, 6, 10
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"(\w)-\s*\n\s*(\w)")
+_FENCED_CODE = re.compile(r"^(```+|~~~+).*?^\1\s*$", re.M | re.S)
 _FRAGMENT_BREAK = re.compile(r"\n|\||(?<=[.!?;:])\s")
 _STUDENT_SECTIONS = ("Question", "Choices", "Starter")
 
@@ -52,6 +53,11 @@ _STUDENT_SECTIONS = ("Question", "Choices", "Starter")
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     return _WORD.findall(_HYPHENATED.sub(r"\1\2", text))
+
+
+def _prose(text: str) -> str:
+    """``text`` without its fenced code blocks."""
+    return _FENCED_CODE.sub("\n", text)
 
 
 def _ngrams(sequence: list[str], n: int):
@@ -175,7 +181,9 @@ class LeakScanner:
             exercise.id: "\n".join(exercise.sections[s].text for s in SECRET_SECTIONS if s in exercise.sections)
             for exercise in self.bank.exercises.values()
         }
-        pasted = {run for secret in secrets.values() for run in _ngrams(words(secret), PASTED)}
+        # Chapters and solutions legitimately share code (imports, signatures), so
+        # only the prose of a solution counts when looking for pasted runs.
+        pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}
         allowed: set[tuple[str, ...]] = set()
         for text in chapters:
             for own_words in _without_pasted_runs(words(text), pasted):

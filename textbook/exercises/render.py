@@ -69,6 +69,13 @@ def _make_blank_cells_writable(question: list[nodes.Node], lines: int) -> None:
                 entry.children = [nodes.paragraph("", "", blank_cell_strut(lines))]
 
 
+def _code_block(code: str, exercise: Exercise, section: str) -> nodes.literal_block:
+    """Code from the bank, with the exercise file as its source for messages."""
+    block = nodes.literal_block(code, code, language="python")
+    block.source, block.line = str(exercise.path), exercise.sections[section].line
+    return block
+
+
 def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     box = nodes.container(classes=["exercise-solution"])
     box += nodes.rubric("", "Solution")
@@ -83,8 +90,7 @@ def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
             "The build runs these checks after the solution above, which passes them, "
             "and after the starter code, which fails them.",
         )
-        checks = exercise.code("Checks")
-        box += nodes.literal_block(checks, checks, language="python")
+        box += _code_block(exercise.code("Checks"), exercise, "Checks")
     if "Grading notes" in exercise.sections:
         box += nodes.rubric("", "Grading notes")
         box.extend(parse(exercise.sections["Grading notes"].text, exercise, "Grading notes"))
@@ -108,7 +114,7 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.contai
     if exercise.kind == "code":
         starter = exercise.code("Starter")
         box += nodes.rubric("", "Starter code")
-        box += nodes.literal_block(starter, starter, language="python")
+        box += _code_block(starter, exercise, "Starter")
     if mode == "workbook" and exercise.kind not in ("multiple-choice", "fill-in-table"):
         box += answer_space(lines=exercise.space, code=exercise.kind == "code")
     if mode == "key":

@@ -10,3 +10,7 @@ textbook_figures_output = "_generated/figures"
 latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
 numfig_format = {"figure": "Figure %s"}
 exclude_patterns = ["_build", "_generated"]
+extensions.append("sphinx.ext.imgmath")
+imgmath_image_format = "svg"
+imgmath_embed = True
+myst_enable_extensions = ["dollarmath"]

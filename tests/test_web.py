@@ -1,0 +1,63 @@
+"""The web gate on a hand-made site: each kind of defect is caught, a clean page passes."""
+
+from pathlib import Path
+
+import pytest
+
+from textbook.web_checks import check_site
+
+CLEAN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main><h1 id="top">{title}</h1>{body}</main></body></html>"""
+PIXEL = (  # a 1x1 PNG
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x9a\xa0\xbd\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    """write(name, body) adds a page to a folder served as a site."""
+    (tmp_path / "dot.png").write_bytes(PIXEL)
+
+    def write(name: str, body: str) -> Path:
+        (tmp_path / name).write_text(CLEAN.format(title=name, body=body))
+        return tmp_path
+
+    write("index.html", '<p><a href="other.html#top">Other</a> <img src="dot.png" alt="A dot"></p>')
+    write("other.html", '<p><a href="index.html">Home</a></p>')
+    return write
+
+
+def test_a_clean_site_passes(site):
+    report = check_site(site("third.html", "<p>Nothing wrong here.</p>"))
+    assert report.problems == []
+    assert report.images == 1 and report.links == 2
+
+
+DEFECTS = {
+    "dead-link.html": ('<a href="missing.html">gone</a>', "dead link: missing.html"),
+    "bad-anchor.html": ('<a href="other.html#nowhere">gone</a>', "link to a missing anchor: other.html#nowhere"),
+    "no-alt.html": ('<img src="dot.png">', "image has no alt text: dot.png"),
+    "no-image.html": ('<img src="nothing.png" alt="Nothing">', "image does not load: nothing.png"),
+    "script-error.html": ("<script>undefinedFunction()</script>", "script error: undefinedFunction is not defined"),
+    "console.html": ("<script>console.error('broken widget')</script>", "console error: broken widget"),
+    "cdn.html": ('<script src="https://cdn.example.org/lib.js"></script>', "fetches https://cdn.example.org/lib.js from outside"),
+    "mismatch.html": ('<button aria-label="Close">Open the menu</button>', "accessibility (serious): label-content-name-mismatch"),
+}
+
+
+def test_each_defect_is_caught_on_its_page_only(site):
+    for name, (body, _) in DEFECTS.items():
+        folder = site(name, f"<p>{body}</p>")
+    report = check_site(folder)
+    by_page = {page.page: "\n".join(page.problems) for page in report.pages}
+    for name, (_, expected) in DEFECTS.items():
+        assert expected in by_page[name], (name, by_page[name])
+    assert by_page["index.html"] == by_page["other.html"] == ""
+
+
+def test_search_that_finds_nothing_is_reported(site):
+    folder = site("search.html", '<div id="search-results"><ul class="search"></ul></div>')
+    report = check_site(folder, search_term="drift")
+    assert report.search_hits == 0
+    assert "searching for 'drift' finds nothing" in "\n".join(report.problems)

@@ -1,0 +1,203 @@
+"""The web gate: the HTML edition in a real browser, offline.
+
+The site is served on a loopback HTTP server and every page is opened in
+headless Chromium (Debian's ``chromium``, driven by Playwright). A page
+passes when, while it loads, nothing is logged as a console error, no
+request fails, nothing is fetched from outside this machine (the network is
+cut off: a book must work offline), every image loads and has alt text,
+every internal link and anchor resolves, and axe-core (the script shipped in
+the ``axe-playwright-python`` package) finds no serious or critical
+accessibility violation. A search for a known term must find it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+#: axe-core rules that are off by default but that this book must pass.
+EXTRA_AXE_RULES = ("label-content-name-mismatch",)
+FAILING_IMPACTS = ("serious", "critical")
+
+
+@dataclass
+class PageReport:
+    page: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteReport:
+    pages: list[PageReport] = field(default_factory=list)
+    images: int = 0
+    links: int = 0
+    search_hits: int = 0
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{p.page}: {problem}" for p in self.pages for problem in p.problems]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 at a free port; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        raise FileNotFoundError("chromium is not installed; run 'textbook setup' (or apt-get install chromium)")
+    return path
+
+
+def axe_script() -> str:
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+_PAGE_STATE = """() => ({
+  ids: Array.from(document.querySelectorAll('[id]'), e => e.id),
+  images: Array.from(document.images, img => ({
+    src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+    alt: img.getAttribute('alt')})),
+  links: Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href')),
+})"""
+
+_AXE_RUN = """async (rules) => {
+  const options = {resultTypes: ['violations'], rules: {}};
+  for (const rule of rules) options.rules[rule] = {enabled: true};
+  const result = await axe.run(document, options);
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' '))}));
+}"""
+
+
+def _internal_target(page: str, href: str) -> tuple[str, str] | None:
+    """(page, anchor) an internal link points to, or None for external and special links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+        return None
+    path, anchor = urldefrag(href)
+    if not path:
+        return page, anchor
+    target = (Path(page).parent / unquote(urlsplit(path).path)).as_posix()
+    return str(Path(target)), anchor
+
+
+def _refuse_outside(note):
+    """A route handler (one parameter: Playwright passes as many as it takes) that cuts the network."""
+
+    def refuse(route) -> None:
+        note(f"fetches {route.request.url} from outside this machine (the book must work offline)")
+        route.abort()
+
+    return refuse
+
+
+def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
+    """Open every ``.html`` page of ``folder`` in Chromium and report what is wrong."""
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if "_static" not in p.parts)
+    report = SiteReport()
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[PageReport, str, str, str]] = []
+    axe = axe_script()
+    with serve(folder) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+        context = browser.new_context()
+        for name in pages:
+            page_report = PageReport(name)
+            report.pages.append(page_report)
+            page = context.new_page()
+            problems = page_report.problems
+            watching = [True]  # off while axe runs: it fetches stylesheets itself
+
+            def note(problem: str, problems=problems, watching=watching) -> None:
+                if watching[0]:
+                    problems.append(problem)
+
+            page.route(lambda url: not url.startswith(base), _refuse_outside(note))
+            page.on("console", lambda m, note=note: note(f"console error: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e, note=note: note(f"script error: {e}"))
+            page.on("requestfailed", lambda r, note=note: note(f"request failed: {r.url}"))
+            page.on("response", lambda r, note=note: note(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+            page.goto(base + name, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            state = page.evaluate(_PAGE_STATE)
+            ids[name] = set(state["ids"])
+            for image in state["images"]:
+                report.images += 1
+                if not image["loaded"]:
+                    problems.append(f"image does not load: {image['src']}")
+                if image["alt"] is None:
+                    problems.append(f"image has no alt text: {image['src']}")
+            for href in state["links"]:
+                target = _internal_target(name, href)
+                if target:
+                    links.append((page_report, href, *target))
+            watching[0] = False
+            page.add_script_tag(content=axe)
+            for violation in page.evaluate(_AXE_RUN, list(EXTRA_AXE_RULES)):
+                if violation["impact"] in FAILING_IMPACTS:
+                    problems.append(
+                        f"accessibility ({violation['impact']}): {violation['id']}: {violation['help']} "
+                        f"at {', '.join(violation['targets'][:3])}"
+                    )
+            page.close()
+        if search_term:
+            report.search_hits = _search(context, base, search_term, report)
+        browser.close()
+    for page_report, href, target, anchor in links:
+        report.links += 1
+        if target not in ids and not (folder / target).is_file():
+            page_report.problems.append(f"dead link: {href}")
+        elif anchor and target in ids and anchor not in ids[target]:
+            page_report.problems.append(f"link to a missing anchor: {href}")
+    return report
+
+
+def _search(context, base: str, term: str, report: SiteReport) -> int:
+    """Search the site for ``term`` with its own search page; return the number of hits."""
+    page = context.new_page()
+    page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    page.goto(f"{base}search.html?q={term}", wait_until="load")
+    try:
+        page.wait_for_selector("#search-results ul.search li", timeout=5000)
+    except Exception:  # playwright's TimeoutError: no result appeared
+        pass
+    hits = page.locator("#search-results ul.search li").count()
+    page.close()
+    if not hits:
+        report.pages.append(PageReport("search.html", [f"searching for '{term}' finds nothing"]))
+    return hits
