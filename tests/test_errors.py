@@ -83,3 +83,12 @@ def test_a_failing_code_cell_names_the_chapter_and_the_cell(variant):
     assert "00-run.md: WARNING: Executing notebook failed" in warnings
     assert "total = sum(range(10)) / 0" in warnings  # the cell
     assert "ZeroDivisionError" in warnings  # the traceback
+
+
+def test_a_gap_in_the_module_numbers_is_refused(variant, tmp_path):
+    index = (ROOTS / "test-basic" / "index.md").read_text()
+    second = (ROOTS / "test-basic" / "01-second.md").read_text()
+    app = variant("basic", {"index.md": index.replace("01-second", "02-third"), "02-third.md": second})
+    (app.srcdir / "01-second.md").unlink(missing_ok=True)
+    warnings = app.warning.getvalue()
+    assert "module 2 (02-third) is chapter 1 in the toctree; list the modules in order, with no gaps" in warnings

@@ -100,6 +100,8 @@ def setup(app: Sphinx) -> dict:
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)
+    # env-check-consistency: chapter numbers are module numbers.
+    app.connect("env-check-consistency", numbering.check_chapters_match_modules)
     # doctree-read: code that would not fit the printed page is a warning.
     app.connect("doctree-read", code_width.check_code_width)
     # env-updated: every chapter is read, so the handout list is known.

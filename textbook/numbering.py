@@ -19,6 +19,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.util import logging
+
+from .module_overview import module_number
+
+logger = logging.getLogger(__name__)
 
 
 def _shift(number: tuple[int, ...] | list[int] | None, offset: int):
@@ -64,6 +69,25 @@ def replace_toctree_collector(app: Sphinx) -> None:
         if type(owner) is TocTreeCollector:
             owner.disable(app)
     app.add_env_collector(ChapterOffsetTocTreeCollector)
+
+
+def check_chapters_match_modules(app: Sphinx, env: BuildEnvironment) -> None:
+    """A module's chapter number must be its module number, or numbers would disagree
+    between the book (numbered by toctree position) and the handouts and exercises
+    (numbered by file name): list the modules in order, with no gaps."""
+    for docname in sorted(env.toc_secnumbers):
+        number = module_number(docname)
+        chapter = env.toc_secnumbers[docname].get("")
+        if number is not None and chapter and chapter[0] != number:
+            logger.warning(
+                "module %d (%s) is chapter %d in the toctree; list the modules in order, with no gaps",
+                number,
+                docname,
+                chapter[0],
+                location=env.config.root_doc,
+                type="textbook",
+                subtype="numbering",
+            )
 
 
 _FLOATS = ("figure", "table", "literalblock", "equation")
