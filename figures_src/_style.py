@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 #: Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -51,3 +52,34 @@ def new_figure(height: float = 3.2, width: float = TEXT_WIDTH_IN, **subplot_kw):
     """A figure and axes in the house style; ``height`` and ``width`` in inches."""
     plt.rcParams.update(_RC)
     return plt.subplots(figsize=(width, height), **subplot_kw)
+
+
+def diagram(height: float, xlim: tuple[float, float], ylim: tuple[float, float], width: float = TEXT_WIDTH_IN):
+    """A figure whose axes are a drawing board for boxes and arrows: equal units, no axes."""
+    fig, ax = new_figure(height=height, width=width)
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
+
+
+def box(ax, centre, width, height, label, colour, *, fontsize=8.5, alpha=0.25, rounding=0.12, **text):
+    """A rounded box centred on ``centre``: a light fill of ``colour`` under a thin black outline."""
+    x, y = centre
+    corner = (x - width / 2, y - height / 2)
+    style = f"round,pad=0,rounding_size={rounding}"
+    ax.add_patch(FancyBboxPatch(corner, width, height, boxstyle=style, facecolor=PALETTE[colour],
+                                alpha=alpha, edgecolor="none"))
+    ax.add_patch(FancyBboxPatch(corner, width, height, boxstyle=style, facecolor="none",
+                                edgecolor=PALETTE["black"], linewidth=0.8))
+    ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, **text)
+
+
+def arrow(ax, start, end, **style):
+    """A black arrow from ``start`` to ``end``; ``style`` overrides FancyArrowPatch's settings."""
+    settings = {"arrowstyle": "-|>", "mutation_scale": 12, "color": PALETTE["black"],
+                "linewidth": 1.0, "shrinkA": 2, "shrinkB": 2}
+    settings.update(style)
+    ax.add_patch(FancyArrowPatch(start, end, **settings))

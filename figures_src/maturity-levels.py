@@ -9,7 +9,7 @@ CI/CD, monitoring with alerts and automated retraining.
 
 from matplotlib.patches import Patch, Rectangle
 
-from _style import PALETTE, new_figure
+from _style import new_figure
 
 LEVELS = [
     "Level 0\nManual process",

@@ -7,9 +7,8 @@ monitored model. Two edges make it a loop rather than a line: a dashed
 "experiment tracking" loop between training and evaluation.
 """
 
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from _style import PALETTE, new_figure
+from _style import PALETTE, arrow, box, new_figure
 
 BOX_W, BOX_H = 2.1, 0.95
 COLUMN_X = [1.1, 3.7, 6.3, 8.9]
@@ -28,30 +27,7 @@ PHASES = {
 
 
 def _box(ax, label, centre, colour):
-    x, y = centre
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - BOX_W / 2, y - BOX_H / 2),
-            BOX_W,
-            BOX_H,
-            boxstyle="round,pad=0,rounding_size=0.12",
-            facecolor=PALETTE[colour],
-            alpha=0.25,
-            edgecolor="none",
-        )
-    )
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - BOX_W / 2, y - BOX_H / 2),
-            BOX_W,
-            BOX_H,
-            boxstyle="round,pad=0,rounding_size=0.12",
-            facecolor="none",
-            edgecolor=PALETTE["black"],
-            linewidth=0.8,
-        )
-    )
-    ax.text(x, y, label, ha="center", va="center", fontsize=9)
+    box(ax, centre, BOX_W, BOX_H, label, colour, fontsize=9)
 
 
 def _edge(a, b):
@@ -64,17 +40,6 @@ def _edge(a, b):
     return (xa, ya + step), (xb, yb - step)
 
 
-def _arrow(ax, start, end, **style):
-    kwargs = {
-        "arrowstyle": "-|>",
-        "mutation_scale": 12,
-        "color": PALETTE["black"],
-        "linewidth": 1.0,
-        "shrinkA": 2,
-        "shrinkB": 2,
-    }
-    kwargs.update(style)
-    ax.add_patch(FancyArrowPatch(start, end, **kwargs))
 
 
 def draw():
@@ -94,11 +59,11 @@ def draw():
         # The tracking loop replaces the plain training-to-evaluation arrow.
         if (a, b) == ("train", "evaluate"):
             start, end = (start[0] + 0.3, start[1]), (end[0] + 0.3, end[1])
-        _arrow(ax, start, end)
+        arrow(ax, start, end)
 
     # Experiment tracking: evaluation results feed the next training run.
     x_train, _ = PHASES["train"][1]
-    _arrow(
+    arrow(
         ax,
         (x_train - 0.3, BOTTOM_Y + BOX_H / 2),
         (x_train - 0.3, TOP_Y - BOX_H / 2),
@@ -118,7 +83,7 @@ def draw():
 
     # Retraining: monitoring sends the system back to data collection.
     start, end = _edge("monitor", "collect")
-    _arrow(
+    arrow(
         ax,
         start,
         end,

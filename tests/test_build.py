@@ -61,7 +61,7 @@ def test_missing_tex_without_root_says_what_to_install(monkeypatch):
     with pytest.raises(toolchain.ToolchainError) as caught:
         toolchain.ensure_tex()
     message = str(caught.value)
-    assert "xelatex, latexmk not found" in message
+    assert "xelatex, latexmk, dvisvgm not found" in message
     assert "sudo apt-get install -y -q --no-install-recommends texlive-xetex" in message
     assert "\n" not in message
 

@@ -141,3 +141,18 @@ def test_the_build_refuses_to_publish_an_edition_with_a_leak(tmp_path):
     assert "the html edition contains solution text and was not published" in message
     assert "00-run.html: contains the solution of exercise 'essay'" in message
     assert not layout.html.exists()
+
+
+def test_runs_of_numbers_are_not_markers(scanner, tmp_path):
+    svg = tmp_path / "icons.js"
+    svg.write_text('path d="M 0 10 45 1 0 45 10 0 1 2 3 2"')
+    assert scanner.scan([svg]) == []
+    assert all(sum(not w.isdigit() for w in marker) >= 2 for marker in scanner.markers)
+
+
+def test_dead_search_index_terms_are_ignored(scanner, tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<p>Welcome.</p>")
+    index = tmp_path / "searchindex.js"
+    index.write_text("Search.setIndex(" + json.dumps({"terms": {"welcom": 0, "gauss": []}, "titleterms": {}}) + ")")
+    assert scanner.scan([page, index]) == []

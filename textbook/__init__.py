@@ -64,6 +64,15 @@ def execute_inside_build_folder(app: Sphinx, config) -> None:
     tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)
 
 
+#: Chapter kernels inherit these: libraries that phone home must not (the build is offline).
+OFFLINE_ENVIRONMENT = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
+
+
+def keep_kernels_offline(app: Sphinx, config) -> None:
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
 def add_templates(app: Sphinx, config) -> None:
     """Our template overrides (see textbook/templates/) win over the theme's."""
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
@@ -90,6 +99,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
+    app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,

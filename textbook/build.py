@@ -124,7 +124,7 @@ def _replace_dir(source: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     for leftover in (staging, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(source, staging, ignore=shutil.ignore_patterns("reports", ".doctrees", ".buildinfo"))
+    shutil.copytree(source, staging, ignore=shutil.ignore_patterns("reports", ".doctrees", ".buildinfo*"))
     if target.exists():
         target.rename(old)
     staging.rename(target)

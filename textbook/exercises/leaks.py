@@ -10,7 +10,8 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
    Markup, punctuation, line breaks and layout do not matter.
 3. The secret text is cut into fragments (lines, table cells, sentences). A
    fragment of 4 to 6 words is a *marker*; a longer one gives every run of 6
-   consecutive words as a marker.
+   consecutive words as a marker. A marker needs at least two words that are
+   not numbers: runs of numbers occur by chance (SVG paths, data).
 4. A marker that also occurs in anything students are meant to see (any
    chapter's source, any exercise's title, question, choices or starter code)
    is dropped: it is the chapter's own words, not the answer. Except where a
@@ -86,6 +87,12 @@ def _runs(sequence: list[str]) -> set[tuple[str, ...]]:
     return {run for n in range(MIN_WORDS, WINDOW + 1) for run in _ngrams(sequence, n)}
 
 
+def _distinctive(run: tuple[str, ...]) -> bool:
+    """A run is worth searching for when at least two of its words have letters:
+    runs of numbers ("1 2 3 2") occur by chance in any data, such as SVG paths."""
+    return sum(1 for word in run if not word.isdigit()) >= 2
+
+
 def _fragment_markers(text: str) -> set[tuple[str, ...]]:
     markers = set()
     for fragment in _FRAGMENT_BREAK.split(text):
@@ -96,7 +103,7 @@ def _fragment_markers(text: str) -> set[tuple[str, ...]]:
             markers.add(tuple(found))
         else:
             markers |= {tuple(found[i : i + WINDOW]) for i in range(len(found) - WINDOW + 1)}
-    return markers
+    return {marker for marker in markers if _distinctive(marker)}
 
 
 class _TextOfHtml(HTMLParser):
@@ -131,8 +138,11 @@ def pdf_text(path: Path) -> str:
 
 
 def search_index_terms(raw: str) -> set[str]:
+    """The words the index finds a page for (an incremental build keeps dead terms
+    with no page; those find nothing and are left out)."""
     data = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
-    return {term.lower() for term in data.get("terms", {})} | {t.lower() for t in data.get("titleterms", {})}
+    found = {**data.get("terms", {}), **data.get("titleterms", {})}
+    return {term.lower() for term, pages in found.items() if pages != []}
 
 
 def artifact_text(path: Path) -> str | None:

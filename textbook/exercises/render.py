@@ -79,10 +79,8 @@ def _code_block(code: str, exercise: Exercise, section: str) -> nodes.literal_bl
 def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     box = nodes.container(classes=["exercise-solution"])
     box += nodes.rubric("", "Solution")
-    solution = parse(exercise.sections["Solution"].text, exercise, "Solution")
-    if exercise.kind == "fill-in-table":
-        _full_width_tables(solution)
-    box.extend(solution)
+    # The filled-in table keeps LaTeX's own column widths, sized to its answers.
+    box.extend(parse(exercise.sections["Solution"].text, exercise, "Solution"))
     if exercise.kind == "code":
         box += nodes.rubric("", "Checks")
         box += nodes.paragraph(
