@@ -8,7 +8,7 @@ monitored model. Two edges make it a loop rather than a line: a dashed
 """
 
 
-from _style import PALETTE, arrow, box, new_figure
+from _style import PALETTE, arrow, box, diagram
 
 BOX_W, BOX_H = 2.1, 0.95
 COLUMN_X = [1.1, 3.7, 6.3, 8.9]
@@ -43,12 +43,7 @@ def _edge(a, b):
 
 
 def draw():
-    fig, ax = new_figure(height=2.0)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
-    ax.set_xlim(0, 10.05)
-    ax.set_ylim(0.35, 3.55)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax = diagram(height=2.0, xlim=(0, 10.05), ylim=(0.35, 3.55))
 
     for label, centre, colour in PHASES.values():
         _box(ax, label, centre, colour)

@@ -8,7 +8,7 @@ or scikit-learn. The note under each lane says what loading may execute.
 """
 
 
-from _style import arrow, box, new_figure
+from _style import arrow, box, diagram
 
 BOX_W, BOX_H = 2.55, 1.05
 COLUMN_X = [1.35, 5.05, 8.75]
@@ -61,12 +61,7 @@ def _arrow(ax, x_from, x_to, y, label):
 
 
 def draw():
-    fig, ax = new_figure(height=3.6)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
-    ax.set_xlim(0, 10.1)
-    ax.set_ylim(-0.35, 5.0)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax = diagram(height=3.6, xlim=(0, 10.1), ylim=(-0.35, 5.0))
 
     for heading, y, colour, labels, verbs, note in LANES.values():
         ax.text(COLUMN_X[0] - BOX_W / 2, y + BOX_H / 2 + 0.22, heading,

@@ -10,7 +10,7 @@ leaving validation as a 422 response without reaching the model.
 
 from matplotlib.patches import Rectangle
 
-from _style import PALETTE, arrow, box, new_figure
+from _style import PALETTE, arrow, box, diagram
 
 BOX_W, BOX_H = 1.6, 0.95
 COLUMN_X = [3.2, 5.3, 7.4, 9.5]
@@ -47,12 +47,7 @@ def _side(name, towards):
 
 
 def draw():
-    fig, ax = new_figure(height=2.75)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
-    ax.set_xlim(0, 10.55)
-    ax.set_ylim(0.1, 4.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax = diagram(height=2.75, xlim=(0, 10.55), ylim=(0.1, 4.3))
 
     # One worker process holds the server, the app and the model.
     left, right = COLUMN_X[0] - BOX_W / 2 - 0.15, COLUMN_X[3] + BOX_W / 2 + 0.15

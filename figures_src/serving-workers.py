@@ -8,7 +8,7 @@ memory is visible to another.
 """
 
 
-from _style import PALETTE, arrow, box, new_figure
+from _style import PALETTE, arrow, box, diagram
 
 WORKER_Y = [3.25, 2.3, 1.35, 0.4]
 WORKER_X, WORKER_W, WORKER_H = 7.15, 5.0, 0.8
@@ -25,12 +25,7 @@ def _arrow(ax, start, end, **style):
 
 
 def draw():
-    fig, ax = new_figure(height=3.0)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
-    ax.set_xlim(0, 10.1)
-    ax.set_ylim(-0.45, 4.7)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax = diagram(height=3.0, xlim=(0, 10.1), ylim=(-0.45, 4.7))
 
     # Clients and the one listening socket.
     _box(ax, (0.6, SOCKET_Y), 1.0, 3.65, "clients", "purple")

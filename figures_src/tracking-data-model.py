@@ -9,7 +9,7 @@ the first three and the artifact store (a folder, mlruns/) for files.
 
 from matplotlib.patches import FancyBboxPatch
 
-from _style import PALETTE, new_figure
+from _style import PALETTE, diagram
 
 # Runs listed in the experiment box: (label, indent level, highlighted).
 RUNS = [
@@ -55,12 +55,7 @@ def _bracket(ax, x0, x1, y, label):
 
 
 def draw():
-    fig, ax = new_figure(height=2.9)
-    fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
-    ax.set_xlim(0, 12.2)
-    ax.set_ylim(-0.05, 5.85)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax = diagram(height=2.9, xlim=(0, 12.2), ylim=(-0.05, 5.85))
 
     # The experiment and its runs.
     ex_x, ex_y, ex_w, ex_h = 0.1, 0.9, 3.6, 4.85
