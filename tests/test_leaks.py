@@ -156,3 +156,20 @@ def test_dead_search_index_terms_are_ignored(scanner, tmp_path):
     index = tmp_path / "searchindex.js"
     index.write_text("Search.setIndex(" + json.dumps({"terms": {"welcom": 0, "gauss": []}, "titleterms": {}}) + ")")
     assert scanner.scan([page, index]) == []
+
+
+def test_the_scan_cache_rereads_only_changed_files(scanner, tmp_path, monkeypatch):
+    cache = tmp_path / "cache.json"
+    pages = [tmp_path / f"page{i}.html" for i in range(3)]
+    for page in pages:
+        page.write_text("<p>Nothing secret here.</p>")
+    assert scanner.scan(pages, cache_file=cache) == []
+    read = []
+    original = LeakScanner.scan_text
+    monkeypatch.setattr(LeakScanner, "scan_text", lambda self, path, text: read.append(path.name) or original(self, path, text))
+    assert scanner.scan(pages, cache_file=cache) == []
+    assert read == []
+    pages[1].write_text(f"<p>{ESSAY_SOLUTION}</p>")
+    leaks = scanner.scan(pages, cache_file=cache)
+    assert read == ["page1.html"]
+    assert [(leak.path.name, leak.exercise) for leak in leaks] == [("page1.html", "essay")]

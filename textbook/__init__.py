@@ -1,131 +1,15 @@
-"""The textbook's Sphinx extension: figures from scripts, module front matter,
-chapter numbering from 0, per-module handouts and notebook downloads.
+"""The textbook generator: a Sphinx extension (``textbook.extension``) and a CLI
+(``textbook.cli``).
 
-Enable it in ``conf.py`` with ``extensions = ["myst_nb", "textbook"]``. The
-build CLI (``textbook build``) lives in ``textbook.cli``; nothing here depends
-on it, so ``sphinx-build`` and ``sphinx-autobuild`` work the same way.
+Enable the extension in ``conf.py`` with ``extensions = ["myst_nb", "textbook"]``.
+This module stays empty of imports so that the CLI can decide in a fraction
+of a second that nothing needs rebuilding, before it loads Sphinx.
 """
 
-from __future__ import annotations
-
-import hashlib
-import os
-import tempfile
-import time
-from pathlib import Path
-
-from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
-from sphinx.util import logging
-
-from . import code_width, downloads, figures, handouts, module_overview, numbering, paths, reproducible
-from .figure_directive import ScriptFigure
-
 __version__ = "0.1.0"
-logger = logging.getLogger(__name__)
 
 
-def generator_digest() -> str:
-    """A digest of this package's code and templates: when the generator changes, Sphinx
-    re-reads and rewrites everything."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def setup(app):
+    from .extension import setup as setup_extension
 
-
-def draw_figures(app: Sphinx) -> None:
-    """Redraw changed figures before Sphinx decides which documents are outdated."""
-    started = time.perf_counter()
-    try:
-        report = figures.refresh_figures(
-            paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
-        )
-    except figures.FigureError as error:
-        raise ExtensionError(str(error)) from None
-    logger.info(
-        "figures: %d drawn, %d unchanged, %d removed (%.1f s)%s",
-        len(report.drawn),
-        len(report.unchanged),
-        len(report.removed),
-        time.perf_counter() - started,
-        f": {', '.join(report.drawn)}" if report.drawn else "",
-    )
-
-
-def execute_inside_build_folder(app: Sphinx, config) -> None:
-    """Chapters run in a fresh temporary folder (``nb_execution_in_temp``): put it under
-    the build folder, so what a chapter writes (an MLflow store, a model file) stays there."""
-    if not config.nb_execution_in_temp:
-        return
-    scratch = paths.cache_dir(config) / "execution"
-    scratch.mkdir(parents=True, exist_ok=True)
-    tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)
-
-
-#: Chapter kernels inherit these: libraries that phone home must not (the build is offline).
-OFFLINE_ENVIRONMENT = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
-
-
-def keep_kernels_offline(app: Sphinx, config) -> None:
-    for name, value in OFFLINE_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)
-
-
-def add_templates(app: Sphinx, config) -> None:
-    """Our template overrides (see textbook/templates/) win over the theme's."""
-    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
-
-
-def add_latex_numbering(app: Sphinx, config) -> None:
-    elements = dict(config.latex_elements)
-    elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
-        config.textbook_first_chapter
-    )
-    config.latex_elements = elements
-
-
-def setup(app: Sphinx) -> dict:
-    app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
-    app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
-    app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
-    app.add_config_value("textbook_code_width", 80, "env", types=[int])
-    # Not for conf.py: its default changes with the generator's code and so
-    # invalidates environments read by an older generator.
-    app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
-
-    # config-inited: make paths absolute and give LaTeX the chapter numbering.
-    app.connect("config-inited", paths.resolve_paths)
-    app.connect("config-inited", add_latex_numbering)
-    app.connect("config-inited", execute_inside_build_folder)
-    app.connect("config-inited", keep_kernels_offline)
-    app.connect("config-inited", add_templates)
-    app.connect("config-inited", reproducible.stamp_latex_with_the_date)
-    # builder-inited: figures are drawn before outdated documents are found,
-    # so a redrawn figure re-reads exactly the chapters that include it.
-    app.connect("builder-inited", draw_figures)
-    # builder-inited: MyST-NB's stylesheet exists before any page links it.
-    app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
-    # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
-    app.connect("env-purge-doc", module_overview.purge_doc)
-    app.connect("env-merge-info", module_overview.merge_info)
-    # env-check-consistency: chapter numbers are module numbers.
-    app.connect("env-check-consistency", numbering.check_chapters_match_modules)
-    # doctree-read: code that would not fit the printed page is a warning.
-    app.connect("doctree-read", code_width.check_code_width)
-    # env-updated: every chapter is read, so the handout list is known.
-    app.connect("env-updated", handouts.add_handout_documents)
-    # html-page-context: add the .ipynb download before the theme draws its buttons.
-    app.connect(
-        "html-page-context",
-        downloads.offer_notebook_download,
-        priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
-    )
-
-    app.add_directive("script-figure", ScriptFigure)
-    app.add_directive("module-overview", module_overview.ModuleOverview)
-    numbering.replace_toctree_collector(app)
-    app.setup_extension("textbook.exercises")
-
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return setup_extension(app)

@@ -35,51 +35,14 @@ from .exercises import KEY_DOC, WORKBOOK_DOC, editions
 from .exercises.bank import Bank, BankError, load_bank
 from .exercises.leaks import LeakScanner, files_in
 from .handouts import HANDOUT_PREFIX
+from .layout import EDITIONS, Layout
 
-EDITIONS = ("html", "pdf", "handouts", "workbook", "key")
+__all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
 STUDENT_EDITIONS = ("html", "pdf", "handouts", "workbook")
 
 
 class BuildError(Exception):
     """An edition could not be built; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a project's sources and every build product live."""
-
-    root: Path
-
-    @property
-    def source(self) -> Path:
-        return self.root / "book"
-
-    @property
-    def exercises(self) -> Path:
-        return self.root / "exercises"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "_build"
-
-    @property
-    def work(self) -> Path:
-        return self.build / ".work"
-
-    def work_output(self, builder: str) -> Path:
-        return self.work / builder
-
-    @property
-    def html(self) -> Path:
-        return self.build / "html"
-
-    @property
-    def pdf(self) -> Path:
-        return self.build / "pdf"
-
-    @property
-    def handouts(self) -> Path:
-        return self.pdf / "handouts"
 
 
 @dataclass
@@ -175,7 +138,7 @@ class Builder:
 
     def check_for_leaks(self, paths: list[Path], edition: str) -> None:
         started = time.perf_counter()
-        leaks = self.scanner.scan(paths)
+        leaks = self.scanner.scan(paths, cache_file=self.layout.build / "cache" / f"leak-scan-{edition}.json")
         self.scan_seconds += time.perf_counter() - started
         self.scanned_files += len(paths)
         if leaks:
@@ -274,20 +237,8 @@ class Builder:
 
     # -- the whole build ----------------------------------------------------
 
-    def published(self, edition: str) -> list[Path]:
-        layout = self.layout
-        return {
-            "html": [layout.html],
-            "pdf": [p for p in layout.pdf.glob("*.pdf") if p.stem not in (WORKBOOK_DOC, KEY_DOC)]
-            if layout.pdf.exists()
-            else [],
-            "handouts": [layout.handouts],
-            "workbook": [layout.pdf / f"{WORKBOOK_DOC}.pdf"],
-            "key": [layout.pdf / f"{KEY_DOC}.pdf"],
-        }[edition]
-
     def run(self) -> list[EditionResult]:
-        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))
+        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))  # see reproducible.py
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
         steps = ["bank"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)
@@ -311,7 +262,7 @@ class Builder:
         except (BuildError, toolchain.ToolchainError):
             for edition in self.requested:
                 if edition not in self.results:
-                    for path in self.published(edition):
+                    for path in self.layout.published(edition):
                         _remove(path)
             raise
         return [self.results[e] for e in self.requested]
@@ -322,13 +273,17 @@ def build(layout: Layout, editions: list[str], jobs: int | None = None) -> list[
     return Builder(layout, editions, jobs).run()
 
 
+def summary_lines(layout: Layout, result: EditionResult) -> list[str]:
+    """One edition's lines of the build summary: what was written where, how long it took."""
+    lines = []
+    for output in result.outputs:
+        shown = output.relative_to(layout.root)
+        pages = f"{result.pages[output]:>4} pages" if output in result.pages else ""
+        lines.append(f"  {result.edition:<9} {str(shown):<48} {pages}")
+    lines.append(f"  {'':<9} ({result.seconds:.1f} s)")
+    return lines
+
+
 def summary(layout: Layout, results: list[EditionResult]) -> str:
     """A table of what was written where, for the end of a build."""
-    lines = ["", "Build summary:"]
-    for result in results:
-        for output in result.outputs:
-            shown = output.relative_to(layout.root)
-            pages = f"{result.pages[output]:>4} pages" if output in result.pages else ""
-            lines.append(f"  {result.edition:<9} {str(shown):<48} {pages}")
-        lines.append(f"  {'':<9} ({result.seconds:.1f} s)")
-    return "\n".join(lines)
+    return "\n".join(["", "Build summary:", *(line for r in results for line in summary_lines(layout, r))])

@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, toolchain
+from . import freshness, toolchain
+from .layout import EDITIONS, Layout
+from .reproducible import source_date_epoch
 
 
 def _project_root() -> Path:
@@ -28,21 +30,35 @@ def _project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    unknown = [e for e in args.editions if e not in (*build.EDITIONS, "all")]
+    unknown = [e for e in args.editions if e not in (*EDITIONS, "all")]
     if unknown:
-        choices = ", ".join([*build.EDITIONS, "all"])
+        choices = ", ".join([*EDITIONS, "all"])
         print(f"textbook: unknown edition {', '.join(unknown)}; choose from {choices}", file=sys.stderr)
         return 2
-    layout = build.Layout(_project_root())
-    editions = list(build.EDITIONS) if not args.editions or "all" in args.editions else args.editions
+    layout = Layout(_project_root())
+    editions = [e for e in EDITIONS if not args.editions or "all" in args.editions or e in args.editions]
     started = time.perf_counter()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
+    digest = freshness.inputs_digest(layout.root)
+    if not args.force:
+        lines = freshness.unchanged_since_last_build(layout.root, editions, digest, layout.complete)
+        if lines is not None:
+            print("\n".join(["Build summary (unchanged):", *lines]))
+            print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
+                  f"({time.perf_counter() - started:.1f} s)")
+            return 0
+
+    from . import build  # Sphinx and friends: imported only when there is work to do
+
     builder = build.Builder(layout, editions, jobs=args.jobs)
     try:
         results = builder.run()
     except (build.BuildError, toolchain.ToolchainError) as error:
+        freshness.forget(layout.root, editions)
         print(f"\ntextbook: build failed: {error}", file=sys.stderr)
         print("textbook: the editions this build was making were removed, not left stale.", file=sys.stderr)
         return 1
+    freshness.record_build(layout.root, digest, {r.edition: build.summary_lines(layout, r) for r in results})
     print(build.summary(layout, results))
     print(builder.scan_report())
     print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
@@ -63,7 +79,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    layout = build.Layout(_project_root())
+    layout = Layout(_project_root())
     autobuild = shutil.which("sphinx-autobuild", path=os.path.dirname(sys.executable)) or "sphinx-autobuild"
     argv = [
         autobuild,
@@ -82,7 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    layout = build.Layout(_project_root())
+    layout = Layout(_project_root())
     shutil.rmtree(layout.build, ignore_errors=True)
     print(f"textbook: removed {layout.build}")
     return 0
@@ -97,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                               help="html, pdf, handouts, workbook, key or all (default: all)")
     build_parser.add_argument("-j", "--jobs", type=int, default=None,
                               help="parallel processes (default: one per core)")
+    build_parser.add_argument("--force", action="store_true",
+                              help="run every step even if no input changed since the last build")
     build_parser.set_defaults(func=cmd_build)
 
     commands.add_parser("setup", help="install TeX Live, Poppler and Chromium if missing").set_defaults(func=cmd_setup)

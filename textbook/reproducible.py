@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from myst_nb.sphinx_ext import add_global_html_resources
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # this module is also used before Sphinx is imported (freshness check)
+    from sphinx.application import Sphinx
 
 DAY = 24 * 60 * 60
 
@@ -53,6 +54,8 @@ def source_date_epoch(root: Path) -> str:
 
 def copy_mystnb_stylesheet_early(app: Sphinx) -> None:
     """Give every build the same page markup: the stylesheet exists before pages are written."""
+    from myst_nb.sphinx_ext import add_global_html_resources
+
     if app.builder.format == "html":
         (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)

@@ -13,12 +13,12 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from .. import paths
+from ..layout import KEY as KEY_DOC
+from ..layout import WORKBOOK as WORKBOOK_DOC
 from . import answer_space, tracking
 from .bank import BankError, load_bank
 from .checks import code_checker
 from .directive import ExerciseReference, Exercises
-
-WORKBOOK_DOC, KEY_DOC = "workbook", "answer-key"
 
 
 def load_exercise_bank(app: Sphinx) -> None:

@@ -29,6 +29,7 @@ no student-visible source and no page of the HTML edition contains.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -241,23 +242,87 @@ class LeakScanner:
             if stems & extra
         ]
 
-    def scan(self, paths: Iterable[Path]) -> list[Leak]:
-        """Scan files; an HTML edition's search index is checked against its own pages."""
+    def fingerprint(self) -> str:
+        """Changes whenever what the scanner looks for changes."""
+        digest = hashlib.sha256()
+        for marker in sorted(self.markers):
+            digest.update(("\0".join(marker) + "|" + ",".join(sorted(self.markers[marker])) + "\n").encode())
+        for exercise_id, stems in sorted(self.secret_stems.items()):
+            digest.update(f"{exercise_id}:{','.join(sorted(stems))}\n".encode())
+        return digest.hexdigest()
+
+    def scan(self, paths: Iterable[Path], cache_file: Path | None = None) -> list[Leak]:
+        """Scan files; an HTML edition's search index is checked against its own pages.
+
+        With ``cache_file``, files found clean before (same bytes, same markers)
+        are not read again, so an edit to one page rescans one page.
+        """
+        paths = sorted(paths)
+        clean = _CleanFiles(cache_file, self.fingerprint())
         leaks: list[Leak] = []
-        page_texts: list[str] = []
-        indexes: list[Path] = []
-        for path in sorted(paths):
-            if path.name == "searchindex.js":
-                indexes.append(path)
-            text = artifact_text(path)
-            if text is None:
+        html_pages = [p for p in paths if p.suffix == ".html"]
+        for path in paths:
+            if clean.known(path):
                 continue
-            if path.suffix == ".html":
-                page_texts.append(text)
-            leaks.extend(self.scan_text(path, text))
-        for index in indexes:
-            leaks.extend(self.scan_search_index(index, page_texts))
+            text = artifact_text(path)
+            found = self.scan_text(path, text) if text is not None else []
+            leaks.extend(found)
+            if not found:
+                clean.add(path)
+        for index in (p for p in paths if p.name == "searchindex.js"):
+            together = [index, *html_pages]  # the index is judged against the pages
+            if not clean.known_together(together):
+                found = self.scan_search_index(index, [artifact_text(p) for p in html_pages])
+                leaks.extend(found)
+                if not found:
+                    clean.add_together(together)
+        if not leaks:
+            clean.save()
         return leaks
+
+
+class _CleanFiles:
+    """Digests of files (and of sets of files) a scanner with this fingerprint found clean."""
+
+    def __init__(self, cache_file: Path | None, fingerprint: str):
+        self.cache_file, self.fingerprint = cache_file, fingerprint
+        self.digests: set[str] = set()
+        if cache_file is not None:
+            try:
+                saved = json.loads(cache_file.read_text())
+                if saved.get("fingerprint") == fingerprint:
+                    self.digests = set(saved["clean"])
+            except (FileNotFoundError, ValueError, KeyError):
+                pass
+        self.seen: set[str] = set()
+
+    @staticmethod
+    def _digest(*paths: Path) -> str:
+        digest = hashlib.sha1()
+        for path in paths:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def known(self, path: Path) -> bool:
+        return self.known_together([path])
+
+    def known_together(self, paths: list[Path]) -> bool:
+        digest = self._digest(*paths)
+        self.seen.add(digest)
+        return digest in self.digests
+
+    def add(self, path: Path) -> None:
+        self.add_together([path])
+
+    def add_together(self, paths: list[Path]) -> None:
+        self.digests.add(self._digest(*paths))
+
+    def save(self) -> None:
+        if self.cache_file is None:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        keep = sorted(self.digests & self.seen)  # forget files that no longer exist
+        self.cache_file.write_text(json.dumps({"fingerprint": self.fingerprint, "clean": keep}) + "\n")
 
 
 def files_in(folder: Path) -> list[Path]:

@@ -1,0 +1,65 @@
+"""Where a project's sources and every build product live (imports nothing heavy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EDITIONS = ("html", "pdf", "handouts", "workbook", "key")
+WORKBOOK, KEY = "workbook", "answer-key"
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def source(self) -> Path:
+        return self.root / "book"
+
+    @property
+    def exercises(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def work(self) -> Path:
+        return self.build / ".work"
+
+    def work_output(self, builder: str) -> Path:
+        return self.work / builder
+
+    @property
+    def html(self) -> Path:
+        return self.build / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.build / "pdf"
+
+    @property
+    def handouts(self) -> Path:
+        return self.pdf / "handouts"
+
+    def published(self, edition: str) -> list[Path]:
+        """What ``edition`` publishes: removed when its build fails, required to call it built."""
+        if edition == "html":
+            return [self.html]
+        if edition == "handouts":
+            return [self.handouts]
+        if edition in ("workbook", "key"):
+            return [self.pdf / f"{WORKBOOK if edition == 'workbook' else KEY}.pdf"]
+        books = [p for p in self.pdf.glob("*.pdf") if p.stem not in (WORKBOOK, KEY)] if self.pdf.exists() else []
+        return books
+
+    def complete(self, edition: str) -> bool:
+        """Whether everything ``edition`` publishes is there."""
+        found = self.published(edition)
+        if edition == "handouts":
+            return self.handouts.is_dir() and any(self.handouts.glob("*.pdf"))
+        if edition == "html":
+            return (self.html / "index.html").is_file()
+        return bool(found) and all(path.is_file() for path in found)
