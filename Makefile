@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
 
-.PHONY: book html pdf handouts workbook key serve test setup clean
+.PHONY: book html pdf handouts workbook key serve test setup benchmark clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all
@@ -35,6 +35,9 @@ setup: $(STAMP)         ## install the system tools (TeX Live) if missing
 
 test: setup             ## unit tests plus one build of every edition
 	$(BIN)/python -m pytest
+
+benchmark: setup        ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
+	$(BIN)/python benchmarks/build_speed.py
 
 clean:                  ## remove every build product (keeps .venv)
 	rm -rf _build

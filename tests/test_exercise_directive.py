@@ -121,3 +121,11 @@ def test_editing_or_renumbering_an_exercise_re_reads_the_chapter(tiny):
     renumbered = tiny()
     assert "0 added, 1 changed, 0 removed" in renumbered.status.getvalue()
     assert "Exercise 0.6: Say what a cell is" in _chapter(renumbered).get_text()
+
+
+def test_a_wrong_code_solution_stops_the_build_before_writing(tiny):
+    exercise = tiny.root / "exercises" / "00-run" / "6-code.md"
+    exercise.write_text(exercise.read_text().replace("return n * (n - 1) // 2", "return n * n // 2"))
+    with pytest.raises(ExtensionError, match=r"6-code\.md:\d+: the solution of 'sum-code' fails its checks"):
+        tiny()
+    assert not (tiny.root / "book" / "_build" / "html" / "00-run.html").exists()

@@ -100,3 +100,19 @@ def test_math_is_embedded_svg_with_no_mathjax(app):
     math = page.select_one("img.math")
     assert math["src"].startswith("data:image/svg+xml;base64,")
     assert "frac" in math["alt"]
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_outputs_of_removed_documents_and_images_are_deleted(app, make_app, app_params):
+    app.build()
+    (app.outdir / "_images" / "old-plot.svg").write_text("<svg/>")
+    (app.outdir / "renamed-chapter.html").write_text("<p>old</p>")
+    (app.outdir / "_sources" / "renamed-chapter.md.txt").write_text("old")
+    args, kwargs = app_params
+    again = make_app(*args, **kwargs)
+    again.build()
+    assert not (app.outdir / "_images" / "old-plot.svg").exists()
+    assert not (app.outdir / "renamed-chapter.html").exists()
+    assert not (app.outdir / "_sources" / "renamed-chapter.md.txt").exists()
+    assert (app.outdir / "_images" / "square.svg").exists() and (app.outdir / "00-first.html").exists()
+    assert (app.outdir / "genindex.html").exists() and (app.outdir / "search.html").exists()

@@ -18,7 +18,19 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import __version__, code_width, downloads, figures, handouts, module_overview, numbering, paths, reproducible
+from . import (
+    __version__,
+    code_width,
+    downloads,
+    execute_ahead,
+    figures,
+    handouts,
+    module_overview,
+    numbering,
+    paths,
+    reproducible,
+    stale_outputs,
+)
 from .figure_directive import ScriptFigure
 
 logger = logging.getLogger(__name__)
@@ -106,6 +118,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", draw_figures)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
+    # env-before-read-docs: chapters that need executing run now, all cores busy.
+    app.connect("env-before-read-docs", execute_ahead.execute_ahead)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)
@@ -121,6 +135,9 @@ def setup(app: Sphinx) -> dict:
         downloads.offer_notebook_download,
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
+
+    # build-finished: what no current document produces leaves the HTML output.
+    app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)

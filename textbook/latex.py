@@ -68,7 +68,6 @@ def compile_one(tex: Path) -> CompileResult:
 def compile_all(texs: list[Path], jobs: int | None = None, on_done=None) -> list[CompileResult]:
     """Compile ``texs`` in parallel; call ``on_done(result)`` as each one finishes."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(texs) or 1))
-    results = []
 
     def run(tex: Path) -> CompileResult:
         result = compile_one(tex)
@@ -76,6 +75,8 @@ def compile_all(texs: list[Path], jobs: int | None = None, on_done=None) -> list
             on_done(result)
         return result
 
+    # Longest first (the biggest .tex), so the book does not start last and finish alone.
+    order = sorted(texs, key=lambda tex: tex.stat().st_size, reverse=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(run, texs))
-    return results
+        done = dict(zip(order, pool.map(run, order)))
+    return [done[tex] for tex in texs]

@@ -7,6 +7,7 @@ invalid bank stops the build before anything is written.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -22,16 +23,29 @@ from .directive import ExerciseReference, Exercises
 
 
 def load_exercise_bank(app: Sphinx) -> None:
-    checker = code_checker(paths.cache_dir(app.config) / "exercise-checks.json")
+    """Read and check the bank; start running its code exercises in the background."""
     try:
-        app.env.textbook_bank = load_bank(
-            paths.exercises_dir(app.config),
-            paths.chapters_dir(app),
-            check_code=checker,
-            shown_from=Path(app.confdir),
-        )
+        bank = load_bank(paths.exercises_dir(app.config), paths.chapters_dir(app), shown_from=Path(app.confdir))
     except BankError as error:
         raise ExtensionError(str(error)) from None
+    app.env.textbook_bank = bank
+    # The code exercises run (in subprocesses) while Sphinx reads and executes the
+    # chapters; their verdict is awaited before anything is written.
+    checker = code_checker(paths.cache_dir(app.config) / "exercise-checks.json")
+    code = [exercise for exercise in bank.exercises.values() if exercise.kind == "code"]
+    _code_checks[id(app)] = ThreadPoolExecutor(max_workers=1).submit(checker, code)
+
+
+def await_code_checks(app: Sphinx, env) -> None:
+    """Fail before writing if a code exercise's solution or starter is wrong."""
+    pending = _code_checks.pop(id(app), None)
+    problems = pending.result() if pending else []
+    if problems:
+        raise ExtensionError(str(BankError(problems)))
+
+
+#: Code checks running in the background, by Sphinx application.
+_code_checks: dict[int, Future] = {}
 
 
 def configure_exercise_edition(app: Sphinx, config) -> None:
@@ -58,6 +72,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_exercise_edition)
     # builder-inited: read and check the bank before any document is read.
     app.connect("builder-inited", load_exercise_bank)
+    # env-updated: every document is read; the code exercises' verdict must be in.
+    app.connect("env-updated", await_code_checks)
     # env-get-outdated: re-read documents whose exercises changed or were renumbered.
     app.connect("env-get-outdated", tracking.outdated_by_bank)
     # env-purge-doc / env-merge-info: keep the use records parallel-safe.
