@@ -76,3 +76,15 @@ def test_cli_refuses_to_run_outside_a_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit, match="no conf.py"):
         cli.main(["build", "html"])
+
+
+def test_serve_runs_sphinx_autobuild_on_the_book(monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    started = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
+    cli.main(["serve", "--port", "8123"])
+    [argv] = started
+    assert argv[0].endswith("sphinx-autobuild")
+    assert argv[-2:] == [str(PROJECT / "book"), str(PROJECT / "_build" / ".work" / "html")]
+    assert ["-d", str(PROJECT / "_build" / ".work" / "doctrees")] == argv[argv.index("-d") : argv.index("-d") + 2]
+    assert "8123" in argv and "127.0.0.1" in argv

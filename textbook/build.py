@@ -151,14 +151,14 @@ class Builder:
     def build_html(self) -> None:
         started = time.perf_counter()
         work = self.layout.work_output("html")
-        run_sphinx(self.layout, "html", self.layout.source, work, self.layout.work / "doctrees", jobs=self.jobs)
+        run_sphinx(self.layout, "html", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
         self.check_for_leaks(files_in(work), "html")
         _replace_dir(work, self.layout.html)
         self.results["html"] = EditionResult("html", [self.layout.html / "index.html"], time.perf_counter() - started)
 
     def book_latex_jobs(self) -> list[PdfJob]:
         work = self.layout.work_output("latex")
-        run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.work / "doctrees", jobs=self.jobs)
+        run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
         jobs = []
         for tex in sorted(work.glob("*.tex")):
             if tex.name.startswith(HANDOUT_PREFIX) and "handouts" in self.requested:

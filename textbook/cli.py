@@ -87,6 +87,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "-c", str(layout.root),
         "-d", str(layout.doctrees),
         "--watch", str(layout.root / "figures_src"),
+        "--watch", str(layout.exercises),
         "--watch", str(layout.root / "textbook"),
         "--ignore", "*/_build/*",
         "--host", "127.0.0.1",

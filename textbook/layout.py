@@ -29,6 +29,10 @@ class Layout:
     def work(self) -> Path:
         return self.build / ".work"
 
+    @property
+    def doctrees(self) -> Path:
+        return self.work / "doctrees"
+
     def work_output(self, builder: str) -> Path:
         return self.work / builder
 
