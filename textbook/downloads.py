@@ -21,6 +21,8 @@ from jupyter_cache import get_cache
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
+from . import course_code
+
 PRIORITY_BEFORE_THEME_BUTTONS = 500
 
 
@@ -33,6 +35,8 @@ def executed_notebook(app: Sphinx, written: Path) -> bytes:
             _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
         except KeyError:
             pass  # not in the cache (execution failed): offer it without outputs
+    # The hidden cell that carries the shared code's digest is the build's, not the reader's.
+    notebook.cells = [cell for cell in notebook.cells if course_code.DIGEST_KEY not in cell.metadata]
     # Reading a Markdown notebook gives each cell a random id; number them so
     # that two builds of the same chapter give the same file.
     for index, cell in enumerate(notebook.cells):

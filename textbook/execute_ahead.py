@@ -32,6 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from . import course_code
+
 logger = logging.getLogger(__name__)
 
 
@@ -63,7 +65,8 @@ def stale_notebooks(env: BuildEnvironment, docnames: list[str]) -> list[Stale]:
     stale = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
-        text = path.read_text(encoding="utf-8")
+        # As MyST-NB will read it, after ``source-read`` (see course_code).
+        text = course_code.with_package_digest(path.read_text(encoding="utf-8"), Path(env.srcdir))
         reader = create_nb_reader(str(path), env.myst_config, config, text)
         if reader is None:
             continue  # a plain Markdown page, nothing to execute

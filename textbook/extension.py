@@ -21,6 +21,7 @@ from sphinx.util import logging
 from . import (
     __version__,
     code_width,
+    course_code,
     downloads,
     execute_ahead,
     figures,
@@ -111,6 +112,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
+    app.connect("config-inited", course_code.put_package_on_kernel_path)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,
@@ -120,6 +122,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
+    # source-read: a chapter that imports the shared code depends on it, cache key included.
+    app.connect("source-read", course_code.mark_importing_chapter)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)

@@ -1,0 +1,39 @@
+"""How sure a comparison is: a paired bootstrap of the difference in a metric."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import rankdata
+
+from .data import SEED
+
+
+def auc(y_true, scores) -> float:
+    """ROC AUC as the Mann-Whitney statistic: the share of (positive, negative)
+    pairs that the scores order correctly, ties counting half. Equal to
+    scikit-learn's ``roc_auc_score`` and fast enough to call a thousand times."""
+    y_true = np.asarray(y_true)
+    ranks = rankdata(scores)
+    positives = y_true == 1
+    n_pos, n_neg = positives.sum(), (~positives).sum()
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2)
+                 / (n_pos * n_neg))
+
+
+def paired_bootstrap(y_true, scores_a, scores_b, metric, *, draws=1000,
+                     seed=SEED, level=0.95):
+    """Mean and ``level`` interval of ``metric(b) - metric(a)`` over bootstrap
+    resamples of the test rows, both models scored on the same resample."""
+    y_true = np.asarray(y_true)
+    scores_a, scores_b = np.asarray(scores_a), np.asarray(scores_b)
+    rng = np.random.default_rng(seed)
+    differences = []
+    while len(differences) < draws:
+        rows = rng.integers(0, len(y_true), len(y_true))
+        if len(np.unique(y_true[rows])) < 2:
+            continue  # a resample with one class has no AUC
+        differences.append(metric(y_true[rows], scores_b[rows])
+                           - metric(y_true[rows], scores_a[rows]))
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(differences, [tail, 100 - tail])
+    return float(np.mean(differences)), float(low), float(high)

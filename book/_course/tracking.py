@@ -1,0 +1,24 @@
+"""MLflow set-up and the names the running example uses in it."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+#: The experiment that training runs of the running example are logged to.
+EXPERIMENT = "breast-cancer"
+#: The registered model that holds its versions.
+MODEL_NAME = "breast-cancer-classifier"
+
+
+def quiet_offline_mlflow():
+    """Import MLflow with its usage reports off and its INFO chatter dropped.
+
+    MLflow reads ``MLFLOW_DISABLE_TELEMETRY`` when it is imported, and sets up
+    its logger then too, so both steps belong around the import.
+    """
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    import mlflow
+
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    return mlflow
