@@ -46,8 +46,8 @@ PRACTICES = {
     ],
     "Tracking and registry": [
         ("manual", "notes, file names"),
-        ("automated", "metadata, model versions"),
-        ("automated", "metadata, model versions"),
+        ("automated", "runs and model versions"),
+        ("automated", "runs and model versions"),
     ],
     "Model delivery to serving": [
         ("manual", "copied by hand, rarely"),
