@@ -33,7 +33,10 @@ def simulate():
 
 def draw():
     day, accuracy, rolling = simulate()
-    first_below = int(np.argmax(accuracy < THRESHOLD))
+    crossings = np.flatnonzero(accuracy < THRESHOLD)
+    if crossings.size == 0:
+        raise ValueError("the simulated accuracy never crosses the threshold")
+    first_below = int(crossings[0])
 
     fig, ax = new_figure(height=3.1)
     ax.axvspan(first_below, DAYS - 1, color=PALETTE["vermillion"], alpha=0.10,

@@ -2,9 +2,13 @@
 
 A grid of practices (rows) by maturity level (columns). Each cell is
 coloured by how automated the practice is and also says so in words, so the
-chart reads the same without colour. The levels follow the chapter: level 0
-is a manual process, level 1 automates the training pipeline, level 2 adds
-CI/CD, monitoring with alerts and automated retraining.
+chart reads the same without colour. The levels follow the chapter's
+definition, adapted from Google Cloud's "MLOps: Continuous delivery and
+automation pipelines in machine learning": level 0 is a manual process;
+level 1 automates the ML pipeline (continuous training, validation steps,
+metadata and a registry, and automatic delivery of each new model to
+serving); level 2 also builds, tests and deploys the pipeline itself with
+CI/CD and lets monitoring trigger retraining.
 """
 
 from matplotlib.patches import Patch, Rectangle
@@ -25,42 +29,47 @@ STATES = {
 
 # practice: one (state, detail) per level
 PRACTICES = {
-    "Experiment tracking": [
-        ("manual", "notes, file names"),
-        ("automated", "tracking server"),
-        ("automated", "tracking server"),
-    ],
     "Model training": [
         ("manual", "notebook runs"),
-        ("automated", "training pipeline"),
-        ("automated", "training pipeline"),
+        ("automated", "orchestrated pipeline"),
+        ("automated", "orchestrated pipeline"),
     ],
-    "Testing and validation": [
+    "Retraining trigger": [
+        ("manual", "when someone notices"),
+        ("automated", "new data or a schedule"),
+        ("automated", "also monitoring alerts"),
+    ],
+    "Data and model validation": [
         ("manual", "eyeballed metrics"),
-        ("partly", "model checks in pipeline"),
-        ("automated", "data, model, code tests"),
+        ("automated", "steps in the pipeline"),
+        ("automated", "steps in the pipeline"),
     ],
-    "Deployment": [
+    "Tracking and registry": [
+        ("manual", "notes, file names"),
+        ("automated", "runs and model versions"),
+        ("automated", "runs and model versions"),
+    ],
+    "Model delivery to serving": [
         ("manual", "copied by hand, rarely"),
-        ("manual", "released by hand"),
-        ("automated", "CI/CD, canary releases"),
+        ("automated", "each validated model"),
+        ("automated", "each validated model"),
     ],
     "Monitoring": [
         ("manual", "little or none"),
         ("partly", "basic performance"),
-        ("automated", "drift alerts"),
+        ("automated", "triggers retraining"),
     ],
-    "Retraining": [
-        ("manual", "when someone notices"),
-        ("partly", "on new data, scheduled"),
-        ("automated", "triggered by alerts"),
+    "Pipeline build, test, deploy": [
+        ("manual", "no pipeline yet"),
+        ("manual", "by hand"),
+        ("automated", "CI/CD"),
     ],
 }
 
 
 def draw():
-    fig, ax = new_figure(height=3.3)
-    fig.subplots_adjust(left=0.2, right=1.0, bottom=0.1, top=0.86)
+    fig, ax = new_figure(height=3.9)
+    fig.subplots_adjust(left=0.25, right=1.0, bottom=0.09, top=0.88)
     rows = list(PRACTICES)
     for r, practice in enumerate(rows):
         for c, (state, detail) in enumerate(PRACTICES[practice]):
