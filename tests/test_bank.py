@@ -122,3 +122,33 @@ def test_passing_code_checks_are_not_run_again(project, monkeypatch):
 
     monkeypatch.setattr(checks, "_verify", lambda exercise: pytest.fail("ran an unchanged exercise again"))
     _load(project, check_code=True)
+
+
+def test_code_runs_offline_in_its_own_folder_under_the_scratch_area(project, tmp_path):
+    scratch = tmp_path / "runs"
+    _edit(project, "6-code.md", "assert total(1) == 0", "\n".join([
+        "assert total(1) == 0",
+        "import os",
+        "from pathlib import Path",
+        f"assert Path.cwd().is_relative_to({str(scratch)!r}), Path.cwd()",
+        "assert Path.cwd().name == 'sum-code-solution', Path.cwd()",
+        "assert os.environ['MLFLOW_DISABLE_TELEMETRY'] == 'true'",
+        "store = os.environ['MLFLOW_TRACKING_URI']",
+        "assert store == f'sqlite:///{Path.cwd() / \"mlflow.db\"}', store",
+        "assert os.environ['TMPDIR'] == str(Path.cwd())",
+        "Path('left-behind.txt').write_text('from the last run')",
+    ]))
+    (scratch / "sum-code-solution").mkdir(parents=True)
+    (scratch / "sum-code-solution" / "stale.txt").write_text("from an old run")
+    checker = code_checker(project / "_build" / "checks.json", scratch=scratch)
+    load_bank(project / "exercises", project / "book", check_code=checker, shown_from=project)
+    # Each run starts from an empty folder, and what it wrote stays inside it.
+    solution_run = sorted(p.name for p in (scratch / "sum-code-solution").iterdir())
+    assert solution_run == ["exercise.py", "left-behind.txt"]
+    assert (scratch / "sum-code-starter" / "exercise.py").is_file()
+    assert not (project / "left-behind.txt").exists()
+
+
+def test_code_runs_beside_the_cache_file_by_default(project):
+    _load(project, check_code=True)
+    assert (project / "_build" / "exercise-runs" / "sum-code-solution" / "exercise.py").is_file()

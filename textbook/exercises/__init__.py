@@ -31,7 +31,9 @@ def load_exercise_bank(app: Sphinx) -> None:
     app.env.textbook_bank = bank
     # The code exercises run (in subprocesses) while Sphinx reads and executes the
     # chapters; their verdict is awaited before anything is written.
-    checker = code_checker(paths.cache_dir(app.config) / "exercise-checks.json")
+    # Each program runs in a folder of its own under the cache, with its own MLflow store.
+    cache = paths.cache_dir(app.config)
+    checker = code_checker(cache / "exercise-checks.json", scratch=cache / "exercise-runs")
     code = [exercise for exercise in bank.exercises.values() if exercise.kind == "code"]
     _code_checks[id(app)] = ThreadPoolExecutor(max_workers=1).submit(checker, code)
 
