@@ -55,6 +55,7 @@ def data_sha256(frame: pd.DataFrame) -> str:
     Columns in sorted order, no index, ``\\n`` line endings and pandas'
     shortest round-trip float format: anyone with pandas can recompute it.
     """
-    canonical = frame[sorted(frame.columns)].to_csv(index=False,
-                                                    lineterminator="\n")
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    csv_text = frame[sorted(frame.columns)].to_csv(lineterminator="\n",
+                                                   index=False)
+    digest = hashlib.sha256(csv_text.encode("utf-8"))
+    return digest.hexdigest()

@@ -20,6 +20,12 @@ def auc(y_true, scores) -> float:
                  / (n_pos * n_neg))
 
 
+def malignant_recall(y_true, predicted) -> float:
+    """Share of malignant masses (class 0) that were predicted malignant."""
+    malignant = np.asarray(y_true) == 0
+    return float(np.mean(np.asarray(predicted)[malignant] == 0))
+
+
 def paired_bootstrap(y_true, scores_a, scores_b, metric, *, draws=1000,
                      seed=SEED, level=0.95):
     """Mean and ``level`` interval of ``metric(b) - metric(a)`` over bootstrap
