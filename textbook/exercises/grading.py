@@ -59,7 +59,8 @@ def format_points(value) -> str:
 
 
 def points_word(value) -> str:
-    return "point" if value == 1 else "points"
+    """ "1 point", "1/2 point", "3 points"."""
+    return "point" if 0 < value <= 1 else "points"
 
 
 def parse_rubric(text: str) -> tuple[Criterion, ...]:
