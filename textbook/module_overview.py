@@ -108,6 +108,24 @@ def chapter_objectives(text: str) -> list[str] | None:
         return None
 
 
+def chapter_objective_lines(text: str) -> dict[str, int]:
+    """The 1-based line of each objective id in a chapter's module-overview block.
+
+    For messages about an objective (see the exercise bank's coverage rule).
+    """
+    match = _OVERVIEW_BLOCK.search(text)
+    if not match:
+        return {}
+    first = text[: match.start(1)].count("\n") + 1
+    lines, in_objectives = {}, False
+    for offset, line in enumerate(match.group(1).splitlines()):
+        if line and not line[0].isspace():
+            in_objectives = line.startswith("objectives:")
+        elif in_objectives and (key := re.match(r"^\s+([a-z][a-z0-9-]*)\s*:", line)):
+            lines.setdefault(key.group(1), first + offset)
+    return lines
+
+
 def module_number(docname: str) -> int | None:
     """Module number from a chapter's file name, or None for other pages."""
     match = MODULE_FILE.match(docname)

@@ -23,8 +23,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..module_overview import chapter_objectives, module_number
-from . import content, schema
+from ..module_overview import chapter_objective_lines, chapter_objectives, module_number
+from . import content, grading, schema
 
 _SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
 _ANY_HEADING = re.compile(r"^#{1,6} ")
@@ -42,7 +42,8 @@ class BankError(Exception):
 @dataclass(frozen=True)
 class Section:
     text: str
-    line: int  # 1-based line in the file of the section's first text line
+    line: int  # 1-based line in the file of the line after the heading
+    lead: int = 0  # blank lines between the heading and ``text`` (which starts at line + lead)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Module:
     number: int
     title: str
     objectives: tuple[str, ...]
+    path: Path | None = None  # the chapter's source
+    objective_lines: tuple[int, ...] = ()  # 1-based line of each objective in it
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class Exercise:
     sections: dict[str, Section]
     choices: tuple[content.Choice, ...] = ()
     digest: str = ""
+    scoring: str | None = None  # multiple choice: the partial-credit rule (grading.SCORING_RULES)
+    rubric: tuple[grading.Criterion, ...] = ()
 
     @property
     def number(self) -> str:
@@ -110,7 +115,15 @@ def read_modules(book_dir: Path) -> dict[str, Module]:
         text = path.read_text(encoding="utf-8")
         objectives = chapter_objectives(text)
         if number is not None and objectives is not None:
-            modules[path.stem] = Module(path.stem, number, _chapter_title(text), tuple(objectives))
+            lines = chapter_objective_lines(text)
+            modules[path.stem] = Module(
+                path.stem,
+                number,
+                _chapter_title(text),
+                tuple(objectives),
+                path,
+                tuple(lines.get(objective, 1) for objective in objectives),
+            )
     return modules
 
 
@@ -134,7 +147,8 @@ def _sections(body: list[tuple[str, int]], rel) -> tuple[dict[str, Section], lis
 
     def close():
         if name is not None:
-            sections[name] = Section("\n".join(collected).strip("\n") + "\n", start)
+            lead = next((i for i, line in enumerate(collected) if line.strip()), 0)
+            sections[name] = Section("\n".join(collected).strip("\n") + "\n", start, lead)
 
     for line, number in body:
         if fence is None and (heading := _SECTION_HEADING.match(line)):
@@ -211,6 +225,9 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
                     f"by module {module.number} ({module.docname}); it declares: {', '.join(module.objectives)}"
                 )
 
+    _check_scoring(data, rel, header, first, problems)
+    rubric = _rubric(data, sections, rel, len(text.splitlines()), problems)
+
     choices = ()
     try:
         if kind == "multiple-choice" and "Choices" in sections:
@@ -226,13 +243,80 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
         **data,
         "sections": sections,
         "choices": choices,
+        "rubric": rubric,
         "digest": hashlib.sha256(text.encode()).hexdigest(),
         "id_line": _header_line(header, "id", first),
     }
 
 
+def _check_scoring(data: dict, rel: str, header: str, first: int, problems: list[str]) -> None:
+    """A multiple-choice exercise states its partial-credit rule; no other kind has one."""
+    rules = ", ".join(f"'scoring: {rule}'" for rule in grading.SCORING_RULES)
+    if data["kind"] == "multiple-choice" and "scoring" not in data:
+        problems.append(
+            f"{rel}:{_header_line(header, 'kind', first)}: a multiple-choice exercise must say how partial credit "
+            f"works: add one of {rules} to the header (CONTRIBUTING.md defines them)"
+        )
+    elif data["kind"] != "multiple-choice" and "scoring" in data:
+        problems.append(
+            f"{rel}:{_header_line(header, 'scoring', first)}: 'scoring' is only for multiple-choice exercises; "
+            "grade other kinds with a '## Rubric'"
+        )
+
+
+def _rubric(data: dict, sections: dict[str, Section], rel: str, last_line: int, problems: list[str]):
+    """The rubric's criteria, checked: required for some kinds, and adding up to the header's points."""
+    kind, section = data["kind"], sections.get("Rubric")
+    if section is None:
+        if kind in grading.RUBRIC_REQUIRED:
+            problems.append(
+                f"{rel}:{last_line}: missing '## Rubric': {'an' if kind[0] in 'aeiou' else 'a'} {kind} exercise needs one, a list of criteria "
+                f"worth {data['points']} points in all, each as '- (N points) what earns them'"
+            )
+        return ()
+    if kind in grading.RUBRIC_FORBIDDEN:
+        problems.append(
+            f"{rel}:{section.line - 1}: '## Rubric' is not for {kind} exercises: their header's 'scoring' "
+            "rule says how they are marked"
+        )
+        return ()
+    try:
+        criteria = grading.parse_rubric(section.text)
+    except content.ContentError as error:
+        problems.append(f"{rel}:{section.line + section.lead + error.line}: {error}")
+        return ()
+    total = grading.rubric_total(criteria)
+    if total != data["points"]:
+        problems.append(
+            f"{rel}:{section.line - 1}: the rubric's criteria add up to {grading.format_points(total)} points "
+            f"but the header says 'points: {data['points']}'; make them equal"
+        )
+    return criteria
+
+
 def _first_line(sections: dict[str, Section]) -> int:
     return min((s.line - 1 for s in sections.values()), default=1)
+
+
+def _coverage_problems(modules, parsed, unread, exercises_dir, shown) -> list[str]:
+    """Every objective a module declares is practised by at least one of its exercises."""
+    practised: dict[str, set[str]] = {}
+    for _, data, module, _ in parsed:
+        practised.setdefault(module.docname, set()).update(data["objectives"])
+    problems = []
+    for docname, module in modules.items():
+        if docname in unread:
+            continue
+        missing = grading.uncovered_objectives(module.objectives, practised.get(docname, ()))
+        for objective in missing:
+            line = module.objective_lines[module.objectives.index(objective)] if module.objective_lines else 1
+            chapter = shown(module.path) if module.path else f"{docname}.md"
+            problems.append(
+                f"{chapter}:{line}: objective '{objective}' of module {module.number} ({docname}) is practised by "
+                f"no exercise; add an exercise to {shown(exercises_dir / docname)}/ whose header lists it "
+                f"('objectives: [{objective}]'), or remove the objective from the module-overview"
+            )
+    return problems
 
 
 def load_bank(
@@ -259,6 +343,7 @@ def load_bank(
 
     folders = sorted(p for p in exercises_dir.iterdir() if p.is_dir()) if exercises_dir.is_dir() else []
     parsed: list[tuple[Path, dict, Module, int]] = []
+    unread: set[str] = set()  # modules with a file that could not be read: their coverage is unknown
     for folder in folders:
         module = bank.modules.get(folder.name)
         if module is None:
@@ -268,6 +353,8 @@ def load_bank(
             )
         for position, path in enumerate(sorted(folder.glob("*.md")), start=1):
             data = _parse_exercise(path, shown(path), module, problems)
+            if data is None:
+                unread.add(folder.name)
             if data is None or module is None:
                 continue
             if data["id"] in first_file:
@@ -278,6 +365,9 @@ def load_bank(
                 continue
             first_file[data["id"]] = shown(path)
             parsed.append((path, data, module, position))
+
+    if exercises_dir.is_dir():
+        problems.extend(_coverage_problems(bank.modules, parsed, unread, exercises_dir, shown))
 
     for path, data, module, position in sorted(parsed, key=lambda p: (p[2].number, p[3])):
         bank.exercises[data["id"]] = Exercise(
@@ -295,6 +385,8 @@ def load_bank(
             sections=data["sections"],
             choices=data["choices"],
             digest=data["digest"],
+            scoring=data.get("scoring"),
+            rubric=data["rubric"],
         )
     if check_code is not None and not problems:
         problems.extend(check_code([e for e in bank.exercises.values() if e.kind == "code"]))

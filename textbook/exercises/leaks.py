@@ -3,8 +3,8 @@
 The rule, made explicit because solutions often repeat what the chapter
 teaches (the DevOps vs MLOps key repeats the chapter's own table):
 
-1. An exercise's *secret text* is its ``## Solution``, ``## Checks`` and
-   ``## Grading notes`` sections.
+1. An exercise's *secret text* is its ``## Solution``, ``## Checks``,
+   ``## Rubric`` (each criterion's text) and ``## Grading notes`` sections.
 2. Text is compared as *words*: Unicode-normalised, lower-case runs of
    letters and digits, with words hyphenated across a line break rejoined.
    Markup, punctuation, line breaks and layout do not matter.
@@ -50,6 +50,18 @@ _HYPHENATED = re.compile(r"(\w)-\s*\n\s*(\w)")
 _FENCED_CODE = re.compile(r"^(```+|~~~+).*?^\1\s*$", re.M | re.S)
 _FRAGMENT_BREAK = re.compile(r"\n|\||(?<=[.!?;:])\s")
 _STUDENT_SECTIONS = ("Question", "Choices", "Starter")
+
+
+def secret_text(exercise) -> str:
+    """The secret sections of an exercise; a rubric counts as its criteria, one per line,
+    without their points (the words a copied criterion would bring with it)."""
+    parts = []
+    for name in SECRET_SECTIONS:
+        if name == "Rubric" and exercise.rubric:
+            parts.extend(criterion.text for criterion in exercise.rubric)
+        elif name in exercise.sections:
+            parts.append(exercise.sections[name].text)
+    return "\n".join(parts)
 
 
 def words(text: str) -> list[str]:
@@ -188,10 +200,7 @@ class LeakScanner:
         for exercise in self.bank.exercises.values():
             questions.append(exercise.title)
             questions.extend(exercise.sections[s].text for s in _STUDENT_SECTIONS if s in exercise.sections)
-        secrets = {
-            exercise.id: "\n".join(exercise.sections[s].text for s in SECRET_SECTIONS if s in exercise.sections)
-            for exercise in self.bank.exercises.values()
-        }
+        secrets = {exercise.id: secret_text(exercise) for exercise in self.bank.exercises.values()}
         # Chapters and solutions legitimately share code (imports, signatures), so
         # only the prose of a solution counts when looking for pasted runs.
         pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}

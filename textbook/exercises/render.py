@@ -3,7 +3,9 @@
 * ``questions`` (the book, HTML and PDF, and the handouts): the question only.
 * ``workbook`` (students, print): the question with room to write.
 * ``key`` (instructors): the question, then the solution, the checked code
-  and its checks, grading notes and points.
+  and its checks, the rubric as a table, grading notes and points.
+
+A multiple-choice question states its scoring rule in every mode.
 
 Only ``key`` ever reads the secret sections (``schema.SECRET_SECTIONS``);
 the other modes cannot put a solution into a page because they never touch
@@ -16,7 +18,7 @@ from collections.abc import Callable
 
 from docutils import nodes
 
-from . import content
+from . import content, grading
 from .answer_space import answer_space, blank_cell_strut
 from .bank import Exercise
 
@@ -50,6 +52,41 @@ def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enu
             paragraph += nodes.strong("", "(correct)")
         options += item
     return options
+
+
+def _scoring(exercise: Exercise, key: bool) -> nodes.paragraph:
+    """The multiple-choice scoring rule, stated under the choices in every edition."""
+    text = grading.scoring_text(exercise.scoring, exercise.points, len(exercise.choices))
+    if key:
+        correct = [choice.correct for choice in exercise.choices]
+        text += " " + grading.scoring_key_text(exercise.scoring, exercise.points, correct)
+    return nodes.paragraph("", "", nodes.emphasis("", text), classes=["exercise-scoring"])
+
+
+def _rubric_table(exercise: Exercise, parse: Parser) -> nodes.table:
+    """Criterion | Points, one row per criterion and a total row (answer key only)."""
+    table = nodes.table(classes=["exercise-rubric", "colwidths-given"])
+    group = nodes.tgroup(cols=2)
+    table += group
+    group += nodes.colspec(colwidth=82)
+    group += nodes.colspec(colwidth=18)
+
+    def row(criterion: list[nodes.Node], points: nodes.Node) -> nodes.row:
+        cells = nodes.row()
+        cells += nodes.entry("", *criterion)
+        cells += nodes.entry("", nodes.paragraph("", "", points))
+        return cells
+
+    head = nodes.thead()
+    head += row([nodes.paragraph("", "Criterion")], nodes.Text("Points"))
+    group += head
+    body = nodes.tbody()
+    for criterion in exercise.rubric:
+        parsed = parse(criterion.text, exercise, "Rubric") or [nodes.paragraph("", criterion.text)]
+        body += row(parsed, nodes.Text(grading.format_points(criterion.points)))
+    body += row([nodes.paragraph("", "", nodes.strong("", "Total"))], nodes.strong("", str(exercise.points)))
+    group += body
+    return table
 
 
 def _full_width_tables(parsed: list[nodes.Node]) -> None:
@@ -89,6 +126,11 @@ def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
             "and after the starter code, which fails them.",
         )
         box += _code_block(exercise.code("Checks"), exercise, "Checks")
+    if exercise.rubric:
+        box += nodes.rubric("", "Rubric")
+        box += _rubric_table(exercise, parse)
+    elif exercise.kind == "code":
+        box += nodes.paragraph("", f"A solution that passes the checks earns the {exercise.points} points.")
     if "Grading notes" in exercise.sections:
         box += nodes.rubric("", "Grading notes")
         box.extend(parse(exercise.sections["Grading notes"].text, exercise, "Grading notes"))
@@ -109,6 +151,7 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.contai
     box.extend(question)
     if exercise.kind == "multiple-choice":
         box += _choices(exercise, parse, mark_correct=mode == "key")
+        box += _scoring(exercise, key=mode == "key")
     if exercise.kind == "code":
         starter = exercise.code("Starter")
         box += nodes.rubric("", "Starter code")

@@ -29,6 +29,8 @@ HEADER_SCHEMA = {
         # Answer space in print: ruled lines (short answer, list, essay), lines of
         # the code box (code), or lines per blank table row (fill-in table).
         "space": {"type": "integer", "minimum": 1, "maximum": 40},
+        # Multiple choice only: how partial credit works (see grading.mc_score).
+        "scoring": {"enum": ["all-or-nothing", "per-option", "right-minus-wrong"]},
     },
     # Every kind but multiple choice needs room to write in the workbook.
     "if": {"properties": {"kind": {"not": {"const": "multiple-choice"}}}},
@@ -36,7 +38,7 @@ HEADER_SCHEMA = {
 }
 
 #: The ``## `` sections an exercise file may have, and which each kind requires.
-SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Grading notes")
+SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Rubric", "Grading notes")
 REQUIRED_SECTIONS = {
     "multiple-choice": ("Question", "Choices", "Solution"),
     "code": ("Question", "Starter", "Solution", "Checks"),
@@ -45,4 +47,4 @@ DEFAULT_REQUIRED = ("Question", "Solution")
 #: Sections only one kind may have.
 KIND_ONLY_SECTIONS = {"Choices": "multiple-choice", "Starter": "code", "Checks": "code"}
 #: Sections whose text only instructors may see.
-SECRET_SECTIONS = ("Solution", "Checks", "Grading notes")
+SECRET_SECTIONS = ("Solution", "Checks", "Rubric", "Grading notes")
