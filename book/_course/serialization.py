@@ -1,4 +1,4 @@
-"""Model files of the running example, saved with a checksum and loaded only after review.
+"""Model files of the running example: saved with a checksum, loaded after review.
 
 A skops file is loaded here only if two checks pass, both decided by the
 loading side and never by a file that travels with the model:
