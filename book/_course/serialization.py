@@ -1,7 +1,7 @@
 """Model files of the running example: saved with a checksum, loaded after review.
 
-A skops file is loaded here only if two checks pass, both decided by the
-loading side and never by a file that travels with the model:
+``load_reviewed`` loads a released skops file only if two checks pass, both
+decided by the loading side and never by a file that travels with the model:
 
 - its SHA-256 must equal the checksum recorded when the file was saved, so a
   file changed by even one byte is refused;
@@ -10,6 +10,9 @@ loading side and never by a file that travels with the model:
 
 The file is read once: its checksum, its types and the model all come from
 the same bytes, so it cannot be swapped between the checks and the load.
+``load_registered`` loads a model from MLflow's registry, which records no
+checksum of its files, with the same review of types. ``release_champion``
+is Module 03's release step, for chapters that need its result.
 """
 
 from __future__ import annotations
