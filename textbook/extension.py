@@ -22,6 +22,7 @@ from . import (
     __version__,
     code_width,
     downloads,
+    encoding,
     execute_ahead,
     figures,
     handouts,
@@ -31,6 +32,7 @@ from . import (
     reproducible,
     stale_outputs,
 )
+from .problems import carrying
 from .figure_directive import ScriptFigure
 
 logger = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ def draw_figures(app: Sphinx) -> None:
             paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
         )
     except figures.FigureError as error:
-        raise ExtensionError(str(error)) from None
+        raise carrying(ExtensionError(str(error)), error.problems) from None
     logger.info(
         "figures: %d drawn, %d unchanged, %d removed (%.1f s)%s",
         len(report.drawn),
@@ -63,6 +65,15 @@ def draw_figures(app: Sphinx) -> None:
         time.perf_counter() - started,
         f": {', '.join(report.drawn)}" if report.drawn else "",
     )
+
+
+def refuse_undecodable_documents(app: Sphinx, env, docnames: list[str]) -> None:
+    """``textbook build`` checks every source's encoding first; this says the same under
+    ``sphinx-build`` and ``textbook serve``, before anything reads a bad chapter."""
+    found = [encoding.decoding_problem(Path(env.doc2path(docname))) for docname in docnames]
+    problems = [problem for problem in found if problem]
+    if problems:
+        raise carrying(ExtensionError("\n".join(problems)), problems)
 
 
 def execute_inside_build_folder(app: Sphinx, config) -> None:
@@ -119,6 +130,7 @@ def setup(app: Sphinx) -> dict:
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
     # env-before-read-docs: chapters that need executing run now, all cores busy.
+    app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
