@@ -29,6 +29,7 @@ from . import (
     module_overview,
     numbering,
     paths,
+    quiet,
     reproducible,
     stale_outputs,
 )
@@ -117,11 +118,14 @@ def setup(app: Sphinx) -> dict:
     # invalidates environments read by an older generator.
     app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
 
+    quiet.silence_config_dumps()
+
     # config-inited: make paths absolute and give LaTeX the chapter numbering.
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
+    app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,
