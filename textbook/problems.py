@@ -71,8 +71,8 @@ def _first_line_of(cell: list[str], chapter: Path) -> int | None:
     """The line of ``chapter`` where the (non-blank) lines of ``cell`` start."""
     if not chapter.is_file():
         return None
-    source = [(number, line.rstrip()) for number, line in enumerate(chapter.read_bytes().decode(errors="replace").splitlines(), 1)]
-    text = [(number, line) for number, line in source if line.strip()]
+    source = chapter.read_text(encoding="utf-8", errors="replace").splitlines()
+    text = [(number, line.rstrip()) for number, line in enumerate(source, start=1) if line.strip()]
     for start in range(len(text) - len(cell) + 1):
         if [line for _, line in text[start : start + len(cell)]] == cell:
             return text[start][0]
