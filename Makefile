@@ -6,26 +6,28 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
+# Extra flags for `textbook build`, e.g. make book BUILD_FLAGS=--verbose
+BUILD_FLAGS ?=
 
 .PHONY: book html pdf handouts workbook key serve test setup benchmark clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
-	$(BIN)/textbook build all
+	$(BIN)/textbook build all $(BUILD_FLAGS)
 
 html: $(STAMP)          ## the HTML edition only
-	$(BIN)/textbook build html
+	$(BIN)/textbook build html $(BUILD_FLAGS)
 
 pdf: $(STAMP)           ## the PDF book only
-	$(BIN)/textbook build pdf
+	$(BIN)/textbook build pdf $(BUILD_FLAGS)
 
 handouts: $(STAMP)      ## one PDF handout per module
-	$(BIN)/textbook build handouts
+	$(BIN)/textbook build handouts $(BUILD_FLAGS)
 
 workbook: $(STAMP)      ## the student workbook (PDF)
-	$(BIN)/textbook build workbook
+	$(BIN)/textbook build workbook $(BUILD_FLAGS)
 
 key: $(STAMP)           ## the answer key for instructors (PDF)
-	$(BIN)/textbook build key
+	$(BIN)/textbook build key $(BUILD_FLAGS)
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

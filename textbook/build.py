@@ -12,37 +12,48 @@ for every student edition, only when the leak scan finds no solution in it:
 * ``_build/pdf/workbook.pdf``     the student workbook;
 * ``_build/pdf/answer-key.pdf``   the answer key (instructors; never scanned, never in html/).
 
-When a step fails, every edition it was meant to produce is removed, so a
-failed build never leaves an edition that looks complete but is stale or half
-written.
+When a step fails, or anything raises, every edition it was meant to produce
+is removed, so a failed build never leaves an edition that looks complete but
+is stale or half written.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
-from sphinx.cmd.build import build_main
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.console import color_terminal, nocolor
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from . import latex, print_checks, toolchain
+from .encoding import undecodable_sources
 from .reproducible import source_date_epoch
 from .exercises import KEY_DOC, WORKBOOK_DOC, editions
 from .exercises.bank import Bank, BankError, load_bank
 from .exercises.leaks import LeakScanner, files_in
 from .handouts import HANDOUT_PREFIX
 from .layout import EDITIONS, Layout
+from .problems import WarningLog
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
 STUDENT_EDITIONS = ("html", "pdf", "handouts", "workbook")
 
 
 class BuildError(Exception):
-    """An edition could not be built; the message says which and why."""
+    """An edition could not be built; the message says which and why, ``problems``
+    lists each cause as ``file:line: message`` for the end of the log."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
 
 
 @dataclass
@@ -71,14 +82,28 @@ def _say(message: str) -> None:
 
 
 def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctrees: Path, *overrides: str, jobs=None):
-    """One Sphinx run, strict: warnings are errors, references are checked."""
-    args = ["-b", builder, "-c", str(layout.root), "-d", str(doctrees), "-W", "--keep-going", "-n"]
-    args += ["-j", str(jobs or "auto")]
-    for override in overrides:
-        args += ["-D", override]
-    status = build_main([*args, str(source), str(output)])
-    if status != 0:
-        raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed (see the messages above)")
+    """One Sphinx run, strict: warnings are errors (every one reported before failing),
+    references are checked. Run as ``sphinx-build`` would, except that an exception
+    reaches the caller instead of Sphinx's crash report."""
+    warnings = WarningLog(sys.stderr, layout.root)
+    settings = dict(override.split("=", 1) for override in overrides)
+    if not color_terminal():
+        nocolor()  # as sphinx-build does: no colour codes in a log file
+    try:
+        with patch_docutils(layout.root), docutils_namespace():
+            app = Sphinx(
+                source, layout.root, output, doctrees, builder,
+                confoverrides={**settings, "nitpicky": True},
+                status=sys.stdout, warning=warnings, warningiserror=True,
+                parallel=jobs or os.cpu_count() or 1,
+            )  # fmt: skip
+            app.build()
+    except SphinxError as error:
+        if not hasattr(error, "problems"):
+            raise  # not one of ours: a fault, reported as such (see problems.unexpected)
+        raise BuildError(str(error), error.problems) from error
+    if app.statuscode != 0 or warnings.problems:
+        raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed", warnings.problems)
 
 
 def _replace_dir(source: Path, target: Path) -> None:
@@ -101,13 +126,6 @@ def _replace_file(source: Path, target: Path) -> None:
     os.replace(staging, target)
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
-
-
 def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
@@ -127,12 +145,18 @@ class Builder:
 
     # -- steps --------------------------------------------------------------
 
+    def check_sources(self) -> None:
+        """Every source must be UTF-8: all bad files are named at once, before anything reads them."""
+        problems = undecodable_sources(self.layout.root)
+        if problems:
+            raise BuildError("source files that are not UTF-8:\n" + "\n".join(f"  {p}" for p in problems), problems)
+
     def load_bank(self) -> None:
         """Check the bank first: a bad exercise stops the build before anything is written."""
         try:
             self.bank = load_bank(self.layout.exercises, self.layout.source, shown_from=self.layout.root)
         except BankError as error:
-            raise BuildError(str(error)) from None
+            raise BuildError(str(error), error.problems) from None
         chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
         self.scanner = LeakScanner(self.bank, chapters)
 
@@ -145,7 +169,8 @@ class Builder:
             details = "\n".join(f"  {leak}" for leak in leaks[:20])
             raise BuildError(
                 f"the {edition} edition contains solution text and was not published:\n{details}\n"
-                "Solutions belong in the exercise bank only; remove the copied text from the sources."
+                "Solutions belong in the exercise bank only; remove the copied text from the sources.",
+                [str(leak) for leak in leaks],
             )
 
     def build_html(self) -> None:
@@ -201,11 +226,12 @@ class Builder:
         failures = [r for r in compiled.values() if not r.ok]
         if failures:
             details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}")
+            problems = [f"{r.tex.relative_to(self.layout.root)}: LaTeX failed (its log excerpt is above)" for r in failures]
+            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", problems)
         damaged = [message for job in jobs for message in print_checks.check_pdf(job.tex)]
         if damaged:
             details = "\n".join(f"  {message}" for message in damaged)
-            raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}")
+            raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}", damaged)
         for edition in ("pdf", "handouts", "workbook", "key"):
             mine = [job for job in jobs if job.edition == edition]
             if not mine:
@@ -241,11 +267,12 @@ class Builder:
         os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))  # see reproducible.py
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
-        steps = ["bank"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)
+        steps = ["sources"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)
         try:
             for number, step in enumerate(steps, 1):
-                if step == "bank":
-                    _say(f"[{number}/{len(steps)}] exercise bank")
+                if step == "sources":
+                    _say(f"[{number}/{len(steps)}] sources and exercise bank")
+                    self.check_sources()
                     self.load_bank()
                 elif step == "html":
                     _say(f"[{number}/{len(steps)}] html")
@@ -259,11 +286,8 @@ class Builder:
                         self.exercise_latex_jobs() if wants_exercise_pdf else []
                     )
                     self.compile_and_publish(jobs)
-        except (BuildError, toolchain.ToolchainError):
-            for edition in self.requested:
-                if edition not in self.results:
-                    for path in self.layout.published(edition):
-                        _remove(path)
+        except BaseException:  # whatever failed, nothing stale or half written stays published
+            self.layout.unpublish([e for e in self.requested if e not in self.results])
             raise
         return [self.results[e] for e in self.requested]
 

@@ -15,9 +15,10 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
-from . import freshness, toolchain
+from . import freshness, problems, toolchain
 from .layout import EDITIONS, Layout
 from .reproducible import source_date_epoch
 
@@ -38,31 +39,52 @@ def cmd_build(args: argparse.Namespace) -> int:
     layout = Layout(_project_root())
     editions = [e for e in EDITIONS if not args.editions or "all" in args.editions or e in args.editions]
     started = time.perf_counter()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
-    digest = freshness.inputs_digest(layout.root)
-    if not args.force:
-        lines = freshness.unchanged_since_last_build(layout.root, editions, digest, layout.complete)
-        if lines is not None:
-            print("\n".join(["Build summary (unchanged):", *lines]))
-            print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
-                  f"({time.perf_counter() - started:.1f} s)")
-            return 0
-
-    from . import build  # Sphinx and friends: imported only when there is work to do
-
-    builder = build.Builder(layout, editions, jobs=args.jobs)
+    built: dict = {}  # edition: result, filled in as each is published
     try:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
+        digest = freshness.inputs_digest(layout.root)
+        if not args.force:
+            lines = freshness.unchanged_since_last_build(layout.root, editions, digest, layout.complete)
+            if lines is not None:
+                print("\n".join(["Build summary (unchanged):", *lines]))
+                print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
+                      f"({time.perf_counter() - started:.1f} s)")
+                return 0
+
+        from . import build  # Sphinx and friends: imported only when there is work to do
+
+        builder = build.Builder(layout, editions, jobs=args.jobs)
+        built = builder.results
         results = builder.run()
-    except (build.BuildError, toolchain.ToolchainError) as error:
-        freshness.forget(layout.root, editions)
-        print(f"\ntextbook: build failed: {error}", file=sys.stderr)
-        print("textbook: the editions this build was making were removed, not left stale.", file=sys.stderr)
-        return 1
-    freshness.record_build(layout.root, digest, {r.edition: build.summary_lines(layout, r) for r in results})
-    print(build.summary(layout, results))
-    print(builder.scan_report())
+        freshness.record_build(layout.root, digest, {r.edition: build.summary_lines(layout, r) for r in results})
+        print(build.summary(layout, results))
+        print(builder.scan_report())
+    except BaseException as error:  # every failure ends the same way, anticipated or not
+        return _build_failed(layout, editions, [e for e in editions if e not in built], error, args.verbose)
     print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _build_failed(layout: Layout, editions: list[str], unbuilt: list[str], error: BaseException, verbose: bool) -> int:
+    """Remove the unbuilt editions, forget all (the next build redoes them), and say what went wrong:
+    the error, then every problem again, one line each; the traceback only with ``--verbose``."""
+    layout.unpublish(unbuilt)
+    freshness.forget(layout.root, editions)
+    if verbose:
+        print(file=sys.stderr)
+        traceback.print_exception(error, file=sys.stderr)
+    anticipated = hasattr(error, "problems") or isinstance(error, toolchain.ToolchainError)
+    found = getattr(error, "problems", None) or [str(error) if anticipated else problems.unexpected(error)]
+    said = [line for line in str(error).splitlines() if line.strip() not in found] if anticipated else [
+        "interrupted" if isinstance(error, KeyboardInterrupt) else "an error the generator did not anticipate"]
+    print("\ntextbook: build failed" + (": " + "\n".join(said) if said else "."), file=sys.stderr)
+    print("\n" + problems.report(found), file=sys.stderr)
+    print(f"textbook: the editions this build was making ({', '.join(unbuilt) or 'none'}) were removed, "
+          "not left stale.", file=sys.stderr)
+    if not anticipated and not verbose and not isinstance(error, KeyboardInterrupt):
+        print("textbook: this looks like a fault in the generator; run `textbook build --verbose` to see "
+              "where, and report it with that output.", file=sys.stderr)
+    return 130 if isinstance(error, KeyboardInterrupt) else 1
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -116,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                               help="parallel processes (default: one per core)")
     build_parser.add_argument("--force", action="store_true",
                               help="run every step even if no input changed since the last build")
+    build_parser.add_argument("--verbose", action="store_true",
+                              help="on failure, also print the generator's own traceback")
     build_parser.set_defaults(func=cmd_build)
 
     commands.add_parser("setup", help="install TeX Live, Poppler and Chromium if missing").set_defaults(func=cmd_setup)

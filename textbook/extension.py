@@ -23,15 +23,18 @@ from . import (
     code_width,
     course_code,
     downloads,
+    encoding,
     execute_ahead,
     figures,
     handouts,
     module_overview,
     numbering,
     paths,
+    quiet,
     reproducible,
     stale_outputs,
 )
+from .problems import carrying
 from .figure_directive import ScriptFigure
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,7 @@ def draw_figures(app: Sphinx) -> None:
             paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
         )
     except figures.FigureError as error:
-        raise ExtensionError(str(error)) from None
+        raise carrying(ExtensionError(str(error)), error.problems) from None
     logger.info(
         "figures: %d drawn, %d unchanged, %d removed (%.1f s)%s",
         len(report.drawn),
@@ -64,6 +67,15 @@ def draw_figures(app: Sphinx) -> None:
         time.perf_counter() - started,
         f": {', '.join(report.drawn)}" if report.drawn else "",
     )
+
+
+def refuse_undecodable_documents(app: Sphinx, env, docnames: list[str]) -> None:
+    """``textbook build`` checks every source's encoding first; this says the same under
+    ``sphinx-build`` and ``textbook serve``, before anything reads a bad chapter."""
+    found = [encoding.decoding_problem(Path(env.doc2path(docname))) for docname in docnames]
+    problems = [problem for problem in found if problem]
+    if problems:
+        raise carrying(ExtensionError("\n".join(problems)), problems)
 
 
 def execute_inside_build_folder(app: Sphinx, config) -> None:
@@ -107,12 +119,15 @@ def setup(app: Sphinx) -> dict:
     # invalidates environments read by an older generator.
     app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
 
+    quiet.silence_config_dumps()
+
     # config-inited: make paths absolute and give LaTeX the chapter numbering.
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
+    app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,
@@ -121,6 +136,7 @@ def setup(app: Sphinx) -> dict:
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
     # env-before-read-docs: chapters that need executing run now, all cores busy.
+    app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
     # source-read: a chapter that imports the shared code depends on it, cache key included.
     app.connect("source-read", course_code.mark_importing_chapter)

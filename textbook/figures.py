@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import figure_worker
+from .problems import traceback_problem
 
 #: The formats every figure is written in: SVG for HTML, PDF for print.
 FORMATS = figure_worker.FORMATS
@@ -30,7 +31,12 @@ DIGESTS_FILE = ".digests.json"
 
 
 class FigureError(Exception):
-    """A figure script failed or is missing; the message names the script."""
+    """A figure script failed or is missing; the message names the script, ``problems``
+    lists each failure as ``file:line: message``."""
+
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message)
+        self.problems = problems
 
 
 @dataclass
@@ -141,5 +147,9 @@ def refresh_figures(src_dir: Path, out_dir: Path, jobs: int | None = None) -> Fi
             f"figure script {src_dir / (name + '.py') if name in scripts else name} failed:\n{text}"
             for name, text in sorted(failures)
         ]
-        raise FigureError("\n\n".join(lines))
+        problems = [
+            traceback_problem(src_dir / f"{name}.py", f"{src_dir.name}/{name}.py", text, "figure script failed")
+            for name, text in sorted(failures)
+        ]
+        raise FigureError("\n\n".join(lines), problems)
     return report

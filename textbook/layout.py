@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,14 @@ class Layout:
             return [self.pdf / f"{WORKBOOK if edition == 'workbook' else KEY}.pdf"]
         books = [p for p in self.pdf.glob("*.pdf") if p.stem not in (WORKBOOK, KEY)] if self.pdf.exists() else []
         return books
+
+    def unpublish(self, editions: list[str]) -> None:
+        """Remove what ``editions`` publish: a failed build leaves none of them stale."""
+        for path in (path for edition in editions for path in self.published(edition)):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
     def complete(self, edition: str) -> bool:
         """Whether everything ``edition`` publishes is there."""

@@ -16,6 +16,7 @@ from sphinx.errors import ExtensionError
 from .. import paths
 from ..layout import KEY as KEY_DOC
 from ..layout import WORKBOOK as WORKBOOK_DOC
+from ..problems import carrying
 from . import answer_space, tracking
 from .bank import BankError, load_bank
 from .checks import code_checker
@@ -27,7 +28,7 @@ def load_exercise_bank(app: Sphinx) -> None:
     try:
         bank = load_bank(paths.exercises_dir(app.config), paths.chapters_dir(app), shown_from=Path(app.confdir))
     except BankError as error:
-        raise ExtensionError(str(error)) from None
+        raise carrying(ExtensionError(str(error)), error.problems) from None
     app.env.textbook_bank = bank
     # The code exercises run (in subprocesses) while Sphinx reads and executes the
     # chapters; their verdict is awaited before anything is written.
@@ -43,7 +44,7 @@ def await_code_checks(app: Sphinx, env) -> None:
     pending = _code_checks.pop(id(app), None)
     problems = pending.result() if pending else []
     if problems:
-        raise ExtensionError(str(BankError(problems)))
+        raise carrying(ExtensionError(str(BankError(problems))), problems)
 
 
 #: Code checks running in the background, by Sphinx application.

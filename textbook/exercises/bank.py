@@ -23,6 +23,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from ..encoding import SourceEncodingError, read_utf8
 from ..module_overview import chapter_objective_lines, chapter_objectives, module_number
 from . import content, grading, schema
 
@@ -112,7 +113,7 @@ def read_modules(book_dir: Path) -> dict[str, Module]:
     modules = {}
     for path in sorted(book_dir.glob("*.md")):
         number = module_number(path.stem)
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path)
         objectives = chapter_objectives(text)
         if number is not None and objectives is not None:
             lines = chapter_objective_lines(text)
@@ -180,7 +181,11 @@ def _header_line(header: str, key, first_line: int) -> int:
 
 
 def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[str]) -> dict | None:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_utf8(path, rel)
+    except SourceEncodingError as error:
+        problems.append(str(error))
+        return None
     try:
         header, first, body = _split_file(text)
     except content.ContentError as error:
@@ -330,7 +335,10 @@ def load_bank(
     ``check_code`` runs the code exercises (see ``checks.py``) and returns
     problems; paths in messages are shown relative to ``shown_from``.
     """
-    bank = Bank(modules=read_modules(book_dir))
+    try:
+        bank = Bank(modules=read_modules(book_dir))
+    except SourceEncodingError as error:
+        raise BankError([str(error)]) from None
     problems: list[str] = []
     first_file: dict[str, str] = {}
     root = shown_from or exercises_dir.parent
