@@ -59,7 +59,7 @@ def draw():
           linestyle=(0, (4, 2)))
     ax.text(4.35, 3.4, "dvc checkout", ha="center", va="top", fontsize=7,
             color=PALETTE["vermillion"], **MONO)
-    ax.text(5.05, 1.95, "names the\nversion", ha="center", va="center",
+    ax.text(4.0, 2.5, "names the\nversion", ha="center", va="center",
             fontsize=6.5, color=PALETTE["vermillion"])
 
     # A remote: shared storage (not used in the chapter).
