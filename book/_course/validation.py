@@ -2,11 +2,14 @@
 
 The schema is derived from the training split: every feature present, a
 float, never missing, and inside the range seen in training widened by a
-margin; the target, where there is one, 0 or 1.
+margin; the target, where there is one, 0 or 1. With ``statistical=True``
+it also checks the batch as a whole: each column's mean (for the 0/1
+target, the share of benign cases) must lie near its training value.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -14,6 +17,12 @@ from .data import load_split
 
 #: How far outside the training range a value may fall, as a share of the range.
 RANGE_MARGIN = 0.5
+#: A batch mean may be this many standard errors from the training mean ...
+MEAN_TOLERANCE_SE = 4.0
+#: ... and always at least this many training standard deviations.
+MEAN_TOLERANCE_SD = 0.5
+#: A mean of fewer values than this is not judged (too noisy for skewed data).
+MEAN_MIN_ROWS = 30
 
 
 def feature_ranges(X_train: pd.DataFrame, margin: float = RANGE_MARGIN):
@@ -23,19 +32,58 @@ def feature_ranges(X_train: pd.DataFrame, margin: float = RANGE_MARGIN):
     return (low - margin * width).clip(lower=0.0), high + margin * width
 
 
+def mean_tolerance(sd: float, n: int, k: float = MEAN_TOLERANCE_SE,
+                   floor: float = MEAN_TOLERANCE_SD) -> float:
+    """How far the mean of ``n`` values may be from the training mean."""
+    return max(k * sd / np.sqrt(max(n, 1)), floor * sd)
+
+
+def mean_near(train: pd.Series) -> pa.Check:
+    """A check that a column's batch mean is near its training mean.
+
+    The tolerance shrinks with the batch size like a standard error, so a
+    small batch is not refused for noise, but never below a fixed share of
+    the training spread, so a large batch is not refused for a small drift
+    (watching drift is monitoring's job, not the gate's). A batch with
+    fewer than ``MEAN_MIN_ROWS`` values passes: its mean says too little.
+    """
+    mean, sd = float(train.mean()), float(train.std())
+
+    def check(series: pd.Series) -> bool:
+        values = series.dropna()
+        if len(values) < MEAN_MIN_ROWS:
+            return True
+        return abs(values.mean() - mean) <= mean_tolerance(sd, len(values))
+
+    return pa.Check(check, name="mean_near",
+                    error=f"mean_near(train_mean={mean:.4g}, sd={sd:.4g})",
+                    statistics={"train_mean": mean, "train_sd": sd})
+
+
 def batch_schema(X_train: pd.DataFrame | None = None, *,
-                 with_target: bool = False) -> pa.DataFrameSchema:
-    """The pandera schema of a batch, built from the training features."""
+                 with_target: bool = False,
+                 y_train: pd.Series | None = None,
+                 statistical: bool = False) -> pa.DataFrameSchema:
+    """The pandera schema of a batch, built from the training data.
+
+    ``statistical=True`` adds a ``mean_near`` check to every feature and,
+    with the target and ``y_train`` (or the book's split), to the target.
+    """
     if X_train is None:
-        X_train = load_split().X_train
+        split = load_split()
+        X_train, y_train = split.X_train, split.y_train
     low, high = feature_ranges(X_train)
-    columns = {
-        name: pa.Column(float, pa.Check.in_range(low[name], high[name]),
-                        nullable=False)
-        for name in X_train.columns
-    }
+    columns = {}
+    for name in X_train.columns:
+        checks = [pa.Check.in_range(low[name], high[name])]
+        if statistical:
+            checks.append(mean_near(X_train[name]))
+        columns[name] = pa.Column(float, checks, nullable=False)
     if with_target:
-        columns["target"] = pa.Column(int, pa.Check.isin([0, 1]))
+        checks = [pa.Check.isin([0, 1])]
+        if statistical and y_train is not None:
+            checks.append(mean_near(y_train))
+        columns["target"] = pa.Column(int, checks, nullable=False)
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
