@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-from-pyproject
 # Extra flags for `textbook build`, e.g. make book BUILD_FLAGS=--verbose
 BUILD_FLAGS ?=
 
-.PHONY: book html pdf handouts workbook key serve test setup benchmark clean
+.PHONY: book html pdf handouts workbook key serve test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -40,6 +40,9 @@ test: setup             ## unit tests plus one build of every edition
 
 benchmark: setup        ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
 	$(BIN)/python benchmarks/build_speed.py
+
+chapter-times: setup    ## execute each chapter alone and report its time (limit 30 s)
+	$(BIN)/python benchmarks/chapter_times.py --runs 3
 
 clean:                  ## remove every build product (keeps .venv)
 	rm -rf _build
