@@ -104,9 +104,8 @@ def invariance_gate(model, split: Split, noise=NOISE) -> GateResult:
     shift = np.abs(model.predict_proba(noisy)[:, 0]
                    - model.predict_proba(X)[:, 0]).max()
     return GateResult("invariance", flipped == 0, flipped, 0,
-                      f"{flipped} of {len(X)} predictions flipped under "
-                      f"{noise:.1%} noise; largest probability shift "
-                      f"{shift:.4f}")
+                      f"{flipped} of {len(X)} predictions flipped by "
+                      f"{noise:.1%} noise (P moved <= {shift:.4f})")
 
 
 def malignancy_curves(model, split: Split, feature: str,
