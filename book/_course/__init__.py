@@ -1,4 +1,4 @@
-"""The book's running example: one small tabular model that every module adds a layer to.
+"""The book's running example: one small tabular model, one layer per module.
 
 Every chapter imports what it needs from here, so that all of them use the
 same data, the same split, the same model recipe and the same names in

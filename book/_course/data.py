@@ -45,7 +45,7 @@ def load_split() -> Split:
 
 
 def training_frame(split: Split) -> pd.DataFrame:
-    """Training features and labels in one frame, as a model was trained on them."""
+    """Training features and labels in one frame, as a model saw them."""
     return split.X_train.assign(target=split.y_train)
 
 

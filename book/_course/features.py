@@ -17,10 +17,10 @@ DERIVED = ("radius_spread", "outline_irregularity")
 
 
 def add_features(X: pd.DataFrame) -> pd.DataFrame:
-    """``X`` with the derived columns appended; the raw columns are untouched."""
+    """``X`` with the derived columns appended; raw columns untouched."""
     return X.assign(
         radius_spread=X["worst radius"] / X["mean radius"],
-        # perimeter**2 / (4 pi area) is 1 for a circle, larger for a ragged outline
+        # perimeter**2 / (4 pi area): 1 for a circle, more if ragged
         outline_irregularity=X["mean perimeter"] ** 2
         / (4 * np.pi * X["mean area"]),
     )

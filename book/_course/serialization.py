@@ -1,4 +1,5 @@
-"""Model files of the running example: saved with a checksum, loaded after review.
+"""Model files of the running example: saved with a checksum, loaded after
+review.
 
 ``load_reviewed`` loads a released skops file only if two checks pass, both
 decided by the loading side and never by a file that travels with the model:

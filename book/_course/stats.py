@@ -1,4 +1,4 @@
-"""How sure a comparison is: a paired bootstrap of the difference in a metric."""
+"""How sure a comparison is: a paired bootstrap of a metric's difference."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from .data import SEED
 def auc(y_true, scores) -> float:
     """ROC AUC as the Mann-Whitney statistic: the share of (positive, negative)
     pairs that the scores order correctly, ties counting half. Equal to
-    scikit-learn's ``roc_auc_score`` and fast enough to call a thousand times."""
+    scikit-learn's ``roc_auc_score``, and fast enough to call a thousand
+    times."""
     y_true = np.asarray(y_true)
     ranks = rankdata(scores)
     positives = y_true == 1

@@ -88,6 +88,7 @@ def batch_schema(X_train: pd.DataFrame | None = None, *,
 
 
 def validate_batch(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """``frame`` if it passes the schema; otherwise ``pandera.errors.SchemaErrors``
-    listing every failure (``lazy=True``), not just the first."""
+    """``frame`` if it passes the schema; otherwise raise
+    ``pandera.errors.SchemaErrors`` listing every failure (``lazy=True``),
+    not just the first."""
     return batch_schema(**kwargs).validate(frame, lazy=True)
