@@ -74,7 +74,8 @@ def simulate_traffic(days: int = 30, batch_size: int = 100, *,
         if concept_start is not None and day >= concept_start:
             share = min(relabel_per_day * (day - concept_start + 1), 1.0)
             cutoff = np.quantile(benign_values, 1 - share)
-            by[(by == 1) & (bx[:, relabel_at] >= cutoff)] = 0
+            # The recorded value before any data drift decides the label.
+            by[(by == 1) & (X[rows, relabel_at] >= cutoff)] = 0
         rows_x.append(bx)
         rows_y.append(by)
     traffic = pd.DataFrame(np.concatenate(rows_x), columns=columns)
@@ -141,7 +142,11 @@ def js(expected, actual, bins: int = 10) -> float:
 
 def drift_report(reference: pd.DataFrame, batch: pd.DataFrame,
                  bins: int = 10) -> pd.DataFrame:
-    """One row per column of ``reference``: psi, ks_stat, ks_p and js."""
+    """One row per column of ``reference``: psi, ks_stat, ks_p and js.
+
+    Both frames must be numeric and free of missing values (validate a batch
+    first, as in Module 05).
+    """
     columns = list(reference.columns)
     expected = reference[columns].to_numpy(float)
     actual = batch[columns].to_numpy(float)
