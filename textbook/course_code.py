@@ -3,20 +3,23 @@
 The running example lives in one importable package that chapters use with
 ``from _course import ...``. Kernels find it because its parent folder (the
 Sphinx source folder) is put on their ``PYTHONPATH``. Two things must follow
-a change to it, and only for the chapters that import it:
+a change to one of its modules, and only for the chapters whose code imports
+that module, directly or through another module of the package (and every
+chapter that imports the package at all runs its ``__init__.py``):
 
-- Sphinx must read those chapters again: each one notes the package's files
+- Sphinx must read those chapters again: each one notes the files it runs
   as dependencies when it is read.
 - MyST-NB must execute them again rather than take their outputs from the
   cache. The cache key of a notebook is its code cells (source and metadata),
   so a chapter that imports the package gets one more code cell, appended
   after its last line so that no line number moves: an empty cell tagged
-  ``remove-cell`` whose metadata holds the package's digest. It is removed
+  ``remove-cell`` whose metadata holds the digest of the files it runs. It is removed
   from every edition and from the notebook download.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -29,31 +32,66 @@ PACKAGE = "_course"
 #: The metadata key of the appended cell; the download leaves such cells out.
 DIGEST_KEY = "textbook-shared-code"
 
-_IMPORTS_PACKAGE = re.compile(rf"^\s*(?:from|import)\s+{PACKAGE}\b", re.M)
+#: ``from _course.data import x``, ``from _course import data, model``, ``import _course.data``
+_CHAPTER_IMPORT = re.compile(
+    rf"^\s*(?:from\s+{PACKAGE}(?:\.(\w+))?\s+import\s+\(?([\w\s,]+)|import\s+{PACKAGE}(?:\.(\w+))?)", re.M
+)
 
 
-def package_files(srcdir: Path) -> list[Path]:
-    return sorted(p for p in (Path(srcdir) / PACKAGE).rglob("*.py") if "__pycache__" not in p.parts)
+def _module_file(srcdir: Path, name: str) -> Path | None:
+    path = Path(srcdir) / PACKAGE / f"{name}.py"
+    return path if path.is_file() else None
 
 
-def package_digest(srcdir: Path) -> str:
+def _imports_of(path: Path, srcdir: Path) -> set[Path]:
+    """The package's modules that ``path`` (one of them) imports, relatively or by name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 1 or node.module == PACKAGE or (node.module or "").startswith(f"{PACKAGE}."):
+            module = (node.module or "").removeprefix(PACKAGE).lstrip(".") if node.level == 0 else node.module
+            names = [module] if module else [alias.name for alias in node.names]
+            found.update(f for f in (_module_file(srcdir, n.split(".")[0]) for n in names) if f)
+    return found
+
+
+def chapter_dependencies(text: str, srcdir: Path) -> list[Path]:
+    """The package files a chapter runs: ``__init__.py`` (every import runs it), the modules
+    its code imports, and theirs, transitively. Empty if it imports nothing of the package."""
+    matches = list(_CHAPTER_IMPORT.finditer(text))
+    if not matches:
+        return []
+    init = Path(srcdir) / PACKAGE / "__init__.py"
+    todo = {init} if init.is_file() else set()
+    for match in matches:
+        module, names, imported = match.groups()
+        candidates = [module or imported] if (module or imported) else re.split(r"[\s,]+", names.strip())
+        todo.update(f for f in (_module_file(srcdir, c) for c in candidates if c) if f)
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo |= _imports_of(path, srcdir) - seen
+    return sorted(seen)
+
+
+def digest_of(files: list[Path], srcdir: Path) -> str:
     digest = hashlib.sha256()
-    for path in package_files(srcdir):
+    for path in files:
         digest.update(path.relative_to(srcdir).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def imports_package(text: str) -> bool:
-    return bool(_IMPORTS_PACKAGE.search(text))
-
-
 def with_package_digest(text: str, srcdir: Path) -> str:
     """``text`` (a chapter) with the hidden digest cell appended, if it imports the package."""
-    if not imports_package(text):
+    files = chapter_dependencies(text, srcdir)
+    if not files:
         return text
     cell = (
         "\n```{code-cell} ipython3\n---\n"
-        f"tags: [remove-cell]\n{DIGEST_KEY}: {package_digest(srcdir)}\n---\n```\n"
+        f"tags: [remove-cell]\n{DIGEST_KEY}: {digest_of(files, srcdir)}\n---\n```\n"
     )
     return text.rstrip("\n") + "\n" + cell
 
@@ -71,8 +109,6 @@ def put_package_on_kernel_path(app: Sphinx, config) -> None:
 def mark_importing_chapter(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: a chapter that imports the package depends on its files, and its
     cache key on their digest."""
-    if not imports_package(source[0]):
-        return
-    for path in package_files(Path(app.srcdir)):
+    for path in chapter_dependencies(source[0], Path(app.srcdir)):
         app.env.note_dependency(path)
     source[0] = with_package_digest(source[0], Path(app.srcdir))

@@ -1,1 +1,1 @@
-GREETING = "hello from the shared code"
+"""A shared package for the tests."""

@@ -1,0 +1,3 @@
+from . import words
+
+GREETING = f"hello from the {words.SHARED} code"

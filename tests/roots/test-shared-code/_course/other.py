@@ -1,0 +1,1 @@
+OTHER = "used by no chapter"
