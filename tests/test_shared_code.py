@@ -51,6 +51,7 @@ def test_a_chapter_depends_on_the_modules_it_runs(rootdir):
     names = [p.name for p in chapter_dependencies((srcdir / "00-uses.md").read_text(), srcdir)]
     assert names == ["__init__.py", "greeting.py", "words.py"]
     assert chapter_dependencies((srcdir / "01-plain.md").read_text(), srcdir) == []
+    assert [p.name for p in chapter_dependencies("import _course\n", srcdir)] == ["__init__.py"]
     both = "from _course import greeting, other\n"
     assert [p.name for p in chapter_dependencies(both, srcdir)] == ["__init__.py", "greeting.py", "other.py", "words.py"]
 

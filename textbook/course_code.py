@@ -66,7 +66,10 @@ def chapter_dependencies(text: str, srcdir: Path) -> list[Path]:
     todo = {init} if init.is_file() else set()
     for match in matches:
         module, names, imported = match.groups()
-        candidates = [module or imported] if (module or imported) else re.split(r"[\s,]+", names.strip())
+        if module or imported:
+            candidates = [module or imported]
+        else:  # ``from _course import a, b`` (modules or names of __init__), or ``import _course``
+            candidates = re.split(r"[\s,]+", (names or "").strip())
         todo.update(f for f in (_module_file(srcdir, c) for c in candidates if c) if f)
     seen: set[Path] = set()
     while todo:
