@@ -364,5 +364,4 @@ def read_manifest(run_id) -> dict:
     from .tracking import quiet_offline_mlflow
 
     mlflow = quiet_offline_mlflow()
-    os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
     return mlflow.artifacts.load_dict(f"runs:/{run_id}/manifest.json")

@@ -12,12 +12,15 @@ MODEL_NAME = "breast-cancer-classifier"
 
 
 def quiet_offline_mlflow():
-    """Import MLflow with its usage reports off and its INFO chatter dropped.
+    """Import MLflow with its usage reports off and its chatter dropped.
 
     MLflow reads ``MLFLOW_DISABLE_TELEMETRY`` when it is imported, and sets up
-    its logger then too, so both steps belong around the import.
+    its logger then too, so both steps belong around the import. Progress
+    bars for artifact downloads are off as well: in a notebook they print
+    timings that change on every run.
     """
     os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
     import mlflow
 
     logging.getLogger("mlflow").setLevel(logging.WARNING)
