@@ -48,12 +48,12 @@ def draw():
     _label(ax, (2.9, 3.3), "push\ntriggers")
     # inside the runner: the files each step hands on to the next
     for i, files in ((1, "model file"), (2, "metrics")):
-        ax.text(4.45 + 0.1, 4.7 - (i + 0.5) * 4.15 / 4, files, fontsize=6.5,
-                va="center", fontstyle="italic", color=PALETTE["grey"])
+        ax.text(4.45 + 0.1, 4.7 - (i + 0.5) * 4.15 / 4, files, fontsize=7,
+                va="center", fontstyle="italic")
     # CI -> registry: only the register step writes there
     arrow(ax, (4.45 + BOX_W / 2, 4.7 - 3 * 4.15 / 4),
           (7.55 - BOX_W / 2, 4.7 - 4.15 / 3))
-    _label(ax, (6.0, 2.45), "log run,\nregister,\nmove alias")
+    _label(ax, (6.12, 2.3), "log run,\nregister,\nmove alias")
     # registry -> serving: read @champion
     arrow(ax, (7.55 + BOX_W / 2, 4.7 - 2 * 4.15 / 3),
           (10.65 - BOX_W / 2, 4.7 - 4.15 / 3), linestyle="--")
