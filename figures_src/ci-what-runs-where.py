@@ -2,8 +2,10 @@
 
 Four places, left to right: the developer's machine, the CI runner, the
 MLflow tracking server and registry, and the serving platform. Arrows say
-what crosses between them: a push of code, runs and versions logged, an
-alias moved by the promotion rule, and the service reading @champion.
+what crosses between them: a push of code, the files the runner's steps
+hand on (the model file, then the gate's metrics), the one step that
+writes to the registry (log the run, register a version, move an alias),
+and the service reading @champion.
 """
 
 from _style import PALETTE, arrow, box, diagram
@@ -44,12 +46,14 @@ def draw():
     # developer -> CI: the push
     arrow(ax, (1.35 + BOX_W / 2, 4.7 - 2 * 4.15 / 3), (4.45 - BOX_W / 2, 4.7))
     _label(ax, (2.9, 3.3), "push\ntriggers")
-    # CI -> registry: log runs, register, move alias
-    arrow(ax, (4.45 + BOX_W / 2, 4.7 - 4.15 / 4), (7.55 - BOX_W / 2, 4.7))
-    _label(ax, (6.0, 4.2), "log run")
+    # inside the runner: the files each step hands on to the next
+    for i, files in ((1, "model file"), (2, "metrics")):
+        ax.text(4.45 + 0.1, 4.7 - (i + 0.5) * 4.15 / 4, files, fontsize=7,
+                va="center", fontstyle="italic")
+    # CI -> registry: only the register step writes there
     arrow(ax, (4.45 + BOX_W / 2, 4.7 - 3 * 4.15 / 4),
-          (7.55 - BOX_W / 2, 4.7 - 2 * 4.15 / 3))
-    _label(ax, (6.0, 1.85), "register,\nmove alias")
+          (7.55 - BOX_W / 2, 4.7 - 4.15 / 3))
+    _label(ax, (6.12, 2.3), "log run,\nregister,\nmove alias")
     # registry -> serving: read @champion
     arrow(ax, (7.55 + BOX_W / 2, 4.7 - 2 * 4.15 / 3),
           (10.65 - BOX_W / 2, 4.7 - 4.15 / 3), linestyle="--")
