@@ -172,7 +172,8 @@ def test_handouts_number_figures_and_tables_as_the_book_does(built):
         for chapter in CHAPTERS
         for label in captions.findall(_pdf_text(BUILD / "pdf" / "handouts" / f"{chapter.stem}.pdf"))
     ]
-    assert handouts == book
+    # The same numbers; LaTeX may place a table and a figure of one chapter in another order.
+    assert sorted(handouts) == sorted(book)
     assert len(set(book)) == len(book), "every float has its own number"
 
 

@@ -36,3 +36,12 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
         _build(root)
     assert (first / "_build" / "pdf" / "workbook.pdf").is_file()
     assert different_files(first / "_build", second / "_build") == []
+
+
+def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
+    from textbook.math_svg import sorted_definitions
+
+    head, tail = "<svg>\n<defs>\n", "</defs>\n<g id='page1'>\n<use xlink:href='#g0-1'/>\n</g>\n</svg>\n"
+    one = head + "<path id='g1-53' d='M1'/>\n<path id='g0-105' d='M2'/>\n" + tail
+    other = head + "<path id='g0-105' d='M2'/>\n<path id='g1-53' d='M1'/>\n" + tail
+    assert sorted_definitions(one) == sorted_definitions(other) == other

@@ -22,6 +22,7 @@ from . import (
     __version__,
     code_width,
     course_code,
+    math_svg,
     downloads,
     encoding,
     execute_ahead,
@@ -127,6 +128,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
+    app.connect("config-inited", math_svg.use_sorted_dvisvgm)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
