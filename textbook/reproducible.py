@@ -6,8 +6,9 @@ in an edition always means a change in the book. What would otherwise vary:
 * dates: Sphinx's "today" and the PDFs' creation dates and IDs come from
   ``SOURCE_DATE_EPOCH``, which the build sets to the day of the last commit
   (or of the newest source file outside git);
-* random ids: notebook cell ids (see ``downloads.py``) and SVG ids (the
-  figure worker fixes matplotlib's hash salt);
+* random ids and orders: notebook cell ids (see ``downloads.py``), SVG ids
+  (the figure worker fixes matplotlib's hash salt) and the order of glyphs
+  in math drawn by dvisvgm (see ``math_svg.py``);
 * the order files appear in: MyST-NB copies its stylesheet only at the end
   of an HTML build, so pages written by a first build link it without the
   ``?v=`` checksum a later build adds; we copy it before pages are written.
