@@ -33,7 +33,7 @@ import pandas as pd
 import yaml
 
 from .data import SEED, load_split
-from .monitoring import SHIFTED, AlertRule, drift_report, simulate_traffic
+from .monitoring import SHIFTED, drift_report, simulate_traffic
 from .pipeline import DEFAULT_CONFIG, write_pipeline
 
 #: The day the new image-analysis release starts to roll out ...
@@ -258,7 +258,7 @@ class Timeline:
         return pd.DataFrame(self.events, columns=["day", "event", "detail"])
 
 
-__all__ = ["AlertRule", "CHANGE_DAYS", "CHANGE_PER_DAY", "CHANGE_START",
+__all__ = ["CHANGE_DAYS", "CHANGE_PER_DAY", "CHANGE_START",
            "JUDGING_SHARE", "LABEL_DELAY", "Timeline", "calibrate_psi",
            "champion_loader", "daily_psi", "export_rows",
            "measurement_factor", "production_traffic",
