@@ -47,7 +47,8 @@ JUPYTER_BOOK = "jupyter-book==1.0.4.post1"
 #: What the chapters import, for Jupyter Book's own virtualenv.
 CHAPTER_PACKAGES = [
     "ipykernel", "numpy", "pandas", "matplotlib", "scikit-learn", "mlflow", "skops",
-    "onnx", "skl2onnx", "onnxruntime", "fastapi", "httpx2", "uvicorn",
+    "onnx", "skl2onnx", "onnxruntime", "fastapi", "httpx2", "uvicorn", "scipy", "pyarrow",
+    "pandera", "dvc", "pytest", "hypothesis", "check-jsonschema", "prometheus-client", "statsmodels",
 ]  # fmt: skip
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
 
@@ -159,6 +160,8 @@ def jupyter_book_project(figures: Path) -> Path:
         text = _EXERCISES.sub(lambda m, d=chapter.stem: _questions(bank, d), text)
         text = _EX_ROLE.sub(lambda m: f"Exercise {bank.exercises[m.group(1)].number}", text)
         (project / chapter.name).write_text(text)
+    # The running example's shared code, which chapters import and show.
+    shutil.copytree(ROOT / "book" / "_course", project / "_course", ignore=shutil.ignore_patterns("__pycache__"))
     index = (ROOT / "book" / "index.md").read_text()
     (project / "index.md").write_text(re.sub(r"```\{toctree\}.*?```\n", "", index, flags=re.S))
     (project / "_toc.yml").write_text(
@@ -180,7 +183,8 @@ def measure_jupyter_book(figures: Path) -> dict[str, float]:
     project = jupyter_book_project(figures)
     jb = str(venv / "bin" / "jb")
     logs = BENCH / "logs"
-    env = {**ENV, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}  # its kernel is its own Python
+    # Its kernel is its own Python; chapters import the shared code from the project folder.
+    env = {**ENV, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONPATH": str(project)}
     results = {}
     for scenario, name in (("cold", "cold"), ("no-op", "noop")):
         html = timed([jb, "build", ".", "--builder", "html"], project, logs / f"jb-{name}-html.log", env)
