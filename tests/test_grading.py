@@ -265,3 +265,19 @@ def test_the_key_prints_the_rubric_and_the_student_editions_do_not(project):
     book = " ".join(p.read_text() for p in layout.html.rglob("*.html"))
     for criterion in criteria:
         assert criterion not in workbook and criterion not in book, criterion
+
+
+def test_choices_are_shown_in_a_seeded_order_that_does_not_give_the_answer_away():
+    from textbook.exercises.render import shown_order
+
+    root = Path(__file__).resolve().parent.parent
+    bank = load_bank(root / "exercises", root / "book")
+    questions = [e for e in bank.exercises.values() if e.kind == "multiple-choice"]
+    assert questions
+    for exercise in questions:
+        order = shown_order(exercise)
+        assert order == shown_order(exercise), "the same order in every edition and build"
+        assert sorted(order, key=exercise.choices.index) == list(exercise.choices)
+    # Authors write right options first; shown, the first option is not always right.
+    assert not all(shown_order(e)[0].correct for e in questions)
+    assert any(shown_order(e) != list(e.choices) for e in questions)

@@ -14,6 +14,8 @@ its text.
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Callable
 
 from docutils import nodes
@@ -41,9 +43,22 @@ def meta_text(exercise: Exercise) -> str:
     )
 
 
+def shown_order(exercise: Exercise) -> list[content.Choice]:
+    """The choices in the order every edition shows them: shuffled, seeded by the exercise id.
+
+    Authors tend to write the right options first; shown in that order, the
+    position would give the answer away. The same id always gives the same
+    order, so the book, handouts, workbook and key agree on the letters.
+    """
+    seed = int.from_bytes(hashlib.sha256(exercise.id.encode()).digest()[:8], "big")
+    order = list(exercise.choices)
+    random.Random(seed).shuffle(order)
+    return order
+
+
 def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enumerated_list:
     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
-    for choice in exercise.choices:
+    for choice in shown_order(exercise):
         item = nodes.list_item()
         item.extend(parse(choice.text, exercise, "Choices"))
         if mark_correct and choice.correct:
