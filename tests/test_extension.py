@@ -5,6 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from textbook import paths
 from textbook.module_overview import modules
 
 
@@ -100,6 +101,21 @@ def test_math_is_embedded_svg_with_no_mathjax(app):
     math = page.select_one("img.math")
     assert math["src"].startswith("data:image/svg+xml;base64,")
     assert "frac" in math["alt"]
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_formulas_drawn_once_are_reused_when_pages_are_rewritten(app, make_app):
+    app.build()
+    assert not (app.outdir / "_images" / "math").exists(), "embedded formulas are not published as files"
+    assert list((paths.cache_dir(app.config) / "math-svg").glob("*.svg"))
+    # Every page is rewritten (a converter setting changed), and the converter
+    # cannot run: the formulas can only come from the kept ones.
+    again = make_app("html", srcdir=app.srcdir, confoverrides={"imgmath_dvisvgm": "false"})
+    again.build()
+    # (A second app in one process warns that Sphinx's own nodes are registered again.)
+    problems = [line for line in again.warning.getvalue().splitlines() if "already registered" not in line]
+    assert problems == []
+    assert _html(again, "01-second").select_one("img.math")["src"].startswith("data:image/svg+xml;base64,")
 
 
 @pytest.mark.sphinx("html", testroot="basic")

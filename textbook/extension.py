@@ -137,6 +137,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", draw_figures)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
+    # builder-inited / build-finished: formulas drawn once are kept for later builds.
+    app.connect("builder-inited", math_svg.restore_drawn_formulas)
+    app.connect("build-finished", math_svg.keep_drawn_formulas, priority=400)  # before imgmath deletes them
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)

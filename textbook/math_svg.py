@@ -6,11 +6,19 @@ different SVG bytes for the same formula. ``sphinx.ext.imgmath`` runs the
 command that ``imgmath_dvisvgm`` names; the build names a small script that
 runs this module, which runs dvisvgm and then sorts the definitions by id.
 Run as ``python -m textbook.math_svg DVISVGM-ARGS...``.
+
+With ``imgmath_embed`` the SVGs end up inside the pages and imgmath deletes
+its folder of drawn formulas after every build, so each rewritten page ran
+LaTeX and dvisvgm again for every formula it holds (13 s for module 09's
+34). The folder is kept in the build cache between builds instead; imgmath
+names each file by a hash of its LaTeX, so a kept file is only reused for
+the same formula under the same settings.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -43,6 +51,35 @@ def use_sorted_dvisvgm(app, config) -> None:
         script.write_text(text)
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     config.imgmath_dvisvgm = str(script)
+
+
+def _drawn_formulas(app) -> tuple[Path, Path] | None:
+    """imgmath's folder of drawn formulas, and where the cache keeps it."""
+    if app.builder.format != "html" or "imgmath_embed" not in app.config or not app.config.imgmath_embed:
+        return None
+    return Path(app.builder.outdir) / app.builder.imagedir / "math", paths.cache_dir(app.config) / "math-svg"
+
+
+def restore_drawn_formulas(app) -> None:
+    """``builder-inited``: imgmath finds the formulas drawn by earlier builds."""
+    folders = _drawn_formulas(app)
+    if folders and folders[1].is_dir() and not folders[0].exists():
+        folders[0].parent.mkdir(parents=True, exist_ok=True)
+        folders[1].rename(folders[0])
+
+
+def keep_drawn_formulas(app, exc) -> None:
+    """``build-finished``, before imgmath deletes them: keep the drawn formulas.
+
+    After a failed build a formula may be half-written, so nothing is kept.
+    """
+    folders = _drawn_formulas(app)
+    if not folders or not folders[0].is_dir():
+        return
+    shutil.rmtree(folders[1], ignore_errors=True)
+    if exc is None:
+        folders[1].parent.mkdir(parents=True, exist_ok=True)
+        folders[0].rename(folders[1])
 
 
 def main(argv: list[str]) -> int:
