@@ -5,7 +5,7 @@
 (or ``make chapter-times``). A chapter's execution time bounds a cold build
 (chapters run in parallel, one per core), and CONTRIBUTING asks for at most
 30 s each. Each run is a fresh kernel in a fresh folder, exactly as the build
-runs a chapter (``textbook.execute_worker``, with the shared code on the
+runs a chapter (``textbook.execution.execute_worker``, with the shared code on the
 path), and nothing is cached. With ``--runs N`` the median, min and max of N
 runs are shown, since this machine is shared and noisy.
 """
@@ -43,7 +43,7 @@ def execute_once(chapter: Path) -> float:
                "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1", "TMPDIR": folder}
         if QUIET_KERNELS.is_dir():  # the build's kernel spec, without ipykernel's TCP warning
             env["JUPYTER_PATH"] = str(QUIET_KERNELS)
-        subprocess.run([sys.executable, "-m", "textbook.execute_worker", str(given), str(result), str(cwd),
+        subprocess.run([sys.executable, "-m", "textbook.execution.execute_worker", str(given), str(result), str(cwd),
                         str(NbParserConfig().execution_timeout * 10), "0"], env=env, check=True, cwd=ROOT)
         outcome = json.loads(result.read_text())
     if not outcome["ok"]:

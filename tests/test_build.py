@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from textbook import build, cli, toolchain
+from textbook.pipeline import build, toolchain
+
+from textbook import cli
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from textbook import paths
-from textbook.module_overview import modules
+from textbook.sphinx_ext import paths
+from textbook.sphinx_ext.module_overview import modules
 
 
 def _html(app, docname: str) -> BeautifulSoup:

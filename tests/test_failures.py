@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from textbook import build, cli, freshness
+from textbook.pipeline import build, freshness
+
+from textbook import cli
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
 
@@ -86,7 +88,7 @@ def test_verbose_shows_the_traceback(project, capsys, monkeypatch):
 
 
 def test_a_crash_inside_sphinx_is_short_and_located_where_it_started(project, capsys, monkeypatch):
-    from textbook import extension
+    from textbook.sphinx_ext import extension
 
     monkeypatch.setattr(extension, "draw_figures", boom)  # connected by setup() at each Sphinx run
     assert cli.main(["build", "html"]) == 1

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from textbook.figures import FigureError, refresh_figures
+from textbook.figures.drawing import FigureError, refresh_figures
 
 from .conftest import ROOTS
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 
-from textbook import build
 from textbook.exercises import grading
 from textbook.exercises.bank import BankError, load_bank
-from textbook.exercises.leaks import LeakScanner, pdf_text
 from textbook.exercises.render import exercise_nodes
+from textbook.gates.leaks import LeakScanner, pdf_text
+from textbook.pipeline import build
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 RUBRIC_CRITERION = "Names the teaching sections and their executed cells"

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from textbook.reproducible import source_date_epoch
+from textbook.sphinx_ext.reproducible import source_date_epoch
 
 from .test_reproducible import different_files
 
@@ -233,7 +233,7 @@ def test_the_leak_scan_ran_and_found_nothing(built):
 
 
 def test_every_page_passes_the_browser_gate(built):
-    from textbook.web_checks import check_site
+    from textbook.gates.web_checks import check_site
 
     report = check_site(BUILD / "html", search_term="drift")
     assert report.problems == [], "\n".join(report.problems)

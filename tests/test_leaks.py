@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from textbook import build
 from textbook.exercises.bank import load_bank
-from textbook.exercises.leaks import LeakScanner
+from textbook.gates.leaks import LeakScanner
+from textbook.pipeline import build
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 LIST_SOLUTION = "The sections that teach, with executed code cells"

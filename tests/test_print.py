@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from textbook import build
-from textbook.print_checks import log_problems, unembedded_fonts
+from textbook.gates.print_checks import log_problems, unembedded_fonts
+from textbook.pipeline import build
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 

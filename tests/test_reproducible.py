@@ -39,7 +39,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
 
 
 def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
-    from textbook.math_svg import sorted_definitions
+    from textbook.sphinx_ext.math_svg import sorted_definitions
 
     head, tail = "<svg>\n<defs>\n", "</defs>\n<g id='page1'>\n<use xlink:href='#g0-1'/>\n</g>\n</svg>\n"
     one = head + "<path id='g1-53' d='M1'/>\n<path id='g0-105' d='M2'/>\n" + tail

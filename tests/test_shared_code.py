@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from jupyter_cache import get_cache
 
-from textbook.course_code import DIGEST_KEY, chapter_dependencies
+from textbook.execution.course_code import DIGEST_KEY, chapter_dependencies
 
 
 def _cache_records(app) -> dict[str, list[int]]:

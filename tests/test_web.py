@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from textbook.web_checks import check_site
+from textbook.gates.web_checks import check_site
 
 CLEAN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><main><h1 id="top">{title}</h1>{body}</main></body></html>"""

@@ -1,4 +1,4 @@
-"""The textbook generator: a Sphinx extension (``textbook.extension``) and a CLI
+"""The textbook generator: a Sphinx extension (``textbook.sphinx_ext.extension``) and a CLI
 (``textbook.cli``).
 
 Enable the extension in ``conf.py`` with ``extensions = ["myst_nb", "textbook"]``.
@@ -10,6 +10,6 @@ __version__ = "0.1.0"
 
 
 def setup(app):
-    from .extension import setup as setup_extension
+    from textbook.sphinx_ext.extension import setup as setup_extension
 
     return setup_extension(app)

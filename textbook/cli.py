@@ -18,9 +18,9 @@ import time
 import traceback
 from pathlib import Path
 
-from . import freshness, problems, toolchain
-from .layout import EDITIONS, Layout
-from .reproducible import source_date_epoch
+from textbook.pipeline import freshness, problems, toolchain
+from textbook.pipeline.layout import EDITIONS, Layout
+from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
 def _project_root() -> Path:
@@ -51,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                       f"({time.perf_counter() - started:.1f} s)")
                 return 0
 
-        from . import build  # Sphinx and friends: imported only when there is work to do
+        from textbook.pipeline import build  # Sphinx and friends: imported only when there is work to do
 
         builder = build.Builder(layout, editions, jobs=args.jobs)
         built = builder.results

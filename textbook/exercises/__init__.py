@@ -13,14 +13,14 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from .. import paths
-from ..layout import KEY as KEY_DOC
-from ..layout import WORKBOOK as WORKBOOK_DOC
-from ..problems import carrying
-from . import answer_space, tracking
-from .bank import BankError, load_bank
-from .checks import code_checker
-from .directive import ExerciseReference, Exercises
+from textbook.exercises import answer_space, tracking
+from textbook.exercises.bank import BankError, load_bank
+from textbook.exercises.checks import code_checker
+from textbook.exercises.directive import ExerciseReference, Exercises
+from textbook.pipeline.layout import KEY as KEY_DOC
+from textbook.pipeline.layout import WORKBOOK as WORKBOOK_DOC
+from textbook.pipeline.problems import carrying
+from textbook.sphinx_ext import paths
 
 
 def load_exercise_bank(app: Sphinx) -> None:

@@ -23,9 +23,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from ..encoding import SourceEncodingError, read_utf8
-from ..module_overview import chapter_objective_lines, chapter_objectives, module_number
-from . import content, grading, schema
+from textbook.exercises import content, grading, schema
+from textbook.pipeline.encoding import SourceEncodingError, read_utf8
+from textbook.sphinx_ext.module_overview import chapter_objective_lines, chapter_objectives, module_number
 
 _SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
 _ANY_HEADING = re.compile(r"^#{1,6} ")

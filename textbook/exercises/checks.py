@@ -22,7 +22,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .bank import Exercise
+from textbook.exercises.bank import Exercise
 
 TIMEOUT_SECONDS = 120
 

@@ -26,8 +26,8 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from . import render, tracking
-from .bank import Exercise
+from textbook.exercises import render, tracking
+from textbook.exercises.bank import Exercise
 
 
 @contextmanager

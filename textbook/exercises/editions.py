@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bank import Bank
+from textbook.exercises.bank import Bank
 
 _NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
 _NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n"

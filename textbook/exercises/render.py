@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 from docutils import nodes
 
-from . import content, grading
-from .answer_space import answer_space, blank_cell_strut
-from .bank import Exercise
+from textbook.exercises import content, grading
+from textbook.exercises.answer_space import answer_space, blank_cell_strut
+from textbook.exercises.bank import Exercise
 
 MODES = ("questions", "workbook", "key")
 

@@ -18,34 +18,23 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import (
-    __version__,
-    code_width,
-    course_code,
-    math_svg,
-    downloads,
-    encoding,
-    execute_ahead,
-    figures,
-    handouts,
-    module_overview,
-    numbering,
-    paths,
-    quiet,
-    reproducible,
-    stale_outputs,
-)
-from .problems import carrying
-from .figure_directive import ScriptFigure
+from textbook import __version__
+from textbook.execution import course_code, execute_ahead
+from textbook.figures.drawing import FigureError, refresh_figures
+from textbook.figures.figure_directive import ScriptFigure
+from textbook.pipeline import encoding
+from textbook.pipeline.problems import carrying
+from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs
 
 logger = logging.getLogger(__name__)
 
 
 def generator_digest() -> str:
-    """A digest of this package's code and templates: when the generator changes, Sphinx
-    re-reads and rewrites everything."""
+    """A digest of the generator's code and templates (all of ``textbook/``): when the
+    generator changes, Sphinx re-reads and rewrites everything."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*")):
+    for path in sorted(Path(__file__).parent.parent.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -55,10 +44,10 @@ def draw_figures(app: Sphinx) -> None:
     """Redraw changed figures before Sphinx decides which documents are outdated."""
     started = time.perf_counter()
     try:
-        report = figures.refresh_figures(
+        report = refresh_figures(
             paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
         )
-    except figures.FigureError as error:
+    except FigureError as error:
         raise carrying(ExtensionError(str(error)), error.problems) from None
     logger.info(
         "figures: %d drawn, %d unchanged, %d removed (%.1f s)%s",

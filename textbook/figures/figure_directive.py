@@ -23,7 +23,7 @@ from docutils.parsers.rst import directives
 from sphinx.directives.patches import Figure
 from sphinx.util.docutils import SphinxDirective
 
-from .paths import figure_output_dir, figure_source_dir
+from textbook.sphinx_ext.paths import figure_output_dir, figure_source_dir
 
 
 class ScriptFigure(SphinxDirective):

@@ -31,7 +31,7 @@ def _files(root: Path) -> list[Path]:
     found = [root / name for name in SOURCE_FILES]
     for folder in SOURCE_FOLDERS:
         found += (p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole generator, textbook/
     found += (p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return sorted(p for p in found if p.is_file())
 

@@ -1,6 +1,6 @@
-"""Execute one notebook as MyST-NB does; run as ``python -m textbook.execute_worker``.
+"""Execute one notebook as MyST-NB does; run as ``python -m textbook.execution.execute_worker``.
 
-Usage: ``python -m textbook.execute_worker IN.ipynb OUT.json CWD TIMEOUT ALLOW_ERRORS``.
+Usage: ``python -m textbook.execution.execute_worker IN.ipynb OUT.json CWD TIMEOUT ALLOW_ERRORS``.
 Writes ``{"ok": bool, "seconds": float, "notebook": <executed notebook>}``
 to OUT.json. A process of its own, so that several chapters run at once and
 their kernels' event loops never share a thread.

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from . import paths
+from textbook.sphinx_ext import paths
 
 #: The loggers that print a configuration, and the type of the configuration they print.
 CONFIG_DUMPS = {"sphinx.myst_parser.sphinx_ext.main": "MdParserConfig", "sphinx.myst_nb.sphinx_ext": "NbParserConfig"}

@@ -1,11 +1,11 @@
-"""Render figure scripts to SVG and PDF; run as ``python -m textbook.figure_worker``.
+"""Render figure scripts to SVG and PDF; run as ``python -m textbook.figures.figure_worker``.
 
 A figure script defines ``draw()`` returning a matplotlib Figure. This worker
 imports it, saves it in every format with no timestamps and a fixed SVG hash
 salt (so the same script always gives the same bytes), and writes atomically:
 a script that fails leaves no half-written file behind.
 
-Usage: ``python -m textbook.figure_worker SRC_DIR OUT_DIR NAME [NAME ...]``.
+Usage: ``python -m textbook.figures.figure_worker SRC_DIR OUT_DIR NAME [NAME ...]``.
 A failure is printed as one line ``FAILURE_PREFIX + json([name, traceback])``.
 """
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .module_overview import modules
+from textbook.sphinx_ext.module_overview import modules
 
 HANDOUT_PREFIX = "handout-"
 

@@ -6,7 +6,7 @@ figure's *digest* covers its script, every shared module and the worker that
 renders it, so editing the style redraws everything and editing one script
 redraws one figure. Digests are kept in ``.digests.json`` beside the output.
 
-Scripts run in worker subprocesses (``textbook.figure_worker``), so a crashing
+Scripts run in worker subprocesses (``textbook.figures.figure_worker``), so a crashing
 script cannot take Sphinx down with it and matplotlib state never leaks into
 the build process.
 """
@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import figure_worker
-from .problems import traceback_problem
+from textbook.figures import figure_worker
+from textbook.pipeline.problems import traceback_problem
 
 #: The formats every figure is written in: SVG for HTML, PDF for print.
 FORMATS = figure_worker.FORMATS
@@ -89,7 +89,7 @@ def _save_digests(out_dir: Path, digests: dict[str, str]) -> None:
 def _run_worker(src_dir: Path, out_dir: Path, names: list[str]) -> list[tuple[str, str]]:
     """Draw ``names`` in one subprocess; return (name, error text) for each failure."""
     result = subprocess.run(
-        [sys.executable, "-m", "textbook.figure_worker", str(src_dir), str(out_dir), *names],
+        [sys.executable, "-m", "textbook.figures.figure_worker", str(src_dir), str(out_dir), *names],
         capture_output=True,
         text=True,
         env={**os.environ, "MPLBACKEND": "Agg"},

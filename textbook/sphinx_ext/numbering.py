@@ -21,7 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
 
-from .module_overview import module_number
+from textbook.sphinx_ext.module_overview import module_number
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from jupyter_cache import get_cache
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
-from . import course_code
+from textbook.execution import course_code
 
 PRIORITY_BEFORE_THEME_BUTTONS = 500
 

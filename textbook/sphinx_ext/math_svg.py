@@ -5,7 +5,7 @@ order that varies from run to run, so two builds of the same page embed
 different SVG bytes for the same formula. ``sphinx.ext.imgmath`` runs the
 command that ``imgmath_dvisvgm`` names; the build names a small script that
 runs this module, which runs dvisvgm and then sorts the definitions by id.
-Run as ``python -m textbook.math_svg DVISVGM-ARGS...``.
+Run as ``python -m textbook.sphinx_ext.math_svg DVISVGM-ARGS...``.
 
 With ``imgmath_embed`` the SVGs end up inside the pages and imgmath deletes
 its folder of drawn formulas after every build, so each rewritten page ran
@@ -24,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import paths
+from textbook.sphinx_ext import paths
 
 _DEFS = re.compile(r"(<defs>\n)(.*?)(</defs>)", re.S)
 _ID = re.compile(r"id='([^']*)'")
@@ -45,7 +45,7 @@ def use_sorted_dvisvgm(app, config) -> None:
     if "imgmath_dvisvgm" not in config or config.imgmath_dvisvgm != "dvisvgm":
         return  # no imgmath, or the author chose another converter
     script = paths.cache_dir(config) / "bin" / "dvisvgm-sorted"
-    text = f'#!/bin/sh\nexec "{sys.executable}" -m textbook.math_svg "$@"\n'
+    text = f'#!/bin/sh\nexec "{sys.executable}" -m textbook.sphinx_ext.math_svg "$@"\n'
     if not script.is_file() or script.read_text() != text:
         script.parent.mkdir(parents=True, exist_ok=True)
         script.write_text(text)

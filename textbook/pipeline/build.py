@@ -33,15 +33,17 @@ from sphinx.errors import SphinxError
 from sphinx.util.console import color_terminal, nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from . import latex, print_checks, toolchain
-from .encoding import undecodable_sources
-from .reproducible import source_date_epoch
-from .exercises import KEY_DOC, WORKBOOK_DOC, editions
-from .exercises.bank import Bank, BankError, load_bank
-from .exercises.leaks import LeakScanner, files_in
-from .handouts import HANDOUT_PREFIX
-from .layout import EDITIONS, Layout
-from .problems import WarningLog
+from textbook.pipeline import latex, toolchain
+
+from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions
+from textbook.exercises.bank import Bank, BankError, load_bank
+from textbook.gates import print_checks
+from textbook.gates.leaks import LeakScanner, files_in
+from textbook.pipeline.encoding import undecodable_sources
+from textbook.pipeline.layout import EDITIONS, Layout
+from textbook.pipeline.problems import WarningLog
+from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
+from textbook.sphinx_ext.reproducible import source_date_epoch
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
 STUDENT_EDITIONS = ("html", "pdf", "handouts", "workbook")

@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import course_code
+from textbook.execution import course_code
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _execute(item: Stale, config) -> tuple[nbformat.NotebookNode | None, float]:
         cwd.mkdir(exist_ok=True)
         timeout, allow_errors = config.execution_timeout, config.execution_allow_errors
         subprocess.run(
-            [sys.executable, "-m", "textbook.execute_worker", str(given), str(result), str(cwd), str(timeout),
+            [sys.executable, "-m", "textbook.execution.execute_worker", str(given), str(result), str(cwd), str(timeout),
              "1" if allow_errors else "0"],
             capture_output=True,
             env=os.environ.copy(),

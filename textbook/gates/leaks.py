@@ -41,8 +41,8 @@ from pathlib import Path
 
 from sphinx.search.en import SearchEnglish
 
-from .bank import Bank
-from .schema import SECRET_SECTIONS
+from textbook.exercises.bank import Bank
+from textbook.exercises.schema import SECRET_SECTIONS
 
 MIN_WORDS, WINDOW, PASTED = 4, 6, 10
 _WORD = re.compile(r"[^\W_]+")
