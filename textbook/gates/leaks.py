@@ -189,6 +189,8 @@ class LeakScanner:
 
     bank: Bank
     student_sources: Iterable[str]
+    #: A JSON file of word -> stem kept between builds: stemming the book's words is most of the set-up.
+    stem_cache: Path | None = None
     markers: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False)
     secret_stems: dict[str, set[str]] = field(default_factory=dict, init=False)
     _allowed_stems: set[str] = field(default_factory=set, init=False)
@@ -211,6 +213,8 @@ class LeakScanner:
         for text in questions:
             allowed |= _runs(words(text))
         self._stemmer = SearchEnglish({})
+        self._known_stems = _load_stems(self.stem_cache)
+        known = len(self._known_stems)
         self._allowed_stems = self._stems(" ".join(chapters + questions))
         for exercise in self.bank.exercises.values():
             secret = secrets[exercise.id]
@@ -219,11 +223,19 @@ class LeakScanner:
             self.secret_stems[exercise.id] = self._stems(secret) - self._allowed_stems
         for marker in self.markers:
             self._markers_by_length.setdefault(len(marker), set()).add(marker)
+        if self.stem_cache is not None and len(self._known_stems) > known:
+            self.stem_cache.parent.mkdir(parents=True, exist_ok=True)
+            self.stem_cache.write_text(json.dumps(self._known_stems, sort_keys=True))
+
+    def _stem(self, word: str) -> str:
+        if word not in self._known_stems:
+            self._known_stems[word] = self._stemmer.stem(word)
+        return self._known_stems[word]
 
     def _stems(self, text: str) -> set[str]:
         """Each word of ``text`` lower-cased, and its stem, as Sphinx's search index keeps them."""
         found = {w.lower() for w in self._stemmer.split(text)}
-        return found | {self._stemmer.stem(w) for w in found}
+        return found | {self._stem(w) for w in found}
 
     def marker_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.bank.exercises, 0)
@@ -288,6 +300,13 @@ class LeakScanner:
         if not leaks:
             clean.save()
         return leaks
+
+
+def _load_stems(cache: Path | None) -> dict[str, str]:
+    try:
+        return json.loads(cache.read_text()) if cache is not None else {}
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 class _CleanFiles:
