@@ -1,16 +1,24 @@
 """Measure how fast the book builds, and compare with Jupyter Book 1.0.x.
 
-    .venv/bin/python benchmarks/build_speed.py [--skip-jupyter-book]
+    .venv/bin/python benchmarks/build_speed.py [--runs 5] [--cold-runs 5] [--skip-jupyter-book]
 
 (or ``make benchmark``). Everything happens in a copy of the project under
-``_build/bench/``, so the author's own build is left alone. The scenarios:
+``_build/bench/``, so the author's own build is left alone. Every scenario
+runs several times and is reported as median, min and max, since this
+machine is shared and noisy. The scenarios:
 
-* cold:          every edition from nothing (notebooks executed, figures drawn)
-* cold, HTML + PDF book: the two editions Jupyter Book makes, from nothing
-* no-op:         the same command again, nothing changed
-* prose edit:    one sentence added to a chapter; HTML only, then every edition
-* figure edit:   one figure script changed; every edition
-* exercise edit: one exercise's question changed; every edition
+* cold:           every edition from nothing (notebooks executed, figures drawn)
+* cold, HTML + PDF book: the two editions Jupyter Book makes, from nothing;
+                  each run is paired with a cold Jupyter Book run in the same
+                  call, and the ratio is the median of the pairs' ratios
+* cold, execution cache restored: ``_build/`` emptied except the notebook and
+                  code-exercise caches, as CI restores them from the last run
+* no-op:          the same command again, nothing changed
+* prose edit:     one sentence added to a chapter; HTML only, then every edition
+* serve:          ``textbook serve`` running; from saving a prose edit until the
+                  served page holds the new sentence
+* figure edit:    one figure script changed; every edition
+* exercise edit:  one exercise's question changed; every edition
 
 Jupyter Book 1.0.x pins Sphinx 7, so it gets a virtualenv of its own
 (``_build/bench/jb-venv``, installed from PyPI on the first run) and a copy
@@ -31,9 +39,12 @@ import json
 import os
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,29 +84,128 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
 
-def measure_ours() -> dict[str, float]:
-    project = BENCH / "ours"
-    copy_project(project)
-    build = [sys.executable, "-m", "textbook.cli", "build"]
-    logs = BENCH / "logs"
-    chapter = sorted((project / "book").glob("0*.md"))[-1]
-    figure = sorted(p for p in (project / "figures_src").glob("*.py") if not p.name.startswith("_"))[0]
-    exercise = sorted((project / "exercises").glob("*/*.md"))[0]
-    results = {"cold, HTML + PDF book": timed([*build, "html", "pdf"], project, logs / "ours-cold-html-pdf.log")}
-    shutil.rmtree(project / "_build")
-    results["cold"] = timed([*build, "all"], project, logs / "ours-cold.log")
-    results["no-op"] = timed([*build, "all"], project, logs / "ours-noop.log")
-    append(chapter, "\nOne more sentence of prose, added by the benchmark.\n")
-    results["prose edit, html"] = timed([*build, "html"], project, logs / "ours-prose-html.log")
-    results["prose edit, all editions"] = timed([*build, "all"], project, logs / "ours-prose-all.log")
-    append(figure, "\n# an edit to the figure script\nLINE_WIDTH_CHANGED = True\n")
-    figure.write_text(figure.read_text().replace("def draw():", "def draw():\n    import matplotlib\n    matplotlib.rcParams['lines.linewidth'] = 2.5", 1))
-    results["figure edit, all editions"] = timed([*build, "all"], project, logs / "ours-figure.log")
-    drawn = re.search(r"figures: (\d+) drawn", (logs / "ours-figure.log").read_text())
-    results["figures redrawn by the figure edit"] = int(drawn.group(1)) if drawn else -1
-    exercise.write_text(exercise.read_text().replace("## Question\n", "## Question\n\nRead carefully.\n", 1))
-    results["exercise edit, all editions"] = timed([*build, "all"], project, logs / "ours-exercise.log")
-    return results
+class Project:
+    """Our copy of the project, and the commands that build it."""
+
+    def __init__(self):
+        self.root = BENCH / "ours"
+        copy_project(self.root)
+        self.logs = BENCH / "logs"
+        self.chapter = self.root / "book" / "09-monitoring.md"  # has math, figures and executed plots
+        self.figure = sorted(p for p in (self.root / "figures_src").glob("*.py") if not p.name.startswith("_"))[0]
+        self.exercise = sorted((self.root / "exercises").glob("*/*.md"))[0]
+        self.edits = 0
+
+    def build(self, editions: list[str], log: str) -> float:
+        return timed([sys.executable, "-m", "textbook.cli", "build", *editions], self.root, self.logs / f"ours-{log}.log")
+
+    def empty_build_folder(self, keep: tuple[str, ...] = ()) -> None:
+        """Remove ``_build/`` except the named folders inside it."""
+        build = self.root / "_build"
+        saved = BENCH / "kept"
+        shutil.rmtree(saved, ignore_errors=True)
+        for name in keep:
+            if (build / name).exists():
+                shutil.copytree(build / name, saved / name)
+        shutil.rmtree(build, ignore_errors=True)
+        for name in keep:
+            if (saved / name).exists():
+                shutil.copytree(saved / name, build / name)
+
+    def edit_prose(self) -> str:
+        self.edits += 1
+        marker = f"Benchmark sentence number {self.edits}."
+        append(self.chapter, f"\n{marker}\n")
+        return marker
+
+    def edit_figure(self) -> None:
+        self.edits += 1
+        append(self.figure, f"\n# an edit to the figure script, number {self.edits}\n")
+        text = self.figure.read_text()
+        self.figure.write_text(text.replace("def draw():", f"def draw():\n    import matplotlib\n    matplotlib.rcParams['lines.linewidth'] = {1 + self.edits / 10}", 1))
+
+    def edit_exercise(self) -> None:
+        self.edits += 1
+        text = self.exercise.read_text()
+        self.exercise.write_text(text.replace("## Question\n", f"## Question\n\nRead carefully ({self.edits}).\n", 1))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_times(project: Project, runs: int) -> list[float]:
+    """Seconds from saving a prose edit until ``textbook serve`` serves the page with it."""
+    port = free_port()
+    log = (project.logs / "ours-serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "textbook.cli", "serve", "--port", str(port)],
+                              cwd=project.root, env=ENV, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    page = f"http://127.0.0.1:{port}/{project.chapter.stem}.html"
+    try:
+        wait_for(page, "", timeout=600)  # the first build
+        times = []
+        for _ in range(runs):
+            time.sleep(2)  # let the watcher settle after the previous rebuild
+            marker = project.edit_prose()
+            started = time.perf_counter()
+            wait_for(page, marker, timeout=120)
+            times.append(time.perf_counter() - started)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def wait_for(url: str, text: str, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if text in response.read().decode("utf-8", "replace"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"benchmark: {url} did not show {text!r} within {timeout:.0f} s")
+
+
+def measure_ours(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tuple[dict, dict]:
+    """Every scenario's times, and Jupyter Book's cold times run in pairs with ours."""
+    project = Project()
+    ours: dict[str, list[float]] = {}
+    theirs: dict[str, list[float]] = {}
+    for _ in range(cold_runs):
+        project.empty_build_folder()
+        ours.setdefault("cold, HTML + PDF book", []).append(project.build(["html", "pdf"], "cold-html-pdf"))
+        if jupyter_book:
+            theirs.setdefault("cold, HTML + PDF book", []).append(jupyter_book.cold(project.root / "_build" / "figures"))
+    for _ in range(cold_runs):
+        project.empty_build_folder()
+        ours.setdefault("cold, all editions", []).append(project.build(["all"], "cold"))
+    for _ in range(cold_runs):
+        project.empty_build_folder(keep=(".jupyter_cache", "cache/exercise-runs"))
+        ours.setdefault("cold, all editions, execution cache restored", []).append(project.build(["all"], "cold-ci"))
+    for _ in range(runs):
+        ours.setdefault("no-op, all editions", []).append(project.build(["all"], "noop"))
+    for _ in range(runs):
+        project.edit_prose()
+        ours.setdefault("prose edit, html", []).append(project.build(["html"], "prose-html"))
+    ours["prose edit, serve: save until served"] = serve_times(project, runs)
+    for _ in range(runs):
+        project.edit_prose()
+        ours.setdefault("prose edit, all editions", []).append(project.build(["all"], "prose-all"))
+    for _ in range(runs):
+        project.edit_exercise()
+        ours.setdefault("exercise edit, all editions", []).append(project.build(["all"], "exercise"))
+    for _ in range(runs):
+        project.edit_figure()
+        ours.setdefault("figure edit, all editions", []).append(project.build(["all"], "figure"))
+        drawn = re.search(r"figures: (\d+) drawn", (project.logs / "ours-figure.log").read_text())
+        ours.setdefault("figures redrawn by a figure edit", []).append(int(drawn.group(1)) if drawn else -1)
+    return ours, theirs
 
 
 # -- Jupyter Book --------------------------------------------------------------------
@@ -178,47 +288,66 @@ def jupyter_book_project(figures: Path) -> Path:
     return project
 
 
-def measure_jupyter_book(figures: Path) -> dict[str, float]:
-    venv = jupyter_book_venv()
-    project = jupyter_book_project(figures)
-    jb = str(venv / "bin" / "jb")
-    logs = BENCH / "logs"
-    # Its kernel is its own Python; chapters import the shared code from the project folder.
-    env = {**ENV, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "PYTHONPATH": str(project)}
-    results = {}
-    for scenario, name in (("cold", "cold"), ("no-op", "noop")):
-        html = timed([jb, "build", ".", "--builder", "html"], project, logs / f"jb-{name}-html.log", env)
-        pdf = timed([jb, "build", ".", "--builder", "pdflatex"], project, logs / f"jb-{name}-pdf.log", env)
-        results[scenario] = html + pdf
-    results["cold, HTML + PDF book"] = results["cold"]
-    return results
+class JupyterBook:
+    """Jupyter Book's virtualenv and its copy of the chapters, built from nothing on each call."""
+
+    def __init__(self):
+        self.venv = jupyter_book_venv()
+        self.project: Path | None = None
+
+    def cold(self, figures: Path) -> float:
+        """HTML then PDF from an empty ``_build/`` (its notebook cache included)."""
+        if self.project is None:
+            self.project = jupyter_book_project(figures)  # our first cold build drew the figures
+        shutil.rmtree(self.project / "_build", ignore_errors=True)
+        jb = str(self.venv / "bin" / "jb")
+        logs = BENCH / "logs"
+        # Its kernel is its own Python; chapters import the shared code from the project folder.
+        env = {**ENV, "PATH": f"{self.venv / 'bin'}:{os.environ['PATH']}", "PYTHONPATH": str(self.project)}
+        html = timed([jb, "build", ".", "--builder", "html"], self.project, logs / "jb-cold-html.log", env)
+        pdf = timed([jb, "build", ".", "--builder", "pdflatex"], self.project, logs / "jb-cold-pdf.log", env)
+        return html + pdf
 
 
-def table(ours: dict, jupyter_book: dict | None) -> str:
-    lines = ["| scenario | this generator | Jupyter Book 1.0 (HTML + PDF) | ratio |", "|---|---|---|---|"]
-    for scenario, value in ours.items():
+def spread(values: list[float], unit: str = " s") -> str:
+    """Median, then min-max and the number of runs."""
+    if len(values) == 1:
+        return f"{values[0]:.1f}{unit} (1 run)"
+    return f"{statistics.median(values):.1f}{unit} ({min(values):.1f}-{max(values):.1f}, {len(values)} runs)"
+
+
+def table(ours: dict, theirs: dict) -> str:
+    lines = [
+        "| scenario | this generator: median (min-max, runs) | Jupyter Book 1.0 (HTML + PDF) | ratio |",
+        "|---|---|---|---|",
+    ]
+    jb_cold = theirs.get("cold, HTML + PDF book")
+    for scenario, values in ours.items():
         if scenario.startswith("figures redrawn"):
-            lines.append(f"| {scenario} | {value} | | |")
+            lines.append(f"| {scenario} | {', '.join(str(v) for v in values)} | | |")
             continue
-        theirs = (jupyter_book or {}).get(scenario)
-        ratio = f"{value / theirs:.2f}" if theirs else ""
-        lines.append(f"| {scenario} | {value:.1f} s | {f'{theirs:.1f} s' if theirs else ''} | {ratio} |")
+        jb, ratio = "", ""
+        if jb_cold and scenario == "cold, HTML + PDF book":
+            jb = spread(jb_cold)
+            ratio = f"{statistics.median(a / b for a, b in zip(values, jb_cold)):.2f} (median of {len(jb_cold)} pairs)"
+        elif jb_cold and scenario.startswith("cold, all editions"):
+            ratio = f"{statistics.median(values) / statistics.median(jb_cold):.2f} (of medians)"
+        lines.append(f"| {scenario} | {spread(values)} | {jb} | {ratio} |")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each edit and no-op scenario (default 5)")
+    parser.add_argument("--cold-runs", type=int, default=5, help="runs of each cold scenario (default 5)")
     parser.add_argument("--skip-jupyter-book", action="store_true", help="measure this generator only")
-    parser.add_argument("--reuse-ours", action="store_true", help="take this generator's times from the last run")
     args = parser.parse_args()
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
-    ours = json.loads((BENCH / "results.json").read_text())["ours"] if args.reuse_ours else measure_ours()
-    figures = BENCH / "ours" / "_build" / "figures"
-    jupyter_book = None if args.skip_jupyter_book else measure_jupyter_book(figures)
-    report = table(ours, jupyter_book)
-    print(report)
-    (BENCH / "results.json").write_text(json.dumps({"ours": ours, "jupyter_book": jupyter_book}, indent=1))
+    jupyter_book = None if args.skip_jupyter_book else JupyterBook()
+    ours, theirs = measure_ours(args.runs, args.cold_runs, jupyter_book)
+    print(table(ours, theirs))
+    (BENCH / "results.json").write_text(json.dumps({"ours": ours, "jupyter_book": theirs}, indent=1) + "\n")
     return 0
 
 

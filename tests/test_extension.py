@@ -81,7 +81,7 @@ def test_latex_uses_pdf_figures_and_numbers_from_chapter_zero(app):
     assert (app.outdir / "square.pdf").is_file()
 
 
-@pytest.mark.sphinx("latex", testroot="basic")
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)  # every chapter read: every handout written
 def test_every_module_gets_a_handout(app):
     app.build()
     documents = {entry[1]: entry for entry in app.config.latex_documents}
@@ -132,3 +132,30 @@ def test_outputs_of_removed_documents_and_images_are_deleted(app, make_app, app_
     assert not (app.outdir / "_sources" / "renamed-chapter.md.txt").exists()
     assert (app.outdir / "_images" / "square.svg").exists() and (app.outdir / "00-first.html").exists()
     assert (app.outdir / "genindex.html").exists() and (app.outdir / "search.html").exists()
+
+
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
+def test_only_the_handout_of_an_edited_chapter_is_written_again(app, make_app, app_params):
+    app.build()
+    written = {name: (app.outdir / name).stat().st_mtime_ns for name in ("handout-00-first.tex", "handout-01-second.tex")}
+    chapter = app.srcdir / "01-second.md"
+    chapter.write_text(chapter.read_text() + "\nA sentence added by the test.\n")
+    args, kwargs = app_params
+    again = make_app(*args, **{**kwargs, "freshenv": False})
+    again.build()
+    assert {entry[1] for entry in again.config.latex_documents} == {"tiny.tex", "handout-01-second.tex"}
+    assert (again.outdir / "handout-00-first.tex").stat().st_mtime_ns == written["handout-00-first.tex"]
+    assert "A sentence added by the test." in (again.outdir / "handout-01-second.tex").read_text()
+    assert "A sentence added by the test." in (again.outdir / "tiny.tex").read_text()
+
+
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
+def test_every_handout_is_written_again_when_the_latex_settings_change(app, make_app, app_params):
+    app.build()
+    args, kwargs = app_params
+    settings = {"latex_elements": {"papersize": "letterpaper"}}
+    again = make_app(*args, **{**kwargs, "freshenv": False, "confoverrides": settings})
+    again.build()
+    assert {entry[1] for entry in again.config.latex_documents} == {
+        "tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}  # fmt: skip
+    assert "letterpaper" in (again.outdir / "handout-00-first.tex").read_text()

@@ -143,6 +143,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", code_width.check_code_width)
     # env-updated: every chapter is read, so the handout list is known.
     app.connect("env-updated", handouts.add_handout_documents)
+    # build-finished: the handouts written are current (see handouts.py).
+    app.connect("build-finished", handouts.mark_handouts_written)
     # html-page-context: add the .ipynb download before the theme draws its buttons.
     app.connect(
         "html-page-context",
