@@ -35,6 +35,7 @@ empty cache in the cold runs.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -166,7 +167,7 @@ def wait_for(url: str, text: str, timeout: float) -> None:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if text in response.read().decode("utf-8", "replace"):
                     return
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not served yet, or read while being rewritten
             pass
         time.sleep(0.05)
     raise SystemExit(f"benchmark: {url} did not show {text!r} within {timeout:.0f} s")
