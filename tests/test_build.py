@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from textbook.pipeline import build, toolchain
-
 from textbook import cli
+from textbook.pipeline import build, toolchain
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
 

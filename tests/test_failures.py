@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from textbook.pipeline import build, freshness
-
 from textbook import cli
+from textbook.pipeline import build, freshness
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
 

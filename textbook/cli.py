@@ -101,23 +101,23 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from textbook.pipeline.serve import serve  # Sphinx: imported only to serve
+
     layout = Layout(_project_root())
-    autobuild = shutil.which("sphinx-autobuild", path=os.path.dirname(sys.executable)) or "sphinx-autobuild"
-    argv = [
-        autobuild,
+    generator = Path(__file__).parent  # where the generator is installed, not always in the project
+    watched = [folder for folder in (layout.root / "figures_src", layout.exercises, generator) if folder.is_dir()]
+    return serve([
         "-b", "html",
         "-c", str(layout.root),
         "-d", str(layout.doctrees),
-        "--watch", str(layout.root / "figures_src"),
-        "--watch", str(layout.exercises),
-        "--watch", str(layout.root / "textbook"),
+        *(argument for folder in watched for argument in ("--watch", str(folder))),
         "--ignore", "*/_build/*",
+        "--ignore", "*/__pycache__/*",
         "--host", "127.0.0.1",
         "--port", str(args.port),
         str(layout.source),
         str(layout.work_output("html")),
-    ]  # fmt: skip
-    os.execv(argv[0], argv)
+    ])  # fmt: skip
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
