@@ -127,10 +127,8 @@ def grades_like_the_book(exercise: Exercise) -> bool:
     correct = [choice.correct for choice in exercise.choices]
     single = sum(correct) == 1
     answers = [t for t in product((False, True), repeat=len(correct)) if not single or sum(t) <= 1]
-    return all(
-        moodle_score(fractions, t) * exercise.points == grading.mc_score(exercise.scoring, correct, list(t), exercise.points)
-        for t in answers
-    )
+    points, rule = exercise.points, exercise.scoring
+    return all(moodle_score(fractions, t) * points == grading.mc_score(rule, correct, list(t), points) for t in answers)
 
 
 def _add_text(parent: ET.Element, tag: str, text: str, text_format: str | None = None) -> ET.Element:
