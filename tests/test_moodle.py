@@ -255,6 +255,10 @@ def _tamper_graderinfo(quiz):
     question.remove(question.find("graderinfo"))
 
 
+def _tamper_question(quiz):
+    quiz.find("question[idnumber='choice']/questiontext").set("format", "myst")
+
+
 def _tamper_lines(quiz):
     quiz.find("question[idnumber='listing']/responsefieldlines").text = "14"
 
@@ -266,6 +270,7 @@ def _tamper_lines(quiz):
         (_tamper_sum, "5-choice.md:16: Moodle XML: the right answers' fractions add up to 80, not 100"),
         (_tamper_single, "5-choice.md:16: Moodle XML: a single-answer question needs one answer with fraction 100"),
         (_tamper_name, "1-short.md:2: Moodle XML: no <name><text>"),
+        (_tamper_question, "5-choice.md:12: Moodle XML: <questiontext> has format 'myst', not one of html"),
         (_tamper_graderinfo, "4-essay.md:2: Moodle XML: no <graderinfo>"),
         (_tamper_lines, "3-list.md:2: Moodle XML: <responsefieldlines> is not one of 5, 10"),
     ],

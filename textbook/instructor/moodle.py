@@ -52,7 +52,7 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
@@ -84,7 +84,7 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class Summary:
-    path: Path
+    path: Path | None  # where it was written
     categories: int
     exported: Counter  # (Moodle type, kind) -> questions
     inexact: Counter  # scoring rule -> multiple-choice questions Moodle grades differently in some answers
@@ -229,11 +229,8 @@ def _unexpressible(exercise: Exercise, root: Path) -> list[str]:
     if not bad:
         return []
     accepted = ", ".join(percent(f) for f in sorted((f for f in MOODLE_FRACTIONS if f >= 0), reverse=True))
-    lines = exercise.path.read_text(encoding="utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if text.startswith("scoring:"))
-    shown = where(exercise, root).rsplit(":", 1)[0]
     return [
-        f"{shown}:{line}: Moodle cannot grade this 'scoring: {exercise.scoring}' question with "
+        f"{where(exercise, root, key='scoring')}: Moodle cannot grade this 'scoring: {exercise.scoring}' question with "
         f"{len(grades)} options ({sum(c.correct for c in exercise.choices)} right): an option would need "
         f"{', '.join(percent(g) + '%' for g in bad)} of the mark, and Moodle accepts only {accepted} "
         "(and their negatives); change the number of options or the scoring rule"
@@ -259,7 +256,7 @@ def build_quiz(bank: Bank, root: Path) -> tuple[ET.Element, Summary]:
             quiz.append(_essay(exercise))
         exported[MOODLE_TYPES[exercise.kind], exercise.kind] += 1
     ET.indent(quiz)
-    return quiz, Summary(Path(), len(modules), exported, inexact)
+    return quiz, Summary(None, len(modules), exported, inexact)
 
 
 def write_moodle(bank: Bank, output: Path, root: Path) -> Summary:
@@ -277,7 +274,7 @@ def write_moodle(bank: Bank, output: Path, root: Path) -> Summary:
         os.replace(temporary, output)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return Summary(output, summary.categories, summary.exported, summary.inexact)
+    return replace(summary, path=output)
 
 
 def export(layout: Layout, output: Path | None = None) -> Summary:

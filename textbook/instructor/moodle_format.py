@@ -40,8 +40,8 @@ def accepted(grade_percent: float) -> bool:
     return any(abs(grade_percent / 100 - float(f)) < FRACTION_TOLERANCE for f in MOODLE_FRACTIONS)
 
 
-def where(exercise: Exercise, root: Path, heading: str | None = None) -> str:
-    """``file:line`` of an exercise: its ``## heading``, else its ``id:`` line."""
+def where(exercise: Exercise, root: Path, heading: str | None = None, key: str = "id") -> str:
+    """``file:line`` of an exercise: its ``## heading`` if given, else its header's ``key:`` line."""
     try:
         shown = exercise.path.relative_to(root)
     except ValueError:
@@ -49,7 +49,7 @@ def where(exercise: Exercise, root: Path, heading: str | None = None) -> str:
     if heading in exercise.sections:
         return f"{shown}:{exercise.sections[heading].line - 1}"
     lines = exercise.path.read_text(encoding="utf-8").splitlines()
-    return f"{shown}:{next((i for i, line in enumerate(lines, 1) if line.startswith('id:')), 1)}"
+    return f"{shown}:{next((i for i, line in enumerate(lines, 1) if line.startswith(f'{key}:')), 1)}"
 
 
 def _text(element: ET.Element | None, path: str) -> str:
@@ -113,20 +113,23 @@ def _essay_problems(question: ET.Element) -> list[str]:
     return problems + _formatted_text_problems(question, "graderinfo")
 
 
-_TYPE_PROBLEMS = {"multichoice": _multichoice_problems, "essay": _essay_problems}
+#: Each type's own checks, and the exercise section its problems are reported at (None: the header).
+_TYPE_PROBLEMS = {"multichoice": (_multichoice_problems, "Choices"), "essay": (_essay_problems, None)}
 
 
-def question_problems(question: ET.Element) -> list[str]:
-    """What a question (not a category) lacks or gets wrong, as Moodle's importer reads it."""
+def question_problems(question: ET.Element) -> list[tuple[str | None, str]]:
+    """What a question (not a category) lacks or gets wrong, as Moodle's importer reads it,
+    each with the exercise section it comes from (None: the header)."""
     kind = question.get("type")
     if kind not in _TYPE_PROBLEMS:
-        return [f"question type {kind!r} is not one this exporter writes ({', '.join(_TYPE_PROBLEMS)})"]
-    problems = [] if _text(question, "name/text") else ["no <name><text>"]
-    problems += _formatted_text_problems(question, "questiontext")
+        return [(None, f"question type {kind!r} is not one this exporter writes ({', '.join(_TYPE_PROBLEMS)})")]
+    problems = [] if _text(question, "name/text") else [(None, "no <name><text>")]
+    problems += [("Question", p) for p in _formatted_text_problems(question, "questiontext")]
     grade = _number(_text(question, "defaultgrade"))
     if grade is None or grade <= 0:
-        problems.append("<defaultgrade> is not a number above 0")
-    return problems + _TYPE_PROBLEMS[kind](question)
+        problems.append((None, "<defaultgrade> is not a number above 0"))
+    check, section = _TYPE_PROBLEMS[kind]
+    return problems + [(section, p) for p in check(question)]
 
 
 def check_file(path: Path, bank: Bank, root: Path) -> list[str]:
@@ -149,6 +152,5 @@ def check_file(path: Path, bank: Bank, root: Path) -> list[str]:
                             "not the id of an exercise exported once")
             continue
         seen.add(exercise.id)
-        heading = "Choices" if question.get("type") == "multichoice" else None
-        problems += [f"{where(exercise, root, heading)}: Moodle XML: {p}" for p in question_problems(question)]
+        problems += [f"{where(exercise, root, section)}: Moodle XML: {p}" for section, p in question_problems(question)]
     return problems
