@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-from-pyproject
 # Extra flags for `textbook build`, e.g. make book BUILD_FLAGS=--verbose
 BUILD_FLAGS ?=
 
-.PHONY: book html pdf handouts workbook key serve test setup benchmark chapter-times clean
+.PHONY: book html pdf handouts workbook key moodle serve test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -28,6 +28,9 @@ workbook: $(STAMP)      ## the student workbook (PDF)
 
 key: $(STAMP)           ## the answer key for instructors (PDF)
 	$(BIN)/textbook build key $(BUILD_FLAGS)
+
+moodle: $(STAMP)        ## the exercise bank as Moodle XML, for instructors (_build/export/moodle.xml)
+	$(BIN)/textbook export moodle
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

@@ -4,6 +4,7 @@
     textbook setup                               install TeX Live, Poppler and Chromium if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook clean                               remove _build/
+    textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
 
 It is run from the project root (where ``conf.py`` is), as the Makefile does.
 """
@@ -127,6 +128,21 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the bank for a learning-management system; a bad bank or file writes nothing."""
+    from textbook.instructor import moodle  # markdown-it only: no Sphinx, no code checks
+
+    layout = Layout(_project_root())
+    try:
+        summary = moodle.export(layout, Path(args.output) if args.output else None)
+    except moodle.ExportError as error:
+        lines = [f"  {problem}" for problem in error.problems]
+        print("\n".join([f"textbook: export {args.format} failed, nothing written:", *lines]), file=sys.stderr)
+        return 1
+    print("\n".join(summary.lines()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="textbook", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.set_defaults(func=cmd_serve)
 
     commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
+
+    export_parser = commands.add_parser("export", help="the exercise bank for a learning-management system")
+    export_parser.add_argument("format", choices=["moodle"], help="moodle: Moodle XML, for its question bank")
+    export_parser.add_argument("-o", "--output", metavar="PATH",
+                               help="where to write it (default: _build/export/moodle.xml)")
+    export_parser.set_defaults(func=cmd_export)
 
     args = parser.parse_args(argv)
     return args.func(args)
