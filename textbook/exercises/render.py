@@ -50,7 +50,8 @@ def shown_order(exercise: Exercise) -> list[content.Choice]:
 
     Authors tend to write the right options first; shown in that order, the
     position would give the answer away. The same id always gives the same
-    order, so the book, handouts, workbook and key agree on the letters.
+    order, so the book, handouts, workbook and key agree on the letters. A
+    pinned choice keeps its place (see ``arrange``).
     """
     seed = int.from_bytes(hashlib.sha256(exercise.id.encode()).digest()[:8], "big")
     return arrange(exercise.choices, random.Random(seed))
@@ -77,7 +78,7 @@ def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enu
     correctness: same nodes, classes and attributes.
     """
     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
-    for _, choice in lettered(exercise):
+    for choice in shown_order(exercise):
         item = nodes.list_item()
         item.extend(parse(choice.text, exercise, "Choices"))
         paragraph = item.next_node(nodes.paragraph) or item
