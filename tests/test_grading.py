@@ -281,3 +281,21 @@ def test_choices_are_shown_in_a_seeded_order_that_does_not_give_the_answer_away(
     # Authors write right options first; shown, the first option is not always right.
     assert not all(shown_order(e)[0].correct for e in questions)
     assert any(shown_order(e) != list(e.choices) for e in questions)
+
+
+@pytest.mark.parametrize("mode", ["questions", "workbook", "key"])
+def test_only_the_key_ticks_the_right_options_and_names_their_letters(mode):
+    from textbook.exercises.render import lettered
+
+    exercise = _bank().exercises["choice"]
+    box = exercise_nodes(exercise, mode, _parse)
+    boxes = [raw.astext() for raw in box.findall(nodes.raw)]
+    right = [letter for letter, choice in lettered(exercise) if choice.correct]
+    if mode == "key":
+        assert boxes == [
+            "\\textbooktickedbox{}" if choice.correct else "\\textbooktickbox{}" for _, choice in lettered(exercise)
+        ]
+        assert f"Correct: {', '.join(right)}" in box.astext()
+    else:
+        assert boxes == ["\\textbooktickbox{}"] * len(exercise.choices)
+        assert "Correct:" not in box.astext()

@@ -1,8 +1,9 @@
-"""Room to write in the printed workbook: ruled lines, a box for code, tall table rows.
+"""Room to write in print: ruled lines, a box for code, tall table rows, tick boxes.
 
 The ``answer_space`` node exists only in the workbook, which is printed, so
-only LaTeX draws it; every other writer skips it. The macros it uses are
-added to the LaTeX preamble by ``LATEX_MACROS``.
+only LaTeX draws it; every other writer skips it. Table struts and tick boxes
+are raw LaTeX, which the other writers (and the search index) ignore. The
+macros they use are added to the LaTeX preamble by ``LATEX_MACROS``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ LATEX_MACROS = r"""
   \fbox{\begin{minipage}[t][#1\baselineskip][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}%
   \small\sffamily Your code\end{minipage}}\par\medskip}
 \newcommand{\textbookblankcell}[1]{\rule{0pt}{#1\baselineskip}}
+% Multiple-choice tick boxes: a square drawn with rules (no font glyph), empty
+% to tick, filled on the right options in the answer key.
+\newcommand{\textbookchoicebox}[1]{{\setlength{\fboxsep}{0pt}\setlength{\fboxrule}{0.6pt}%
+  \fbox{\makebox[0.8em]{\rule{0pt}{0.8em}#1}}}\hspace{0.6em}}
+\newcommand{\textbooktickbox}{\textbookchoicebox{}}
+\newcommand{\textbooktickedbox}{\textbookchoicebox{\rule[0.15em]{0.5em}{0.5em}}}
 """
 
 
@@ -32,6 +39,12 @@ class answer_space(nodes.General, nodes.Element):
 def blank_cell_strut(lines: int) -> nodes.raw:
     """Inside an empty table cell: make the row tall enough to write in."""
     return nodes.raw("", f"\\textbookblankcell{{{lines}}}", format="latex")
+
+
+def tick_box(ticked: bool = False) -> nodes.raw:
+    """Before a multiple-choice option in print: an empty box, or a filled one (answer key)."""
+    macro = "textbooktickedbox" if ticked else "textbooktickbox"
+    return nodes.raw("", f"\\{macro}{{}}", format="latex")
 
 
 def visit_answer_space_latex(self, node: answer_space) -> None:

@@ -234,9 +234,13 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
     rubric = _rubric(data, sections, rel, len(text.splitlines()), problems)
 
     choices = ()
+    if kind == "multiple-choice" and "Choices" in sections:
+        listed = sections["Choices"]
+        try:
+            choices = content.parse_choices(listed.text)
+        except content.ContentError as error:
+            problems.append(f"{rel}:{listed.line + listed.lead + error.line}: {error}")
     try:
-        if kind == "multiple-choice" and "Choices" in sections:
-            choices = content.parse_choices(sections["Choices"].text)
         if kind == "code" and {"Starter", "Solution", "Checks"} <= set(sections):
             for name in ("Starter", "Solution", "Checks"):
                 content.single_python_block(sections[name].text, name)

@@ -13,8 +13,13 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 _CHOICE = re.compile(r"^[-*] \[( |x|X)\] (.+)$")
+_PIN = re.compile(r"\s*\{\s*pin\b([^}]*)\}\s*$")
+_PIN_VALUE = re.compile(r"^\s*:\s*(first|last|\d+)\s*$")
 _FENCE = re.compile(r"^(```+|~~~+)\s*\{?([\w-]*)\}?\s*(\S*)")
 _BLANK_CELL = re.compile(r"^[_\s]*$")
+
+#: Options are lettered A, B, C...: one letter each.
+MAX_CHOICES = 26
 
 
 class ContentError(ValueError):
@@ -27,23 +32,68 @@ class ContentError(ValueError):
 class Choice:
     text: str
     correct: bool
+    place: int | None = None  # pinned: its 1-based place among the shown options; None: shuffled
 
 
 def parse_choices(text: str) -> tuple[Choice, ...]:
-    """``- [x] right`` / ``- [ ] wrong`` lines: at least two, at least one right."""
-    choices = []
-    for offset, line in enumerate(text.splitlines()):
-        if not line.strip():
-            continue
-        match = _CHOICE.match(line.strip())
+    """``- [x] right`` / ``- [ ] wrong`` lines: at least two, at least one right.
+
+    A line may end with ``{pin: first}``, ``{pin: last}`` or ``{pin: N}`` to
+    keep that option at one place ("None of the above" last); the others are
+    shuffled around it. Errors carry the offending line's offset.
+    """
+    lines = [(offset, line.strip()) for offset, line in enumerate(text.splitlines()) if line.strip()]
+    if len(lines) > MAX_CHOICES:
+        raise ContentError(f"a multiple-choice exercise has at most {MAX_CHOICES} choices, one letter each", lines[-1][0])
+    choices, pinned_at = [], {}
+    for offset, line in lines:
+        match = _CHOICE.match(line)
         if not match:
-            raise ContentError(f"a choice must read '- [x] text' (right) or '- [ ] text' (wrong), not {line.strip()!r}", offset)
-        choices.append(Choice(match.group(2).strip(), match.group(1) != " "))
+            raise ContentError(f"a choice must read '- [x] text' (right) or '- [ ] text' (wrong), not {line!r}", offset)
+        option, place = match.group(2), None
+        if pin := _PIN.search(option):
+            place = _pin_place(pin, len(lines), offset)
+            option = option[: pin.start()].strip()
+            if not option:
+                raise ContentError(f"write the choice's text before its pin {pin.group(0).strip()!r}", offset)
+            if place in pinned_at:
+                raise ContentError(
+                    f"{pin.group(0).strip()!r} pins {option!r} to place {place}, where {pinned_at[place][1]!r} "
+                    "is already pinned; give each pinned choice its own place",
+                    offset,
+                )
+            pinned_at[place] = (offset, option)
+        choices.append(Choice(option.strip(), match.group(1) != " ", place))
     if len(choices) < 2:
         raise ContentError("a multiple-choice exercise needs at least two choices")
     if not any(choice.correct for choice in choices):
         raise ContentError("mark at least one choice as right with '- [x]'")
+    if len(choices) - len(pinned_at) < 2:
+        raise ContentError(
+            "pin fewer choices: at least two must stay unpinned, so that their order is shuffled",
+            max(offset for offset, _ in pinned_at.values()),
+        )
     return tuple(choices)
+
+
+def _pin_place(pin: re.Match, count: int, offset: int) -> int:
+    """The 1-based place ``{pin: ...}`` asks for among ``count`` choices."""
+    value = _PIN_VALUE.match(pin.group(1))
+    if not value:
+        raise ContentError(
+            f"cannot read the pin {pin.group(0).strip()!r}; write '{{pin: first}}', '{{pin: last}}' "
+            f"or '{{pin: N}}' with N from 1 to {count}",
+            offset,
+        )
+    word = value.group(1)
+    place = {"first": 1, "last": count}.get(word) or int(word)
+    if not 1 <= place <= count:
+        raise ContentError(
+            f"{pin.group(0).strip()!r} is out of range: this exercise has {count} choices, "
+            f"so pin to a place from 1 to {count} (or 'first', 'last')",
+            offset,
+        )
+    return place
 
 
 def python_blocks(text: str) -> list[str]:

@@ -5,7 +5,9 @@
 * ``key`` (instructors): the question, then the solution, the checked code
   and its checks, the rubric as a table, grading notes and points.
 
-A multiple-choice question states its scoring rule in every mode.
+A multiple-choice question shows its options lettered, in one seeded order
+(``shown_order``), with tick boxes in print, and states its scoring rule in
+every mode; only ``key`` marks the right options.
 
 Only ``key`` ever reads the secret sections (``schema.SECRET_SECTIONS``);
 the other modes cannot put a solution into a page because they never touch
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from docutils import nodes
 
 from textbook.exercises import content, grading
-from textbook.exercises.answer_space import answer_space, blank_cell_strut
+from textbook.exercises.answer_space import answer_space, blank_cell_strut, tick_box
 from textbook.exercises.bank import Exercise
 
 MODES = ("questions", "workbook", "key")
@@ -48,25 +50,47 @@ def shown_order(exercise: Exercise) -> list[content.Choice]:
 
     Authors tend to write the right options first; shown in that order, the
     position would give the answer away. The same id always gives the same
-    order, so the book, handouts, workbook and key agree on the letters.
+    order, so the book, handouts, workbook and key agree on the letters. A
+    pinned choice keeps its place (see ``arrange``).
     """
     seed = int.from_bytes(hashlib.sha256(exercise.id.encode()).digest()[:8], "big")
-    order = list(exercise.choices)
-    random.Random(seed).shuffle(order)
-    return order
+    return arrange(exercise.choices, random.Random(seed))
+
+
+def arrange(choices: tuple[content.Choice, ...], rng: random.Random) -> list[content.Choice]:
+    """Pinned choices at their places ("None of the above" last), the others shuffled into the rest."""
+    free = [choice for choice in choices if choice.place is None]
+    rng.shuffle(free)
+    unpinned = iter(free)
+    pinned = {choice.place: choice for choice in choices if choice.place is not None}
+    return [pinned[place] if place in pinned else next(unpinned) for place in range(1, len(choices) + 1)]
+
+
+def lettered(exercise: Exercise) -> list[tuple[str, content.Choice]]:
+    """Each choice with the letter it has in every edition: A, B, C... in the shown order."""
+    return [(chr(ord("A") + index), choice) for index, choice in enumerate(shown_order(exercise))]
 
 
 def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enumerated_list:
+    """The lettered options, each with a tick box in print; the key fills the right ones' boxes.
+
+    In a student edition every option is built the same way, whatever its
+    correctness: same nodes, classes and attributes.
+    """
     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
     for choice in shown_order(exercise):
         item = nodes.list_item()
         item.extend(parse(choice.text, exercise, "Choices"))
-        if mark_correct and choice.correct:
-            paragraph = item.next_node(nodes.paragraph) or item
-            paragraph += nodes.Text(" ")
-            paragraph += nodes.strong("", "(correct)")
+        paragraph = item.next_node(nodes.paragraph) or item
+        paragraph.insert(0, tick_box(ticked=mark_correct and choice.correct))
         options += item
     return options
+
+
+def _correct_letters(exercise: Exercise) -> nodes.paragraph:
+    """The answer key's line naming the right options by letter."""
+    letters = ", ".join(letter for letter, choice in lettered(exercise) if choice.correct)
+    return nodes.paragraph("", "", nodes.strong("", f"Correct: {letters}"), classes=["exercise-correct"])
 
 
 def _scoring(exercise: Exercise, key: bool) -> nodes.paragraph:
@@ -166,6 +190,8 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.contai
     box.extend(question)
     if exercise.kind == "multiple-choice":
         box += _choices(exercise, parse, mark_correct=mode == "key")
+        if mode == "key":
+            box += _correct_letters(exercise)
         box += _scoring(exercise, key=mode == "key")
     if exercise.kind == "code":
         starter = exercise.code("Starter")

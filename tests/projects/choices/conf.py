@@ -1,0 +1,10 @@
+project = "Choices"
+author = "Tests"
+extensions = ["myst_nb", "textbook"]
+nitpicky = True
+numfig = True
+nb_execution_mode = "off"
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_documents = [("index", "choices.tex", project, author, "manual", True)]
+html_theme = "sphinx_book_theme"
