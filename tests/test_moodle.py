@@ -217,7 +217,7 @@ def test_a_choice_with_no_right_option_fails_and_keeps_the_last_export(project, 
     path.write_text(path.read_text().replace("- [x]", "- [ ]"))
     code, _, err = _export(capsys)
     assert code == 1
-    assert "exercises/00-run/5-choice.md:12: mark at least one choice as right" in err
+    assert "exercises/00-run/5-choice.md:18: mark at least one choice as right" in err
     assert _output(project).read_bytes() == before
     assert [p.name for p in _output(project).parent.iterdir()] == ["moodle.xml"]
 
