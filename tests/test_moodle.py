@@ -12,7 +12,9 @@ from textbook import cli
 from textbook.exercises import grading, schema
 from textbook.exercises.bank import load_bank
 from textbook.exercises.content import Choice
+from textbook.exercises.render import shown_order
 from textbook.instructor import moodle
+from textbook.instructor.markdown_html import inline_html
 from textbook.instructor.moodle_format import check_file
 from textbook.pipeline.layout import Layout
 
@@ -148,8 +150,8 @@ def test_each_scoring_rule_gives_moodle_grades(project, capsys, scoring, correct
     assert question.findtext("single") == single
     assert question.findtext("shuffleanswers") == "1"
     assert question.findtext("answernumbering") == "ABCD"
-    assert [a.get("fraction") for a in question.findall("answer")] == fractions
-    assert [a.findtext("text") for a in question.findall("answer")][0] == "Statement number 1"
+    grades = {a.findtext("text"): a.get("fraction") for a in question.findall("answer")}
+    assert grades == {f"Statement number {i + 1}": fraction for i, fraction in enumerate(fractions)}
     assert question.findtext("generalfeedback/text").startswith("<p>Counting starts at one")
 
 
@@ -319,10 +321,21 @@ def test_the_real_bank_round_trips(tmp_path):
         assert q["text"].startswith("<") and exercise.sections["Solution"].text.strip()[:40] not in q["text"]
         if exercise.kind != "multiple-choice":
             continue
-        assert len(q["answers"]) == len(exercise.choices)
-        for (text, fraction), choice in zip(q["answers"], exercise.choices):
+        shown = shown_order(exercise)  # the book's order, never the author's right-first one
+        assert [text for text, _ in q["answers"]] == [inline_html(choice.text) for choice in shown]
+        for (text, fraction), choice in zip(q["answers"], shown):
             assert text and (fraction > 0) == choice.correct, (exercise.id, choice)
-        right = [f for (_, f), c in zip(q["answers"], exercise.choices) if c.correct]
+        right = [f for (_, f), c in zip(q["answers"], shown) if c.correct]
         assert q["single"] == ("true" if len(right) == 1 else "false")
         assert abs(sum(right) - 100) < 0.001
     assert len({q["category"] for q in read}) == summary.categories == len({e.module for e in bank.exercises.values()})
+
+
+def test_a_question_with_a_pinned_option_keeps_the_books_order_unshuffled(project, capsys):
+    _add_choice(project, "pinned", "all-or-nothing", [True, False, False, False])
+    path = project / "exercises" / "00-run" / "9-pinned.md"
+    path.write_text(path.read_text().replace("Statement number 4", "None of the above {pin: last}"))
+    assert _export(capsys)[0] == 0
+    question = _questions(_output(project))["pinned"]
+    assert question.findtext("shuffleanswers") == "0"
+    assert question.findall("answer")[-1].findtext("text") == "None of the above"

@@ -6,8 +6,10 @@ title``). Each question is named "Exercise N.M: title", carries the
 exercise id as its ``idnumber``, the Markdown question rendered to HTML, and
 the exercise's points as its default mark. How each kind maps:
 
-* **multiple-choice -> multichoice**, options shuffled by Moodle and lettered
-  A, B, C. Exactly one right option gives a single-answer question (radio
+* **multiple-choice -> multichoice**, options written in the book's shown
+  order (``render.shown_order``) and shuffled by Moodle, lettered A, B, C; a
+  question with a pinned option is not shuffled (Moodle cannot keep one
+  option in place while shuffling the rest). Exactly one right option gives a single-answer question (radio
   buttons); otherwise a multiple-answer one. Moodle marks a multiple-answer
   question by adding the grades of the ticked options, clamped to 0..100%,
   so each option's grade (``choice_fractions``) is chosen so that Moodle's
@@ -59,6 +61,7 @@ from pathlib import Path
 
 from textbook.exercises import content, grading
 from textbook.exercises.bank import Bank, BankError, Exercise, load_bank
+from textbook.exercises.render import shown_order
 from textbook.instructor.markdown_html import inline_html, to_html
 from textbook.instructor.moodle_format import MOODLE_FRACTIONS, RESPONSE_FIELD_LINES, check_file, percent, where
 from textbook.pipeline.layout import Layout
@@ -164,11 +167,16 @@ def _multichoice(exercise: Exercise) -> ET.Element:
     question = _question(exercise)
     fractions = choice_fractions(exercise)
     _add_value(question, "single", "true" if sum(c.correct for c in exercise.choices) == 1 else "false")
-    _add_value(question, "shuffleanswers", 1)
+    # Written in the book's shown order, so a quiz with shuffling turned off still
+    # does not list the right options first; Moodle cannot keep a pinned option
+    # in place while shuffling the others, so a question with pins is not shuffled.
+    pinned = any(choice.place is not None for choice in exercise.choices)
+    _add_value(question, "shuffleanswers", 0 if pinned else 1)
     _add_value(question, "answernumbering", "ABCD")
-    for choice, fraction in zip(exercise.choices, fractions):
+    grade_of = dict(zip(map(id, exercise.choices), fractions))
+    for choice in shown_order(exercise):
         answer = _add_text(question, "answer", inline_html(choice.text), "html")
-        answer.set("fraction", percent(fraction))
+        answer.set("fraction", percent(grade_of[id(choice)]))
     return question
 
 
