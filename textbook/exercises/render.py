@@ -43,22 +43,23 @@ def meta_text(exercise: Exercise) -> str:
     )
 
 
-def shown_order(exercise: Exercise) -> list[content.Choice]:
+def shown_order(exercise: Exercise, seed: int | None = None) -> list[content.Choice]:
     """The choices in the order every edition shows them: shuffled, seeded by the exercise id.
 
     Authors tend to write the right options first; shown in that order, the
     position would give the answer away. The same id always gives the same
-    order, so the book, handouts, workbook and key agree on the letters.
+    order, so the book, handouts, workbook and key agree on the letters. An
+    exam variant mixes its ``seed`` in, so its variants differ in option order.
     """
-    seed = int.from_bytes(hashlib.sha256(exercise.id.encode()).digest()[:8], "big")
+    key = exercise.id if seed is None else f"{exercise.id}:{seed}"
     order = list(exercise.choices)
-    random.Random(seed).shuffle(order)
+    random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")).shuffle(order)
     return order
 
 
-def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enumerated_list:
+def _choices(exercise: Exercise, parse: Parser, mark_correct: bool, seed: int | None) -> nodes.enumerated_list:
     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
-    for choice in shown_order(exercise):
+    for choice in shown_order(exercise, seed):
         item = nodes.list_item()
         item.extend(parse(choice.text, exercise, "Choices"))
         if mark_correct and choice.correct:
@@ -153,8 +154,8 @@ def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     return box
 
 
-def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.container:
-    """The nodes of one exercise for ``mode`` (see the module docstring)."""
+def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | None = None) -> nodes.container:
+    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's."""
     box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
     box += nodes.rubric("", heading(exercise), classes=["exercise-title"])
     box += nodes.paragraph("", meta_text(exercise), classes=["exercise-meta"])
@@ -165,7 +166,7 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.contai
             _make_blank_cells_writable(question, exercise.space)
     box.extend(question)
     if exercise.kind == "multiple-choice":
-        box += _choices(exercise, parse, mark_correct=mode == "key")
+        box += _choices(exercise, parse, mark_correct=mode == "key", seed=seed)
         box += _scoring(exercise, key=mode == "key")
     if exercise.kind == "code":
         starter = exercise.code("Starter")
