@@ -309,6 +309,9 @@ def test_the_same_seed_gives_byte_identical_files_and_variants_differ(project):
     one, two = (" ".join(pdf_text(folder / f"variant-{n}.pdf").split()) for n in (1, 2))
     numbers = [re.search(r"A cell counts (\d+) rows and another (\d+)", text).groups() for text in (one, two)]
     assert numbers[0] != numbers[1], "variants draw their own parameters"
+    (project / "exams" / "quiz.yml").write_text(QUIZ.replace("add-up", "no-such-id"))
+    assert _run_exam(project, "exams/quiz.yml") != 0
+    assert not folder.exists(), "a failed build leaves no older exam that looks current"
 
 
 def test_a_student_exam_with_solution_text_is_not_published(project, capsys):

@@ -137,8 +137,8 @@ def cmd_exam(args: argparse.Namespace) -> int:
             traceback.print_exception(error, file=sys.stderr)
         found = getattr(error, "problems", None) or [
             str(error) if isinstance(error, toolchain.ToolchainError) else problems.unexpected(error)]
-        print(f"\ntextbook: exam not built; nothing was written to _build/exams/.\n\n{problems.report(found)}",
-              file=sys.stderr)
+        print(f"\ntextbook: exam not built; nothing was published to _build/exams/{Path(args.exam).stem}/ "
+              f"(an older build of it was removed, not left stale).\n\n{problems.report(found)}", file=sys.stderr)
         return 130 if isinstance(error, KeyboardInterrupt) else 1
     for output in result.outputs:
         print(f"  {output.relative_to(layout.root)}")

@@ -7,8 +7,8 @@ workbook: generated MyST sources (``exam_sources.py``) in a Sphinx project of
 their own under ``_build/.work/exams/<exam>/``, LaTeX compiled in parallel.
 Student PDFs are leak-scanned; only when every step succeeds is
 ``_build/exams/<exam>/`` replaced as a whole (``variant-N.pdf`` and
-``variant-N-key.pdf``). A failure removes it, as a failed book build removes
-its editions.
+``variant-N-key.pdf``). A failure, bad input included, removes an older build
+of it, as a failed book build removes its editions.
 """
 
 from __future__ import annotations
@@ -116,9 +116,9 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
     """Build ``count`` variants of the exam at ``exam_path`` and their keys; see the module docstring."""
     started = time.perf_counter()
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
-    exam, bank, plans = plan(layout, exam_path, count, seed)
-    folder = layout.build / "exams" / exam.name
+    folder = layout.build / "exams" / exam_path.stem
     try:
+        exam, bank, plans = plan(layout, exam_path, count, seed)
         toolchain.ensure_tex(log=log)
         toolchain.ensure_poppler(log=log)
         work = layout.work / "exams" / exam.name
@@ -155,6 +155,6 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
             )
         _publish({tex.with_suffix(".pdf"): folder / f"{tex.stem}.pdf" for tex in texs}, folder)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # a failed build leaves no stale exam behind
+        shutil.rmtree(folder, ignore_errors=True)  # a failed build leaves no older exam that looks current
         raise
     return ExamResult(folder, [folder / f"{name}.pdf" for name in names], time.perf_counter() - started)
