@@ -136,8 +136,8 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
         failures = [r for r in results if not r.ok]
         if failures:
             details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}",
-                             [f"{_shown(layout, r.tex)}: LaTeX failed (its log excerpt is above)" for r in failures])  # fmt: skip
+            found = [f"{_shown(layout, r.tex)}: LaTeX failed (its log excerpt is above)" for r in failures]
+            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", found)
         damaged = [message for tex in texs for message in print_checks.check_pdf(tex)]
         if damaged:
             raise BuildError("the exam's PDFs would print damaged:\n" + "\n".join(damaged), damaged)

@@ -73,7 +73,8 @@ def _run(code: str, seeds: list[int], hash_seed: str) -> dict:
         env={**os.environ, "PYTHONHASHSEED": hash_seed},
     )
     if result.returncode != 0:
-        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "the generator crashed", "line": 0}
+        last = (result.stderr.strip().splitlines() or ["the generator crashed"])[-1]
+        return {"error": last, "line": 0}
     return json.loads(result.stdout)
 
 

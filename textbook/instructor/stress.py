@@ -31,7 +31,8 @@ def _number(text: str) -> float | None:
 def _predictable(shown: list[list], correct_texts: list[tuple], solutions: list[str], multiple_choice: bool) -> str:
     """What gives the answer away across the draws, or ''."""
     if not multiple_choice:
-        return "its solution is the same in every draw, so the parameters never change the answer" if len(set(solutions)) == 1 else ""
+        same = len(set(solutions)) == 1
+        return "its solution is the same in every draw, so the parameters never change the answer" if same else ""
     positions = {tuple(i for i, choice in enumerate(order) if choice.correct) for order in shown}
     if len(positions) == 1:
         return f"the right option is always at position {', '.join(str(p + 1) for p in positions.pop())}"
