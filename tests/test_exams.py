@@ -116,6 +116,13 @@ def test_an_unknown_module_is_named_at_its_line(project, capsys):
     assert "exams/quiz.yml:5: unknown module 7; the book's modules are 0" in err
 
 
+def test_an_unknown_objective_is_named_at_its_line(project, capsys):
+    quiz = project / "exams" / "quiz.yml"
+    quiz.write_text("title: Tiny quiz\nselect:\n  objectives: [count, fly]\n  points: 2\n")
+    err = _refused(project, capsys)
+    assert "exams/quiz.yml:3: unknown objective 'fly' for the selected modules; they declare: count, run" in err
+
+
 def test_a_budget_no_selection_can_meet_is_refused(project, capsys):
     quiz = project / "exams" / "quiz.yml"
     quiz.write_text("title: Tiny quiz\nselect:\n  kinds: [short-answer, list]\n  points: 2\n")
