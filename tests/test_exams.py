@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,17 @@ instructions: |
   Answer every question.
 exercises: [short, add-up, choice]
 """
+
+
+@pytest.fixture(autouse=True)
+def _process_state_restored():
+    """Exams run Sphinx in this process, and the book's configuration points TMPDIR (and more) at
+    its build folder: later tests (Chromium's socket path among them) must not inherit that."""
+    environment, temporary = dict(os.environ), tempfile.tempdir
+    yield
+    os.environ.clear()
+    os.environ.update(environment)
+    tempfile.tempdir = temporary
 
 
 @pytest.fixture
