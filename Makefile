@@ -8,8 +8,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-pyproject
 # Extra flags for `textbook build`, e.g. make book BUILD_FLAGS=--verbose
 BUILD_FLAGS ?=
+# `make exam`: which exam file, how many variants, which seed (the same seed gives the same files)
+EXAM     ?= exams/midterm.yml
+VARIANTS ?= 1
+SEED     ?= 0
 
-.PHONY: book html pdf handouts workbook key moodle serve test setup benchmark chapter-times clean
+.PHONY: book html pdf handouts workbook key moodle exam serve test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -31,6 +35,8 @@ key: $(STAMP)           ## the answer key for instructors (PDF)
 
 moodle: $(STAMP)        ## the exercise bank as Moodle XML, for instructors (_build/export/moodle.xml)
 	$(BIN)/textbook export moodle
+exam: $(STAMP)          ## exam variants and keys: make exam EXAM=exams/midterm.yml VARIANTS=3 SEED=1
+	$(BIN)/textbook exam $(EXAM) --variants $(VARIANTS) --seed $(SEED)
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

@@ -3,6 +3,7 @@
     textbook build [html|pdf|handouts|workbook|key|all ...]   build editions (default: all)
     textbook setup                               install TeX Live, Poppler and Chromium if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
+    textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
     textbook clean                               remove _build/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
 
@@ -121,6 +122,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ])  # fmt: skip
 
 
+def cmd_exam(args: argparse.Namespace) -> int:
+    """Build an exam's variants and keys; a failure names every problem as file:line and writes nothing."""
+    if args.variants < 1:
+        print("textbook: --variants must be 1 or more", file=sys.stderr)
+        return 2
+    layout = Layout(_project_root())
+    started = time.perf_counter()
+    try:
+        from textbook.instructor import exams  # Sphinx: imported only for this command
+
+        result = exams.build_exam(layout, Path(args.exam), args.variants, args.seed, jobs=args.jobs)
+    except BaseException as error:
+        if args.verbose:
+            traceback.print_exception(error, file=sys.stderr)
+        found = getattr(error, "problems", None) or [
+            str(error) if isinstance(error, toolchain.ToolchainError) else problems.unexpected(error)]
+        print(f"\ntextbook: exam not built; nothing was published to _build/exams/{Path(args.exam).stem}/ "
+              f"(an older build of it was removed, not left stale).\n\n{problems.report(found)}", file=sys.stderr)
+        return 130 if isinstance(error, KeyboardInterrupt) else 1
+    for output in result.outputs:
+        print(f"  {output.relative_to(layout.root)}")
+    print(f"textbook: built {args.variants} variant(s) and their keys in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     layout = Layout(_project_root())
     shutil.rmtree(layout.build, ignore_errors=True)
@@ -163,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.set_defaults(func=cmd_serve)
+
+    exam_parser = commands.add_parser("exam", help="build an exam's variants and keys from the exercise bank")
+    exam_parser.add_argument("exam", metavar="EXAM.yml", help="the exam file, e.g. exams/midterm.yml")
+    exam_parser.add_argument("--variants", type=int, default=1, help="how many variants (default: 1)")
+    exam_parser.add_argument("--seed", type=int, default=0, help="the same seed gives the same files (default: 0)")
+    exam_parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    exam_parser.add_argument("--verbose", action="store_true", help="on failure, also print the traceback")
+    exam_parser.set_defaults(func=cmd_exam)
 
     commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
 

@@ -24,6 +24,7 @@ import jsonschema
 import yaml
 
 from textbook.exercises import content, grading, schema
+from textbook.instructor import parameters
 from textbook.pipeline.encoding import SourceEncodingError, read_utf8
 from textbook.sphinx_ext.module_overview import chapter_objective_lines, chapter_objectives, module_number
 
@@ -75,6 +76,7 @@ class Exercise:
     digest: str = ""
     scoring: str | None = None  # multiple choice: the partial-credit rule (grading.SCORING_RULES)
     rubric: tuple[grading.Criterion, ...] = ()
+    template: Exercise | None = None  # with '## Parameters': the exercise before its values were filled in
 
     @property
     def number(self) -> str:
@@ -221,6 +223,9 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
     for name, only_kind in schema.KIND_ONLY_SECTIONS.items():
         if name in sections and kind != only_kind:
             problems.append(f"{rel}:{sections[name].line - 1}: '## {name}' is only for {only_kind} exercises")
+    if parameters.SECTION in sections and kind == "code":
+        problems.append(f"{rel}:{sections[parameters.SECTION].line - 1}: '## Parameters' is not for code exercises, "
+                        "whose code the build checks as written")
 
     if module is not None:
         for objective in data["objectives"]:
@@ -303,6 +308,17 @@ def _rubric(data: dict, sections: dict[str, Section], rel: str, last_line: int, 
     return criteria
 
 
+def _with_default_parameters(exercise: Exercise, rel: str, problems: list[str]) -> Exercise:
+    """An exercise with '## Parameters' shows the values of the default seed outside exams."""
+    if parameters.SECTION not in exercise.sections:
+        return exercise
+    try:
+        return parameters.for_seed(exercise, parameters.DEFAULT_SEED)
+    except parameters.ParameterError as error:
+        problems.append(f"{rel}:{error.line}: {error}")
+        return exercise
+
+
 def _first_line(sections: dict[str, Section]) -> int:
     return min((s.line - 1 for s in sections.values()), default=1)
 
@@ -382,7 +398,7 @@ def load_bank(
         problems.extend(_coverage_problems(bank.modules, parsed, unread, exercises_dir, shown))
 
     for path, data, module, position in sorted(parsed, key=lambda p: (p[2].number, p[3])):
-        bank.exercises[data["id"]] = Exercise(
+        exercise = Exercise(
             id=data["id"],
             title=data["title"],
             kind=data["kind"],
@@ -400,6 +416,7 @@ def load_bank(
             scoring=data.get("scoring"),
             rubric=data["rubric"],
         )
+        bank.exercises[data["id"]] = _with_default_parameters(exercise, shown(path), problems)
     if check_code is not None and not problems:
         problems.extend(check_code([e for e in bank.exercises.values() if e.kind == "code"]))
     if problems:

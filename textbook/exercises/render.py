@@ -45,16 +45,17 @@ def meta_text(exercise: Exercise) -> str:
     )
 
 
-def shown_order(exercise: Exercise) -> list[content.Choice]:
+def shown_order(exercise: Exercise, seed: int | None = None) -> list[content.Choice]:
     """The choices in the order every edition shows them: shuffled, seeded by the exercise id.
 
     Authors tend to write the right options first; shown in that order, the
     position would give the answer away. The same id always gives the same
     order, so the book, handouts, workbook and key agree on the letters. A
-    pinned choice keeps its place (see ``arrange``).
+    pinned choice keeps its place (see ``arrange``). An exam variant mixes
+    its ``seed`` in, so its variants differ in option order.
     """
-    seed = int.from_bytes(hashlib.sha256(exercise.id.encode()).digest()[:8], "big")
-    return arrange(exercise.choices, random.Random(seed))
+    key = exercise.id if seed is None else f"{exercise.id}:{seed}"
+    return arrange(exercise.choices, random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")))
 
 
 def arrange(choices: tuple[content.Choice, ...], rng: random.Random) -> list[content.Choice]:
@@ -66,19 +67,19 @@ def arrange(choices: tuple[content.Choice, ...], rng: random.Random) -> list[con
     return [pinned[place] if place in pinned else next(unpinned) for place in range(1, len(choices) + 1)]
 
 
-def lettered(exercise: Exercise) -> list[tuple[str, content.Choice]]:
-    """Each choice with the letter it has in every edition: A, B, C... in the shown order."""
-    return [(chr(ord("A") + index), choice) for index, choice in enumerate(shown_order(exercise))]
+def lettered(exercise: Exercise, seed: int | None = None) -> list[tuple[str, content.Choice]]:
+    """Each choice with the letter it has in every edition (or exam variant): A, B, C... in the shown order."""
+    return [(chr(ord("A") + index), choice) for index, choice in enumerate(shown_order(exercise, seed))]
 
 
-def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enumerated_list:
+def _choices(exercise: Exercise, parse: Parser, mark_correct: bool, seed: int | None) -> nodes.enumerated_list:
     """The lettered options, each with a tick box in print; the key fills the right ones' boxes.
 
     In a student edition every option is built the same way, whatever its
     correctness: same nodes, classes and attributes.
     """
     options = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["exercise-choices"])
-    for choice in shown_order(exercise):
+    for choice in shown_order(exercise, seed):
         item = nodes.list_item()
         item.extend(parse(choice.text, exercise, "Choices"))
         paragraph = item.next_node(nodes.paragraph) or item
@@ -87,9 +88,9 @@ def _choices(exercise: Exercise, parse: Parser, mark_correct: bool) -> nodes.enu
     return options
 
 
-def _correct_letters(exercise: Exercise) -> nodes.paragraph:
+def _correct_letters(exercise: Exercise, seed: int | None) -> nodes.paragraph:
     """The answer key's line naming the right options by letter."""
-    letters = ", ".join(letter for letter, choice in lettered(exercise) if choice.correct)
+    letters = ", ".join(letter for letter, choice in lettered(exercise, seed) if choice.correct)
     return nodes.paragraph("", "", nodes.strong("", f"Correct: {letters}"), classes=["exercise-correct"])
 
 
@@ -177,8 +178,8 @@ def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     return box
 
 
-def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.container:
-    """The nodes of one exercise for ``mode`` (see the module docstring)."""
+def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | None = None) -> nodes.container:
+    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's."""
     box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
     box += nodes.rubric("", heading(exercise), classes=["exercise-title"])
     box += nodes.paragraph("", meta_text(exercise), classes=["exercise-meta"])
@@ -189,9 +190,9 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser) -> nodes.contai
             _make_blank_cells_writable(question, exercise.space)
     box.extend(question)
     if exercise.kind == "multiple-choice":
-        box += _choices(exercise, parse, mark_correct=mode == "key")
+        box += _choices(exercise, parse, mark_correct=mode == "key", seed=seed)
         if mode == "key":
-            box += _correct_letters(exercise)
+            box += _correct_letters(exercise, seed)
         box += _scoring(exercise, key=mode == "key")
     if exercise.kind == "code":
         starter = exercise.code("Starter")

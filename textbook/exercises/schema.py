@@ -38,7 +38,7 @@ HEADER_SCHEMA = {
 }
 
 #: The ``## `` sections an exercise file may have, and which each kind requires.
-SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Rubric", "Grading notes")
+SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Rubric", "Grading notes", "Parameters")
 REQUIRED_SECTIONS = {
     "multiple-choice": ("Question", "Choices", "Solution"),
     "code": ("Question", "Starter", "Solution", "Checks"),
@@ -47,4 +47,4 @@ DEFAULT_REQUIRED = ("Question", "Solution")
 #: Sections only one kind may have.
 KIND_ONLY_SECTIONS = {"Choices": "multiple-choice", "Starter": "code", "Checks": "code"}
 #: Sections whose text only instructors may see.
-SECRET_SECTIONS = ("Solution", "Checks", "Rubric", "Grading notes")
+SECRET_SECTIONS = ("Solution", "Checks", "Rubric", "Grading notes", "Parameters")

@@ -1,0 +1,81 @@
+"""The exam edition's Sphinx side: the ``exam-exercises`` directive, one LaTeX document per source.
+
+Loaded only into the exam's own Sphinx project (``textbook exam`` adds it to
+the extensions), never into the book's. Each generated source is one
+student exam or one key; the directive renders the listed exercises, in the
+variant's order, with the variant's option order and parameter values, and
+numbers them "Question 1", "Question 2"... in the order shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from textbook.exercises import render, tracking
+from textbook.exercises.bank import Exercise
+from textbook.exercises.directive import _source_swapped
+from textbook.instructor import variants
+
+KEY_SUFFIX = "-key"
+
+
+class ExamExercises(SphinxDirective):
+    option_spec = {
+        "ids": directives.unchanged_required,
+        "seed": directives.nonnegative_int,
+        "mode": lambda value: directives.choice(value, ("workbook", "key")),
+    }
+
+    def run(self) -> list[nodes.Node]:
+        renderer = self.state._renderer
+        bank = tracking.bank(self.env)
+        seed, mode = self.options["seed"], self.options["mode"]
+
+        def parse(text: str, exercise: Exercise, section: str) -> list[nodes.Node]:
+            holder = nodes.container()
+            with _source_swapped(renderer, exercise.path), renderer.current_node_context(holder):
+                renderer.nested_render_text(text, exercise.sections[section].line - 1)
+            return list(holder.children)
+
+        boxes = []
+        for number, exercise_id in enumerate(self.options["ids"].split(), start=1):
+            exercise = bank.exercises[exercise_id]
+            tracking.record_use(self.env, exercise)
+            box = render.exercise_nodes(variants.in_variant(exercise, seed), mode, parse, seed=seed)
+            source = f" (Exercise {exercise.number} of the book)" if mode == "key" else ""
+            box[0] = nodes.rubric("", f"Question {number}: {exercise.title}{source}", classes=["exercise-title"])
+            boxes.append(box)
+        return boxes
+
+
+def document_title(exam_title: str, docname: str) -> str:
+    """``variant-2`` -> "<exam>, variant 2"; ``variant-2-key`` -> "<exam>, variant 2: key"."""
+    key = docname.endswith(KEY_SUFFIX)
+    number = docname.removesuffix(KEY_SUFFIX).rsplit("-", 1)[-1]
+    return f"{exam_title}, variant {number}" + (": key" if key else "")
+
+
+def configure_exam_documents(app: Sphinx, config) -> None:
+    """One howto LaTeX document per generated source: each variant and each key."""
+    if config.textbook_edition != "exam":
+        return
+    names = sorted(path.stem for path in Path(app.srcdir).glob("*.md"))
+    config.root_doc = names[0]
+    config.latex_elements = {**config.latex_elements, "tableofcontents": ""}  # a few pages need no contents
+    config.latex_documents = [
+        (name, f"{name}.tex", document_title(config.textbook_exam_title, name), config.author, "howto")
+        for name in names
+    ]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("textbook_exam_title", "", "env", types=[str])
+    # config-inited, after the exercise extension's own hook (priority 500).
+    app.connect("config-inited", configure_exam_documents, priority=600)
+    app.add_directive("exam-exercises", ExamExercises)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
