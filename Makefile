@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-from-pyproject
 # Extra flags for `textbook build`, e.g. make book BUILD_FLAGS=--verbose
 BUILD_FLAGS ?=
 
-.PHONY: book html pdf handouts workbook key serve test setup benchmark chapter-times clean
+.PHONY: book html pdf handouts workbook key report serve test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -26,8 +26,11 @@ handouts: $(STAMP)      ## one PDF handout per module
 workbook: $(STAMP)      ## the student workbook (PDF)
 	$(BIN)/textbook build workbook $(BUILD_FLAGS)
 
-key: $(STAMP)           ## the answer key for instructors (PDF)
+key: $(STAMP)           ## the answer keys for instructors (PDF): the whole key and one per module
 	$(BIN)/textbook build key $(BUILD_FLAGS)
+
+report: $(STAMP)        ## objective coverage (Markdown): each objective's exercises, kinds, points, minutes
+	$(BIN)/textbook report
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

@@ -4,6 +4,7 @@
     textbook setup                               install TeX Live, Poppler and Chromium if missing
     textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook clean                               remove _build/
+    textbook report [--format markdown|csv]      objective coverage: each objective's exercises
 
 It is run from the project root (where ``conf.py`` is), as the Makefile does.
 """
@@ -127,6 +128,22 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the objective coverage report from the bank, without building anything."""
+    from textbook.exercises.bank import BankError, load_bank
+    from textbook.instructor import coverage
+
+    layout = Layout(_project_root())
+    try:
+        bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
+    except BankError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    tables = coverage.coverage(bank)
+    sys.stdout.write(coverage.csv_text(tables) if args.format == "csv" else coverage.markdown(tables))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="textbook", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.set_defaults(func=cmd_serve)
 
     commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
+
+    report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
+    report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    report_parser.set_defaults(func=cmd_report)
 
     args = parser.parse_args(argv)
     return args.func(args)
