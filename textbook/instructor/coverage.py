@@ -23,7 +23,7 @@ from textbook.pipeline.encoding import read_utf8
 from textbook.sphinx_ext.module_overview import chapter_objective_texts
 
 COLUMNS = ("Objective", "Exercises", "Kinds", "Points", "Minutes")
-PRINT_WIDTHS = (36, 18, 26, 10, 10)  # percent of the line, in print
+PRINT_WIDTHS = (34, 17, 27, 10, 12)  # percent of the line, in print
 DOUBLE_COUNTING_NOTE = (
     "An exercise that practises several objectives counts in each of their rows; "
     "the module total counts it once."
@@ -103,9 +103,10 @@ def markdown_table(table: ModuleCoverage) -> str:
 
 
 def _print_table(table: ModuleCoverage) -> str:
-    """The Markdown table in a MyST ``table`` directive with column widths, so that it fits the page."""
+    """The Markdown table in a MyST ``table`` directive: column widths so that it fits the line,
+    and a long table so that it may break across pages instead of leaving one half empty."""
     widths = " ".join(map(str, PRINT_WIDTHS))
-    return f"```{{table}}\n:widths: {widths}\n\n{markdown_table(table)}```\n"
+    return f"```{{table}}\n:widths: {widths}\n:class: longtable\n\n{markdown_table(table)}```\n"
 
 
 def markdown(tables: list[ModuleCoverage], heading: str = "##", for_print: bool = False) -> str:
