@@ -5,8 +5,8 @@ The workbook, the whole answer key and one key per module
 small MyST documents, generated into the build folder (never into
 ``book/``), that list the modules' exercises with the ``exercises``
 directive in ``workbook`` or ``key`` mode; the keys open with the objective
-coverage report (``textbook.instructor.coverage``). They are built as a Sphinx project
-of their own (``textbook_edition = "exercises"``), so the answer key never
+coverage report (``textbook.instructor.coverage``). They are built as a
+Sphinx project of their own (``textbook_edition = "exercises"``), so no key
 shares an environment, a search index or an output folder with the book.
 """
 
