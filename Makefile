@@ -13,7 +13,7 @@ EXAM     ?= exams/midterm.yml
 VARIANTS ?= 1
 SEED     ?= 0
 
-.PHONY: book html pdf handouts workbook key moodle exam serve test setup benchmark chapter-times clean
+.PHONY: book html pdf handouts workbook key report moodle exam serve test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -30,13 +30,15 @@ handouts: $(STAMP)      ## one PDF handout per module
 workbook: $(STAMP)      ## the student workbook (PDF)
 	$(BIN)/textbook build workbook $(BUILD_FLAGS)
 
-key: $(STAMP)           ## the answer key for instructors (PDF)
+key: $(STAMP)           ## the answer keys for instructors (PDF): the whole key and one per module
 	$(BIN)/textbook build key $(BUILD_FLAGS)
 
 moodle: $(STAMP)        ## the exercise bank as Moodle XML, for instructors (_build/export/moodle.xml)
 	$(BIN)/textbook export moodle
 exam: $(STAMP)          ## exam variants and keys: make exam EXAM=exams/midterm.yml VARIANTS=3 SEED=1
 	$(BIN)/textbook exam $(EXAM) --variants $(VARIANTS) --seed $(SEED)
+report: $(STAMP)        ## objective coverage (Markdown): each objective's exercises, kinds, points, minutes
+	$(BIN)/textbook report
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve

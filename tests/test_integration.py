@@ -228,6 +228,20 @@ def test_the_key_has_solutions_and_the_site_has_no_key(built):
     assert not [p for p in (BUILD / "html").rglob("*") if "answer-key" in p.name or "workbook" in p.name]
 
 
+def test_every_module_has_its_own_key_with_the_notice_on_every_page(built):
+    keys = BUILD / "pdf" / "keys"
+    assert sorted(p.name for p in keys.glob("*.pdf")) == [f"{chapter.stem}.pdf" for chapter in CHAPTERS]
+    for key in [BUILD / "pdf" / "answer-key.pdf", *sorted(keys.glob("*.pdf"))]:
+        pages = len(PdfReader(key).pages)
+        for page in range(1, pages + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(key), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            assert "Instructor edition: do not distribute" in " ".join(text.split()), f"{key.name}, page {page}"
+    for chapter in CHAPTERS:
+        numbers = _exercise_headings(_pdf_text(keys / f"{chapter.stem}.pdf"))
+        assert numbers and {n.split(".")[0] for n in numbers} == {str(int(chapter.stem[:2]))}, chapter.stem
+
+
 def test_the_leak_scan_ran_and_found_nothing(built):
     assert re.search(r"leak scan: \d+ student files, \d+ exercises, [1-9]\d* solution markers, no solution text found", built)
 

@@ -1,11 +1,12 @@
-"""The ``textbook`` command: build editions, install system tools, live preview.
+"""The ``textbook`` command: build editions, exams and exports, install system tools, live preview.
 
     textbook build [html|pdf|handouts|workbook|key|all ...]   build editions (default: all)
-    textbook setup                               install TeX Live, Poppler and Chromium if missing
-    textbook serve [--port N]                    live preview with sphinx-autobuild
     textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
-    textbook clean                               remove _build/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
+    textbook report [--format markdown|csv]      objective coverage: each objective's exercises
+    textbook setup                               install TeX Live, Poppler and Chromium if missing
+    textbook serve [--port N]                    live preview, rebuilt on save
+    textbook clean                               remove _build/
 
 It is run from the project root (where ``conf.py`` is), as the Makefile does.
 """
@@ -166,6 +167,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("\n".join([f"textbook: export {args.format} failed, nothing written:", *lines]), file=sys.stderr)
         return 1
     print("\n".join(summary.lines()))
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the objective coverage report from the bank, without building anything."""
+    from textbook.exercises.bank import BankError, load_bank
+    from textbook.instructor import coverage
+
+    layout = Layout(_project_root())
+    try:
+        bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
+    except BankError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    tables = coverage.coverage(bank)
+    sys.stdout.write(coverage.csv_text(tables) if args.format == "csv" else coverage.markdown(tables))
     return 0
 
 
@@ -205,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("-o", "--output", metavar="PATH",
                                help="where to write it (default: _build/export/moodle.xml)")
     export_parser.set_defaults(func=cmd_export)
+    report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
+    report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    report_parser.set_defaults(func=cmd_report)
 
     args = parser.parse_args(argv)
     return args.func(args)

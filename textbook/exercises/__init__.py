@@ -13,14 +13,16 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from textbook.exercises import answer_space, tracking
+from textbook.exercises import answer_space, instructor_theme, tracking
 from textbook.exercises.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
 from textbook.exercises.directive import ExerciseReference, Exercises
 from textbook.pipeline.layout import KEY as KEY_DOC
+from textbook.pipeline.layout import MODULE_KEYS
 from textbook.pipeline.layout import WORKBOOK as WORKBOOK_DOC
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import paths
+from textbook.sphinx_ext.module_overview import module_number
 
 
 def load_exercise_bank(app: Sphinx) -> None:
@@ -51,17 +53,35 @@ def await_code_checks(app: Sphinx, env) -> None:
 _code_checks: dict[int, Future] = {}
 
 
+def module_key_tex(docname: str) -> str:
+    """The LaTeX file of a module's key (published as ``keys/<docname>.pdf``)."""
+    return f"{KEY_DOC}-{docname}.tex"
+
+
 def configure_exercise_edition(app: Sphinx, config) -> None:
-    """The workbook and key are a project of their own: two LaTeX documents."""
+    """The workbook and keys are a project of their own: the workbook, the whole key, a key
+    per module (one for each source ``editions.py`` wrote into ``keys/``); every key in the
+    instructor theme, so each of its pages says it is not for students."""
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + answer_space.LATEX_MACROS
     config.latex_elements = elements
     if config.textbook_edition != "exercises":
         return
     config.root_doc = WORKBOOK_DOC
+    instructor_theme.configure(config)
+    module_keys = sorted(Path(app.srcdir, MODULE_KEYS).glob("*.md"))
     config.latex_documents = [
         (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", f"{config.project}: Student Workbook", config.author, "howto"),
-        (KEY_DOC, f"{KEY_DOC}.tex", f"{config.project}: Answer Key", config.author, "howto"),
+        (KEY_DOC, f"{KEY_DOC}.tex", f"{config.project}: Answer Key", config.author, instructor_theme.INSTRUCTOR_THEME),
+    ] + [
+        (
+            f"{MODULE_KEYS}/{source.stem}",
+            module_key_tex(source.stem),
+            f"{config.project}: Answer Key, Module {module_number(source.stem)}",
+            config.author,
+            instructor_theme.INSTRUCTOR_THEME,
+        )
+        for source in module_keys
     ]
 
 

@@ -10,7 +10,8 @@ for every student edition, only when the leak scan finds no solution in it:
 * ``_build/pdf/mlops-book.pdf``   the whole book;
 * ``_build/pdf/handouts/``        one PDF per module;
 * ``_build/pdf/workbook.pdf``     the student workbook;
-* ``_build/pdf/answer-key.pdf``   the answer key (instructors; never scanned, never in html/).
+* ``_build/pdf/answer-key.pdf``   the answer key (instructors; never scanned, never in html/);
+* ``_build/pdf/keys/``            one answer key per module, numbered as the whole key.
 
 When a step fails, or anything raises, every edition it was meant to produce
 is removed, so a failed build never leaves an edition that looks complete but
@@ -35,7 +36,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.pipeline import latex, toolchain
 
-from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions
+from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.exercises.bank import Bank, BankError, load_bank
 from textbook.gates import print_checks
 from textbook.gates.leaks import LeakScanner, files_in
@@ -196,7 +197,7 @@ class Builder:
         return jobs
 
     def exercise_latex_jobs(self) -> list[PdfJob]:
-        source = self.layout.work / "exercises-src"
+        source = self.layout.exercise_sources
         work = self.layout.work_output("exercises-latex")
         editions.write_sources(self.bank, source)
         run_sphinx(
@@ -210,11 +211,17 @@ class Builder:
             jobs=self.jobs,
         )
         names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
-        return [
+        jobs = [
             PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
             for edition, name in names.items()
             if edition in self.requested
         ]
+        if "key" in self.requested:
+            jobs += [
+                PdfJob("key", work / module_key_tex(docname), self.layout.module_keys / f"{docname}.pdf")
+                for docname in editions.modules_with_exercises(self.bank)
+            ]
+        return jobs
 
     def compile_and_publish(self, jobs: list[PdfJob]) -> None:
         started = time.perf_counter()
@@ -240,9 +247,12 @@ class Builder:
                 continue
             if edition in STUDENT_EDITIONS:
                 self.check_for_leaks([compiled[job.tex].pdf for job in mine], edition)
-            if edition == "handouts" and self.layout.handouts.exists():
-                for stale in set(self.layout.handouts.glob("*.pdf")) - {job.target for job in mine}:
+            folder = {"handouts": self.layout.handouts, "key": self.layout.module_keys}.get(edition)
+            if folder is not None and folder.exists():  # one PDF per module: none for a module gone
+                for stale in set(folder.glob("*.pdf")) - {job.target for job in mine}:
                     stale.unlink()
+            if edition == "key":
+                self.layout.module_keys.mkdir(parents=True, exist_ok=True)  # even when no module has exercises
             result = EditionResult(edition, seconds=time.perf_counter() - started)
             for job in mine:
                 _replace_file(compiled[job.tex].pdf, job.target)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 EDITIONS = ("html", "pdf", "handouts", "workbook", "key")
 WORKBOOK, KEY = "workbook", "answer-key"
+MODULE_KEYS = "keys"  # a key per module: sources keys/<docname>.md, PDFs _build/pdf/keys/<docname>.pdf
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Layout:
     def doctrees(self) -> Path:
         return self.work / "doctrees"
 
+    @property
+    def exercise_sources(self) -> Path:
+        """The workbook's and keys' generated sources (``textbook.exercises.editions``)."""
+        return self.work / "exercises-src"
+
     def work_output(self, builder: str) -> Path:
         return self.work / builder
 
@@ -49,14 +55,20 @@ class Layout:
     def handouts(self) -> Path:
         return self.pdf / "handouts"
 
+    @property
+    def module_keys(self) -> Path:
+        return self.pdf / MODULE_KEYS
+
     def published(self, edition: str) -> list[Path]:
         """What ``edition`` publishes: removed when its build fails, required to call it built."""
         if edition == "html":
             return [self.html]
         if edition == "handouts":
             return [self.handouts]
-        if edition in ("workbook", "key"):
-            return [self.pdf / f"{WORKBOOK if edition == 'workbook' else KEY}.pdf"]
+        if edition == "workbook":
+            return [self.pdf / f"{WORKBOOK}.pdf"]
+        if edition == "key":
+            return [self.pdf / f"{KEY}.pdf", self.module_keys]
         books = [p for p in self.pdf.glob("*.pdf") if p.stem not in (WORKBOOK, KEY)] if self.pdf.exists() else []
         return books
 
@@ -75,4 +87,9 @@ class Layout:
             return self.handouts.is_dir() and any(self.handouts.glob("*.pdf"))
         if edition == "html":
             return (self.html / "index.html").is_file()
+        if edition == "key":  # the whole key, and a key for each module key source the last build wrote
+            modules = [source.stem for source in (self.exercise_sources / MODULE_KEYS).glob("*.md")]
+            return (self.pdf / f"{KEY}.pdf").is_file() and self.module_keys.is_dir() and all(
+                (self.module_keys / f"{module}.pdf").is_file() for module in modules
+            )
         return bool(found) and all(path.is_file() for path in found)

@@ -108,6 +108,18 @@ def chapter_objectives(text: str) -> list[str] | None:
         return None
 
 
+def chapter_objective_texts(text: str) -> dict[str, str]:
+    """Each objective id a chapter's source declares, with its text, in order; empty if it has no
+    valid overview. For readers outside Sphinx (the instructors' coverage report)."""
+    match = _OVERVIEW_BLOCK.search(text)
+    if not match:
+        return {}
+    try:
+        return dict(parse_overview(match.group(1))["objectives"])
+    except OverviewError:
+        return {}
+
+
 def chapter_objective_lines(text: str) -> dict[str, int]:
     """The 1-based line of each objective id in a chapter's module-overview block.
 

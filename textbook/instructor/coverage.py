@@ -1,0 +1,133 @@
+"""Objective coverage: for each module, each objective with the exercises that practise it.
+
+An instructor planning a week or an exam wants to see, per objective, which
+exercises practise it, of what kinds, and how many points and minutes they
+add up to. The bank already knows all of it (exercise headers, and the
+module objectives declared in each chapter's ``module-overview``); this
+module lays it out as one table per module, printed by ``textbook report``
+(Markdown or CSV) and placed in the answer key's front matter.
+
+An exercise that practises several objectives is counted in each of their
+rows; a module's total counts it once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from textbook.exercises.bank import Bank, Exercise, Module
+from textbook.pipeline.encoding import read_utf8
+from textbook.sphinx_ext.module_overview import chapter_objective_texts
+
+COLUMNS = ("Objective", "Exercises", "Kinds", "Points", "Minutes")
+PRINT_WIDTHS = (34, 17, 27, 10, 12)  # percent of the line, in print
+DOUBLE_COUNTING_NOTE = (
+    "An exercise that practises several objectives counts in each of their rows; "
+    "the module total counts it once."
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a module's table: an objective, or the module total (``objective`` None)."""
+
+    objective: str | None
+    text: str
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def numbers(self) -> str:
+        return ", ".join(e.number for e in self.exercises)
+
+    @property
+    def kinds(self) -> str:
+        """Each exercise's kind, in exercise order; for the total, how many of each kind."""
+        if self.objective is not None:
+            return ", ".join(e.kind_name.lower() for e in self.exercises)
+        counts = Counter(e.kind_name.lower() for e in self.exercises)
+        return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items(), key=lambda kc: (-kc[1], kc[0])))
+
+    @property
+    def points(self) -> int:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def minutes(self) -> int:
+        return sum(e.minutes for e in self.exercises)
+
+
+@dataclass(frozen=True)
+class ModuleCoverage:
+    module: Module
+    rows: tuple[Row, ...]  # one per objective, in declared order, then the total
+
+    @property
+    def heading(self) -> str:
+        return f"Module {self.module.number}: {self.module.title}"
+
+
+def _objective_texts(module: Module) -> dict[str, str]:
+    return chapter_objective_texts(read_utf8(module.path)) if module.path else {}
+
+
+def module_coverage(bank: Bank, docname: str) -> ModuleCoverage:
+    module, exercises = bank.modules[docname], bank.for_module(docname)
+    texts = _objective_texts(module)
+    rows = [
+        Row(objective, texts.get(objective, ""), tuple(e for e in exercises if objective in e.objectives))
+        for objective in module.objectives
+    ]
+    total = Row(None, f"Module total ({len(exercises)} exercise{'s' * (len(exercises) != 1)})", tuple(exercises))
+    return ModuleCoverage(module, (*rows, total))
+
+
+def coverage(bank: Bank) -> list[ModuleCoverage]:
+    """Every module that has exercises, in module order."""
+    return [module_coverage(bank, docname) for docname in bank.modules if bank.for_module(docname)]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_table(table: ModuleCoverage) -> str:
+    """One module's table as Markdown (also valid MyST, for the answer key)."""
+    lines = [f"| {' | '.join(COLUMNS)} |", "|" + "---|" * len(COLUMNS)]
+    for row in table.rows:
+        label = f"**{row.text}**" if row.objective is None else f"`{row.objective}`: {_cell(row.text)}"
+        lines.append(f"| {label} | {row.numbers} | {row.kinds} | {row.points} | {row.minutes} |")
+    return "\n".join(lines) + "\n"
+
+
+def _print_table(table: ModuleCoverage) -> str:
+    """The Markdown table in a MyST ``table`` directive: column widths so that it fits the line,
+    and a long table so that it may break across pages instead of leaving one half empty."""
+    widths = " ".join(map(str, PRINT_WIDTHS))
+    return f"```{{table}}\n:widths: {widths}\n:class: longtable\n\n{markdown_table(table)}```\n"
+
+
+def markdown(tables: list[ModuleCoverage], heading: str = "##", for_print: bool = False) -> str:
+    """Every module's table under a heading of level ``heading``, then the note on counting;
+    ``for_print``: as MyST for the answer keys, the tables given column widths."""
+    if not tables:
+        return "No exercises in the bank.\n"
+    render = _print_table if for_print else markdown_table
+    parts = [f"{heading} {table.heading}\n\n{render(table)}\n" for table in tables]
+    return "".join(parts) + f"{DOUBLE_COUNTING_NOTE}\n"
+
+
+def csv_text(tables: list[ModuleCoverage]) -> str:
+    """The same tables as one CSV, a row per objective and per module total."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["module", "module_title", "objective", "objective_text", "exercises", "kinds", "points", "minutes"])
+    for table in tables:
+        for row in table.rows:
+            writer.writerow([
+                table.module.number, table.module.title, row.objective or "total", row.text,
+                row.numbers, row.kinds, row.points, row.minutes,
+            ])  # fmt: skip
+    return out.getvalue()
