@@ -299,7 +299,7 @@ def test_the_midterm_builds_three_variants_and_their_keys(tmp_path):
     _, _, plans = exams.plan(Layout(root), root / "exams" / "midterm.yml", 3, seed=1)
     for n, text in enumerate(students, start=1):
         assert f"Variant {n} · {len(plans[0].exercises)} questions · 60 points" in text
-        assert "(correct)" not in text and "Solution" not in text and NOTICE not in text
+        assert "Correct:" not in text and "Solution" not in text and NOTICE not in text
     orders = [[e.title for e in plan.exercises] for plan in plans]
     assert len({tuple(order) for order in orders}) == 3, "each variant orders its questions its own way"
     for text, order in zip(students, orders):
@@ -308,7 +308,7 @@ def test_the_midterm_builds_three_variants_and_their_keys(tmp_path):
     for n in (1, 2, 3):
         key_pages = _pages(folder / f"variant-{n}-key.pdf")
         assert all(NOTICE in page for page in key_pages), "the notice is on every page of a key"
-        assert "(correct)" in "".join(key_pages)
+        assert "Correct:" in "".join(key_pages)
     # The scanner that passed the students' PDFs finds the solutions in a key.
     bank = load_bank(root / "exercises", root / "book")
     scanner = exams._leak_scanner(Layout(root), bank, plans[0])

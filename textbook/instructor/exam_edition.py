@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from textbook.exercises import render, tracking
+from textbook.exercises import instructor_theme, render, tracking
 from textbook.exercises.bank import Exercise
 from textbook.exercises.directive import _source_swapped
 from textbook.instructor import variants
@@ -61,16 +61,19 @@ def document_title(exam_title: str, docname: str) -> str:
 
 
 def configure_exam_documents(app: Sphinx, config) -> None:
-    """One howto LaTeX document per generated source: each variant and each key."""
+    """One LaTeX document per generated source: each variant (howto) and each key (the
+    instructor theme of every key, so each of its pages says it is not for students)."""
     if config.textbook_edition != "exam":
         return
     names = sorted(path.stem for path in Path(app.srcdir).glob("*.md"))
     config.root_doc = names[0]
     config.latex_elements = {**config.latex_elements, "tableofcontents": ""}  # a few pages need no contents
+    instructor_theme.configure(config)
     config.latex_documents = [
-        (name, f"{name}.tex", document_title(config.textbook_exam_title, name), config.author, "howto")
+        (name, f"{name}.tex", document_title(config.textbook_exam_title, name), config.author,
+         instructor_theme.INSTRUCTOR_THEME if name.endswith(KEY_SUFFIX) else "howto")
         for name in names
-    ]
+    ]  # fmt: skip
 
 
 def setup(app: Sphinx) -> dict:

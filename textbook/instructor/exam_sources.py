@@ -15,12 +15,6 @@ from textbook.exercises.bank import Exercise
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile
 
-#: Printed at the foot of every page of a key (LaTeX, for the document body).
-INSTRUCTOR_EDITION_LATEX = (
-    "\\AddToHook{shipout/foreground}{\\put(0.5\\paperwidth,-\\dimexpr\\paperheight-1cm\\relax)"
-    "{\\makebox[0pt]{\\small\\bfseries Instructor edition: do not distribute}}}"
-)
-
 _NAME_LINES = (
     "\\bigskip\\noindent Name: \\rule{0.55\\linewidth}{0.4pt}\\par\n"
     "\\bigskip\\noindent Student number: \\rule{0.4\\linewidth}{0.4pt}\\par"
@@ -56,8 +50,7 @@ def _document(exam: ExamFile, variant: Variant, key: bool) -> str:
         "\n",
     ]
     if key:
-        parts += [_raw_latex(INSTRUCTOR_EDITION_LATEX), "\n",
-                  f"Key to variant {variant.number}: the questions in the order its students see them, "
+        parts += [f"Key to variant {variant.number}: the questions in the order its students see them, "
                   "with solutions, rubrics and points.\n\n"]  # fmt: skip
     else:
         parts += [_raw_latex(_NAME_LINES), "\n"]
