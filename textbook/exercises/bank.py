@@ -159,8 +159,8 @@ def _sections(body: list[tuple[str, int]], rel) -> tuple[dict[str, Section], lis
             if name not in schema.SECTIONS:
                 problems.append(f"{rel}:{number}: unknown section '## {name}'; use {', '.join(schema.SECTIONS)}")
             elif name in sections:
-                old_name = f" ('## {heading.group(1)}' is its old name)" if heading.group(1) != name else ""
-                problems.append(f"{rel}:{number}: '## {name}' appears twice{old_name}")
+                old = "".join(f" ('## {o}' is its old name)" for o, n in schema.SECTION_SYNONYMS.items() if n == name)
+                problems.append(f"{rel}:{number}: '## {name}' appears twice{old}")
             continue
         if match := _FENCE.match(line.strip()):
             fence = None if fence == match.group(1) else (fence or match.group(1))

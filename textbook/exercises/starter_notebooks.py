@@ -65,7 +65,8 @@ def _needs(exercises: list[Exercise]) -> str:
         users = ", ".join(sorted(imported[COURSE_PACKAGE], key=lambda n: tuple(map(int, n.split(".")))))
         needs.append(
             f"the course's shared code, the folder `book/{COURSE_PACKAGE}/` of the book's sources, next to "
-            f"this notebook or on `PYTHONPATH` (exercise{'s' if ',' in users else ''} {users} import it)"
+            f"this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
+            f"import{'' if ',' in users else 's'} it)"
         )
     return "; and ".join(needs) if needs else "Python 3 and nothing else"
 
@@ -80,6 +81,10 @@ def _about(module: Module, exercises: list[Exercise]) -> str:
     )
 
 
+def _code_cell(exercise: Exercise, section: str, tag: str) -> nbformat.NotebookNode:
+    return v4.new_code_cell(exercise.code(section).rstrip("\n"), metadata={"tags": [tag]})
+
+
 def starter_notebook(module: Module, exercises: list[Exercise]) -> nbformat.NotebookNode:
     """The notebook of ``module``'s code exercises (``exercises`` in number order)."""
     code = [exercise for exercise in exercises if exercise.kind == "code"]
@@ -87,9 +92,9 @@ def starter_notebook(module: Module, exercises: list[Exercise]) -> nbformat.Note
     for exercise in code:
         question = exercise.sections["Question"].text.strip()
         cells.append(v4.new_markdown_cell(f"## {heading(exercise)}\n\n*{meta_text(exercise)}*\n\n{question}"))
-        cells.append(v4.new_code_cell(exercise.code("Starter").rstrip("\n"), metadata={"tags": ["starter"]}))
+        cells.append(_code_cell(exercise, "Starter", "starter"))
         if "Public checks" in exercise.sections:
-            cells.append(v4.new_code_cell(exercise.code("Public checks").rstrip("\n"), metadata={"tags": ["public-checks"]}))
+            cells.append(_code_cell(exercise, "Public checks", "public-checks"))
     # Numbered ids, not nbformat's random ones: the same bank gives the same file.
     for index, cell in enumerate(cells):
         cell["id"] = f"cell-{index}"
