@@ -150,6 +150,23 @@ def test_a_hidden_check_also_shown_as_a_public_check_is_no_leak(project, tmp_pat
     assert _leaked(scanner, tmp_path / "page.txt", HIDDEN) == set()
 
 
+def test_a_public_check_with_an_escape_shown_by_the_highlighter_is_no_leak(project, tmp_path):
+    """Pygments shows ``\\n`` as a token of its own: the page's words must be the source's."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    public = 'assert "from python three alpine\\nrun"'
+    _edit(project, PUBLIC, f"{PUBLIC}\n{public}")
+    hidden = 'assert "from python three alpine\\n\\n# user app"'
+    _edit(project, HIDDEN, f"{HIDDEN}\n{hidden}")
+    scanner = LeakScanner(_load(project), [(project / "book" / "00-run.md").read_text()])
+    page = highlight(public, PythonLexer(), HtmlFormatter())
+    assert '<span class="se">\\n</span>' in page
+    assert _leaked(scanner, tmp_path / "page.html", page) == set()
+    assert _leaked(scanner, tmp_path / "page.html", highlight(hidden, PythonLexer(), HtmlFormatter())) == {"sum-code"}
+
+
 def test_a_hidden_check_planted_in_a_starter_notebook_is_found(scanner, project, tmp_path):
     bank = _load(project)
     notebook = starter_notebooks.starter_notebook(bank.modules["00-run"], bank.for_module("00-run"))

@@ -8,7 +8,10 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
    A code exercise's ``## Public checks`` are not: students see them.
 2. Text is compared as *words*: Unicode-normalised, lower-case runs of
    letters and digits, with words hyphenated across a line break rejoined.
-   Markup, punctuation, line breaks and layout do not matter.
+   Markup, punctuation, line breaks and layout do not matter. A backslash
+   escape in code (``\\n``, ``\\t``, ``\\r``) is a word of its own, as a code
+   highlighter shows it in a page: ``"alpine\\nRUN"`` is three words in the
+   source and in the HTML alike.
 3. The secret text is cut into fragments (lines, table cells, sentences). A
    fragment of 4 to 6 words is a *marker*; a longer one gives every run of 6
    consecutive words as a marker. A marker needs at least two words that are
@@ -51,6 +54,7 @@ from textbook.exercises.schema import SECRET_SECTIONS, STUDENT_SECTIONS
 MIN_WORDS, WINDOW, PASTED = 4, 6, 10
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"(\w)-\s*\n\s*(\w)")
+_ESCAPE = re.compile(r"\\[nrt]")
 _FENCED_CODE = re.compile(r"^(```+|~~~+).*?^\1\s*$", re.M | re.S)
 _FRAGMENT_BREAK = re.compile(r"\n|\||(?<=[.!?;:])\s")
 
@@ -69,6 +73,7 @@ def secret_text(exercise) -> str:
 
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
+    text = _ESCAPE.sub(lambda escape: f" {escape.group()} ", text)
     return _WORD.findall(_HYPHENATED.sub(r"\1\2", text))
 
 
