@@ -137,6 +137,7 @@ def solution_lines_in_public_checks(public: str, solution: str, starter: str) ->
     fence = next((i for i, line in enumerate(lines) if _FENCE.match(line)), 0)
     for offset, line in enumerate(python_blocks(public)[0].splitlines(), start=fence + 1):
         code = line.strip()
-        if code in working and not _IMPORT.match(code) and not code.startswith("#") and len(_CODE_WORD.findall(code)) >= 4:
+        shared_by_design = _IMPORT.match(code) or code.startswith("#")
+        if code in working and not shared_by_design and len(_CODE_WORD.findall(code)) >= 4:
             found.append((offset, code))
     return found

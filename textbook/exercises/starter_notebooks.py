@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from functools import cache
 from importlib.metadata import packages_distributions
 
 import nbformat
@@ -42,6 +43,22 @@ def _imported(code: str) -> set[str]:
     return found
 
 
+#: Imported names that are no package to install.
+_NOT_INSTALLED = set(sys.stdlib_module_names) | {COURSE_PACKAGE}
+
+
+@cache
+def _installed() -> dict[str, list[str]]:
+    return packages_distributions()
+
+
+def _distribution(module_name: str) -> str:
+    """The package to install for an import: the one named like it, else the first by name."""
+    found = _installed().get(module_name, [module_name])
+    same = [d for d in found if d.lower().replace("_", "-") == module_name.lower().replace("_", "-")]
+    return (same or sorted(found))[0]
+
+
 def _students_code(exercise: Exercise) -> list[str]:
     return [exercise.code(s) for s in ("Starter", "Public checks") if s in exercise.sections]
 
@@ -52,23 +69,18 @@ def _needs(exercises: list[Exercise]) -> str:
     for exercise in exercises:
         for name in set().union(*map(_imported, _students_code(exercise))):
             imported.setdefault(name, set()).add(exercise.number)
-    distributions = packages_distributions()
-    packages = sorted(
-        {distributions.get(name, [name])[0] for name in imported}
-        - set(sys.stdlib_module_names)
-        - {COURSE_PACKAGE}
-    )
-    needs = []
+    packages = sorted({_distribution(name) for name in imported if name not in _NOT_INSTALLED})
+    needs = "Python 3"
     if packages:
-        needs.append(f"the Python packages {', '.join(f'`{p}`' for p in packages)} (as for the book)")
+        needs += f" with the packages {', '.join(f'`{p}`' for p in packages)} (as for the book)"
     if COURSE_PACKAGE in imported:
         users = ", ".join(sorted(imported[COURSE_PACKAGE], key=lambda n: tuple(map(int, n.split(".")))))
-        needs.append(
-            f"the course's shared code, the folder `book/{COURSE_PACKAGE}/` of the book's sources, next to "
-            f"this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
+        needs += (
+            f", and the course's shared code: the folder `book/{COURSE_PACKAGE}/` of the book's sources, next "
+            f"to this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
             f"import{'' if ',' in users else 's'} it)"
         )
-    return "; and ".join(needs) if needs else "Python 3 and nothing else"
+    return needs
 
 
 def _about(module: Module, exercises: list[Exercise]) -> str:
