@@ -80,7 +80,7 @@ def test_code_exercises_pass_with_their_solution(project):
         ("2-table.md", "| 2 | two, spelt", "| 2 | ___ |\n| 9 | two, spelt", r"2-table\.md:\d+: the solution's table must have the same rows"),
         ("5-choice.md", "- [x] Two\n- [ ] Three\n- [x] Four", "- [ ] Two\n- [ ] Four", r"5-choice\.md:\d+: mark at least one choice as right"),
         ("5-choice.md", "- [x] Two", "* Two", r"5-choice\.md:\d+: a choice must read '- \[x\] text'"),
-        ("6-code.md", "## Checks", "## Tests", r"6-code\.md:\d+: unknown section '## Tests'"),
+        ("6-code.md", "## Hidden checks", "## Tests", r"6-code\.md:\d+: unknown section '## Tests'"),
         ("1-short.md", "## Question", "## Question\n\n### Part A", r"1-short\.md:\d+: headings other than the '## ' sections"),
     ],
 )

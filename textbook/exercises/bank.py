@@ -157,10 +157,12 @@ def _sections(body: list[tuple[str, int]], rel) -> tuple[dict[str, Section], lis
         if fence is None and (heading := _SECTION_HEADING.match(line)):
             close()
             name, collected, start = heading.group(1), [], number + 1
+            name = schema.SECTION_SYNONYMS.get(name, name)
             if name not in schema.SECTIONS:
                 problems.append(f"{rel}:{number}: unknown section '## {name}'; use {', '.join(schema.SECTIONS)}")
             elif name in sections:
-                problems.append(f"{rel}:{number}: '## {name}' appears twice")
+                old = "".join(f" ('## {o}' is its old name)" for o, n in schema.SECTION_SYNONYMS.items() if n == name)
+                problems.append(f"{rel}:{number}: '## {name}' appears twice{old}")
             continue
         if match := _FENCE.match(line.strip()):
             fence = None if fence == match.group(1) else (fence or match.group(1))
@@ -246,9 +248,12 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
         except content.ContentError as error:
             problems.append(f"{rel}:{listed.line + listed.lead + error.line}: {error}")
     try:
-        if kind == "code" and {"Starter", "Solution", "Checks"} <= set(sections):
-            for name in ("Starter", "Solution", "Checks"):
-                content.single_python_block(sections[name].text, name)
+        if kind == "code":
+            for name in schema.CODE_SECTIONS:
+                if name in sections:
+                    content.single_python_block(sections[name].text, name)
+            if {"Starter", "Solution", "Public checks"} <= set(sections):
+                _check_public_checks(sections, rel, problems)
         if kind == "fill-in-table" and {"Question", "Solution"} <= set(sections):
             content.check_fill_in_table(sections["Question"].text, sections["Solution"].text)
     except content.ContentError as error:
@@ -261,6 +266,19 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
         "digest": hashlib.sha256(text.encode()).hexdigest(),
         "id_line": _header_line(header, "id", first),
     }
+
+
+def _check_public_checks(sections: dict[str, Section], rel: str, problems: list[str]) -> None:
+    """Public checks test what the code does; they must not show how the solution does it."""
+    public = sections["Public checks"]
+    copied = content.solution_lines_in_public_checks(
+        public.text, sections["Solution"].text, sections["Starter"].text
+    )
+    for offset, line in copied:
+        problems.append(
+            f"{rel}:{public.line + public.lead + offset}: the public checks repeat the solution's line {line!r}; "
+            "students see public checks, so test what the code returns without showing how it works"
+        )
 
 
 def _check_scoring(data: dict, rel: str, header: str, first: int, problems: list[str]) -> None:

@@ -1,14 +1,26 @@
 """Run code exercises: the solution must pass its checks and the starter must fail them.
 
-Each program (solution + checks, starter + checks) runs in its own Python
-subprocess, with a time limit, in a fresh folder under the build's scratch
-area: ``<scratch>/<exercise id>-solution`` and ``-starter``, emptied before
-each run and left behind afterwards for a look. The program's MLflow store
-(tracking and registry) is a SQLite file in that folder, its temporary files
-go there too, and MLflow's telemetry is off: an exercise writes nothing to
-``$HOME`` or the repository and reaches no network. A pair that passed is
-remembered by the digest of its three code blocks and the Python version, so
-an unchanged exercise is not run again.
+A code exercise has public checks (students see them, to test their own
+answer) and hidden checks (instructors only). Two programs run:
+
+* the solution, then the public checks, then the hidden checks: must pass;
+* the starter, then the same checks: must fail, and fail in the checks, not
+  in the starter itself; with public checks, in the public ones, so that the
+  starter notebook fails at its checks until the student has solved the
+  exercise (see ``starter_notebooks.py``).
+
+Each program announces every part before running it (in a file beside its
+folder, ``<folder>.stage``), so a failure names the part that failed.
+
+Each program runs in its own Python subprocess, with a time limit, in a
+fresh folder under the build's scratch area: ``<scratch>/<exercise
+id>-solution`` and ``-starter``, emptied before each run and left behind
+afterwards for a look. The program's MLflow store (tracking and registry) is
+a SQLite file in that folder, its temporary files go there too, and MLflow's
+telemetry is off: an exercise writes nothing to ``$HOME`` or the repository
+and reaches no network. A pair that passed is remembered by the digest of
+its code blocks and the Python version, so an unchanged exercise is not run
+again.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from textbook.exercises import schema
 from textbook.exercises.bank import Exercise
 
 TIMEOUT_SECONDS = 120
@@ -41,12 +54,28 @@ def _environment(folder: Path) -> dict[str, str]:
     }
 
 
-def _run(program: str, folder: Path) -> tuple[bool, str]:
-    """Run ``program`` in ``folder``, which is emptied first."""
+#: The checks as parts of a program: (stage name, section), in the order they run.
+CHECK_STAGES = (("public checks", "Public checks"), ("hidden checks", "Hidden checks"))
+
+
+def program(parts: list[tuple[str, str]], stage_file: Path) -> str:
+    """The parts' code one after the other, each first writing its name to ``stage_file``."""
+    return "\n\n".join(
+        f"__import__('pathlib').Path({str(stage_file)!r}).write_text({stage!r})\n{code}" for stage, code in parts
+    )
+
+
+def _run(parts: list[tuple[str, str]], folder: Path) -> tuple[bool, str, str]:
+    """Run the parts as one program in ``folder``, which is emptied first.
+
+    Returns whether it passed, its output, and the part it was running when it ended.
+    """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     script = folder / "exercise.py"
-    script.write_text(program)
+    stage = folder.with_name(folder.name + ".stage")  # beside the folder: not among what the program wrote
+    stage.unlink(missing_ok=True)
+    script.write_text(program(parts, stage))
     try:
         result = subprocess.run(
             [sys.executable, str(script)],
@@ -56,31 +85,56 @@ def _run(program: str, folder: Path) -> tuple[bool, str]:
             timeout=TIMEOUT_SECONDS,
             env=_environment(folder),
         )
+        passed, output = result.returncode == 0, (result.stdout + result.stderr).strip()
     except subprocess.TimeoutExpired:
-        return False, f"timed out after {TIMEOUT_SECONDS} s"
-    return result.returncode == 0, (result.stdout + result.stderr).strip()
+        passed, output = False, f"timed out after {TIMEOUT_SECONDS} s"
+    return passed, output, stage.read_text() if stage.is_file() else ""
+
+
+def code_of(exercise: Exercise, section: str) -> str:
+    """A code section's python block, or nothing when the exercise has no such section."""
+    return exercise.code(section) if section in exercise.sections else ""
 
 
 def _digest(exercise: Exercise) -> str:
-    parts = [exercise.code(name) for name in ("Starter", "Solution", "Checks")] + [sys.version]
+    parts = [code_of(exercise, name) for name in schema.CODE_SECTIONS] + [sys.version]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _checks(exercise: Exercise) -> list[tuple[str, str]]:
+    return [(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES]
+
+
+def _tail(output: str) -> str:
+    return "\n".join(output.splitlines()[-12:])
+
+
 def _verify(exercise: Exercise, scratch: Path) -> list[str]:
-    checks = exercise.code("Checks")
-    where = f"{exercise.path}:{exercise.sections['Solution'].line}"
-    program = exercise.code("Solution") + "\n\n" + checks
-    passed, output = _run(program, scratch / f"{exercise.id}-solution")
+    def where(section: str) -> str:
+        return f"{exercise.path}:{exercise.sections[section].line}"
+
     problems = []
+    solution = [("solution", exercise.code("Solution")), *_checks(exercise)]
+    passed, output, stage = _run(solution, scratch / f"{exercise.id}-solution")
     if not passed:
-        tail = "\n".join(output.splitlines()[-12:])
-        problems.append(f"{where}: the solution of '{exercise.id}' fails its checks:\n{tail}")
-    program = exercise.code("Starter") + "\n\n" + checks
-    starter_passed, _ = _run(program, scratch / f"{exercise.id}-starter")
-    if starter_passed:
+        part = "checks (it fails before they run)" if stage == "solution" else f"checks (the {stage})"
+        problems.append(f"{where('Solution')}: the solution of '{exercise.id}' fails its {part}:\n{_tail(output)}")
+    starter = [("starter", exercise.code("Starter")), *_checks(exercise)]
+    passed, output, stage = _run(starter, scratch / f"{exercise.id}-starter")
+    if passed:
         problems.append(
-            f"{exercise.path}:{exercise.sections['Starter'].line}: the starter code of '{exercise.id}' "
-            "already passes the checks; the checks must fail until the student solves the exercise"
+            f"{where('Starter')}: the starter code of '{exercise.id}' already passes the checks; "
+            "the checks must fail until the student solves the exercise"
+        )
+    elif stage == "starter":
+        problems.append(
+            f"{where('Starter')}: the starter code of '{exercise.id}' fails on its own, before the checks run; "
+            f"it must run, so that students see the checks fail:\n{_tail(output)}"
+        )
+    elif stage == "hidden checks" and "Public checks" in exercise.sections:
+        problems.append(
+            f"{where('Public checks')}: the starter code of '{exercise.id}' passes the public checks; they must "
+            "fail until the student solves the exercise, or the starter notebook passes with nothing done"
         )
     return problems
 

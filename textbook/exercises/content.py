@@ -166,3 +166,28 @@ def check_fill_in_table(question: str, solution: str) -> None:
                 )
     if not blanks:
         raise ContentError("the question's table has no blank cells to fill in (leave them empty or '___')")
+
+
+_IMPORT = re.compile(r"^(import|from)\s")
+_CODE_WORD = re.compile(r"[^\W_]+")
+
+
+def solution_lines_in_public_checks(public: str, solution: str, starter: str) -> list[tuple[int, str]]:
+    """Lines of the public checks' section (offset, text) that repeat a working line of the solution.
+
+    Students see public checks, so the leak scan takes their text as given: a
+    line copied there from the solution would reach students unnoticed.
+    Imports, comments and lines the starter shows are shared by design; lines
+    of fewer than four words give nothing away.
+    """
+    shown = {line.strip() for line in starter.splitlines()}
+    working = {line.strip() for line in python_blocks(solution)[0].splitlines()} - shown
+    found = []
+    lines = public.splitlines()
+    fence = next((i for i, line in enumerate(lines) if _FENCE.match(line)), 0)
+    for offset, line in enumerate(python_blocks(public)[0].splitlines(), start=fence + 1):
+        code = line.strip()
+        shared_by_design = _IMPORT.match(code) or code.startswith("#")
+        if code in working and not shared_by_design and len(_CODE_WORD.findall(code)) >= 4:
+            found.append((offset, code))
+    return found

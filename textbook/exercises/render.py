@@ -3,7 +3,9 @@
 * ``questions`` (the book, HTML and PDF, and the handouts): the question only.
 * ``workbook`` (students, print): the question with room to write.
 * ``key`` (instructors): the question, then the solution, the checked code
-  and its checks, the rubric as a table, grading notes and points.
+  and its hidden checks, the rubric as a table, grading notes and points.
+
+A code exercise shows its starter code and its public checks in every mode.
 
 A multiple-choice question shows its options lettered, in one seeded order
 (``shown_order``), with tick boxes in print, and states its scoring rule in
@@ -153,19 +155,28 @@ def _code_block(code: str, exercise: Exercise, section: str) -> nodes.literal_bl
     return block
 
 
+def _public_checks(exercise: Exercise) -> list[nodes.Node]:
+    """The checks students may run on their own answer, shown in every edition."""
+    return [
+        nodes.rubric("", "Public checks"),
+        nodes.paragraph("", "Run these after your code: they fail until it works. Instructors check more."),
+        _code_block(exercise.code("Public checks"), exercise, "Public checks"),
+    ]
+
+
 def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     box = nodes.container(classes=["exercise-solution"])
     box += nodes.rubric("", "Solution")
     # The filled-in table keeps LaTeX's own column widths, sized to its answers.
     box.extend(parse(exercise.sections["Solution"].text, exercise, "Solution"))
     if exercise.kind == "code":
-        box += nodes.rubric("", "Checks")
+        box += nodes.rubric("", "Hidden checks")
         box += nodes.paragraph(
             "",
-            "The build runs these checks after the solution above, which passes them, "
-            "and after the starter code, which fails them.",
+            "The build runs the public checks and then these hidden checks after the solution above, "
+            "which passes them, and after the starter code, which fails them.",
         )
-        box += _code_block(exercise.code("Checks"), exercise, "Checks")
+        box += _code_block(exercise.code("Hidden checks"), exercise, "Hidden checks")
     if exercise.rubric:
         box += nodes.rubric("", "Rubric")
         box += _rubric_table(exercise, parse)
@@ -198,6 +209,8 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | Non
         starter = exercise.code("Starter")
         box += nodes.rubric("", "Starter code")
         box += _code_block(starter, exercise, "Starter")
+        if "Public checks" in exercise.sections:
+            box += _public_checks(exercise)
     if mode == "workbook" and exercise.kind not in ("multiple-choice", "fill-in-table"):
         box += answer_space(lines=exercise.space, code=exercise.kind == "code")
     if mode == "key":

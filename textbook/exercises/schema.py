@@ -38,13 +38,35 @@ HEADER_SCHEMA = {
 }
 
 #: The ``## `` sections an exercise file may have, and which each kind requires.
-SECTIONS = ("Question", "Choices", "Starter", "Solution", "Checks", "Rubric", "Grading notes", "Parameters")
+SECTIONS = (
+    "Question",
+    "Choices",
+    "Starter",
+    "Public checks",
+    "Solution",
+    "Hidden checks",
+    "Rubric",
+    "Grading notes",
+    "Parameters",
+)
+#: Older names still read, as the section they now are: ``## Checks`` were hidden checks
+#: before code exercises had public ones.
+SECTION_SYNONYMS = {"Checks": "Hidden checks"}
 REQUIRED_SECTIONS = {
     "multiple-choice": ("Question", "Choices", "Solution"),
-    "code": ("Question", "Starter", "Solution", "Checks"),
+    "code": ("Question", "Starter", "Solution", "Hidden checks"),
 }
 DEFAULT_REQUIRED = ("Question", "Solution")
 #: Sections only one kind may have.
-KIND_ONLY_SECTIONS = {"Choices": "multiple-choice", "Starter": "code", "Checks": "code"}
+KIND_ONLY_SECTIONS = {
+    "Choices": "multiple-choice",
+    "Starter": "code",
+    "Public checks": "code",
+    "Hidden checks": "code",
+}
+#: A code exercise's python blocks, in the order a program runs them (one block each).
+CODE_SECTIONS = ("Starter", "Solution", "Public checks", "Hidden checks")
+#: Sections students see: the question, its choices, the starter code and the public checks.
+STUDENT_SECTIONS = ("Question", "Choices", "Starter", "Public checks")
 #: Sections whose text only instructors may see.
-SECRET_SECTIONS = ("Solution", "Checks", "Rubric", "Grading notes", "Parameters")
+SECRET_SECTIONS = ("Solution", "Hidden checks", "Rubric", "Grading notes", "Parameters")

@@ -84,3 +84,8 @@ def check_every_module_lists_its_exercises(app: Sphinx, env: BuildEnvironment) -
                 len(bank(env).for_module(docname)),
                 location=docname,
             )
+
+
+def listed_module(env: BuildEnvironment, docname: str) -> str | None:
+    """The module whose exercises ``docname`` lists, if it lists any."""
+    return _lists(env).get(docname)

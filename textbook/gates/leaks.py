@@ -3,22 +3,29 @@
 The rule, made explicit because solutions often repeat what the chapter
 teaches (the DevOps vs MLOps key repeats the chapter's own table):
 
-1. An exercise's *secret text* is its ``## Solution``, ``## Checks``,
+1. An exercise's *secret text* is its ``## Solution``, ``## Hidden checks``,
    ``## Rubric`` (each criterion's text) and ``## Grading notes`` sections.
+   A code exercise's ``## Public checks`` are not: students see them.
 2. Text is compared as *words*: Unicode-normalised, lower-case runs of
    letters and digits, with words hyphenated across a line break rejoined.
-   Markup, punctuation, line breaks and layout do not matter.
+   Markup, punctuation, line breaks and layout do not matter. A backslash
+   escape in code (``\\n``, ``\\t``, ``\\r``) is a word of its own, as a code
+   highlighter shows it in a page: ``"alpine\\nRUN"`` is three words in the
+   source and in the HTML alike.
 3. The secret text is cut into fragments (lines, table cells, sentences). A
    fragment of 4 to 6 words is a *marker*; a longer one gives every run of 6
    consecutive words as a marker. A marker needs at least two words that are
    not numbers: runs of numbers occur by chance (SVG paths, data).
 4. A marker that also occurs in anything students are meant to see (any
-   chapter's source, any exercise's title, question, choices or starter code)
-   is dropped: it is the chapter's own words, not the answer. Except where a
-   chapter copies 10 or more consecutive words of a solution's prose: such a
-   run is a pasted solution, not the chapter's own words, and does not count.
-   (Code is exempt from this exception: chapters and solutions share imports
-   and signatures by design, and so do an exercise's starter and solution.)
+   chapter's source, any exercise's title, question, choices, starter code or
+   public checks) is dropped: it is the chapter's own words, not the answer.
+   Except where a chapter copies 10 or more consecutive words of a
+   solution's prose: such a run is a pasted solution, not the chapter's own
+   words, and does not count. (Code is exempt from this exception: chapters
+   and solutions share imports and signatures by design, and so do an
+   exercise's starter, public checks and solution. A public check that
+   repeats a working line of the solution is refused by the bank instead,
+   see ``content.solution_lines_in_public_checks``.)
 5. A student artifact *leaks* an exercise if its text contains one of that
    exercise's remaining markers.
 
@@ -42,14 +49,14 @@ from pathlib import Path
 from sphinx.search.en import SearchEnglish
 
 from textbook.exercises.bank import Bank
-from textbook.exercises.schema import SECRET_SECTIONS
+from textbook.exercises.schema import SECRET_SECTIONS, STUDENT_SECTIONS
 
 MIN_WORDS, WINDOW, PASTED = 4, 6, 10
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"(\w)-\s*\n\s*(\w)")
+_ESCAPE = re.compile(r"\\[nrt]")
 _FENCED_CODE = re.compile(r"^(```+|~~~+).*?^\1\s*$", re.M | re.S)
 _FRAGMENT_BREAK = re.compile(r"\n|\||(?<=[.!?;:])\s")
-_STUDENT_SECTIONS = ("Question", "Choices", "Starter")
 
 
 def secret_text(exercise) -> str:
@@ -66,6 +73,7 @@ def secret_text(exercise) -> str:
 
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
+    text = _ESCAPE.sub(lambda escape: f" {escape.group()} ", text)
     return _WORD.findall(_HYPHENATED.sub(r"\1\2", text))
 
 
@@ -201,7 +209,7 @@ class LeakScanner:
         questions = []  # the bank's own student-facing text: may share anything with its solutions
         for exercise in self.bank.exercises.values():
             questions.append(exercise.title)
-            questions.extend(exercise.sections[s].text for s in _STUDENT_SECTIONS if s in exercise.sections)
+            questions.extend(exercise.sections[s].text for s in STUDENT_SECTIONS if s in exercise.sections)
         secrets = {exercise.id: secret_text(exercise) for exercise in self.bank.exercises.values()}
         # Chapters and solutions legitimately share code (imports, signatures), so
         # only the prose of a solution counts when looking for pasted runs.

@@ -151,6 +151,9 @@ def setup(app: Sphinx) -> dict:
         downloads.offer_notebook_download,
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
+    # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
+    app.connect("doctree-resolved", downloads.link_starter_notebook)
+    app.connect("build-finished", downloads.write_starter_notebooks)
 
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)

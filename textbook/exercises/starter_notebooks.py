@@ -1,0 +1,124 @@
+"""A starter notebook per module with code exercises, for students to download.
+
+The notebook holds, per code exercise, its question (a Markdown cell), its
+starter code and its public checks (code cells), after a first cell that says
+what the notebook is and what it needs. Run top to bottom, it stops at the
+first exercise's checks until the student has solved it: the build checks
+that the starter fails its public checks and the solution passes them (see
+``checks.py``). Only student sections go in (``schema.STUDENT_SECTIONS``);
+the HTML edition offers the notebook and the leak scan reads it like any
+other student file.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from functools import cache
+from importlib.metadata import packages_distributions
+
+import nbformat
+from nbformat import v4
+
+from textbook.exercises.bank import Exercise, Module
+from textbook.exercises.render import heading, meta_text
+
+#: Where the notebooks go in the HTML output, and what each is called.
+FOLDER = "_downloads/exercises"
+COURSE_PACKAGE = "_course"
+
+
+def file_name(module_docname: str) -> str:
+    return f"{module_docname}-exercises.ipynb"
+
+
+def _imported(code: str) -> set[str]:
+    """The top-level names of the modules ``code`` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+#: Imported names that are no package to install.
+_NOT_INSTALLED = set(sys.stdlib_module_names) | {COURSE_PACKAGE}
+
+
+@cache
+def _installed() -> dict[str, list[str]]:
+    return packages_distributions()
+
+
+def _distribution(module_name: str) -> str:
+    """The package to install for an import: the one named like it, else the first by name."""
+    found = _installed().get(module_name, [module_name])
+    same = [d for d in found if d.lower().replace("_", "-") == module_name.lower().replace("_", "-")]
+    return (same or sorted(found))[0]
+
+
+def _students_code(exercise: Exercise) -> list[str]:
+    return [exercise.code(s) for s in ("Starter", "Public checks") if s in exercise.sections]
+
+
+def _needs(exercises: list[Exercise]) -> str:
+    """What the notebook's code imports: the shared course code, and the packages to install."""
+    imported: dict[str, set[str]] = {}  # module name -> numbers of the exercises importing it
+    for exercise in exercises:
+        for name in set().union(*map(_imported, _students_code(exercise))):
+            imported.setdefault(name, set()).add(exercise.number)
+    packages = sorted({_distribution(name) for name in imported if name not in _NOT_INSTALLED})
+    needs = "Python 3"
+    if packages:
+        needs += f" with the packages {', '.join(f'`{p}`' for p in packages)} (as for the book)"
+    if COURSE_PACKAGE in imported:
+        users = ", ".join(sorted(imported[COURSE_PACKAGE], key=lambda n: tuple(map(int, n.split(".")))))
+        needs += (
+            f", and the course's shared code: the folder `book/{COURSE_PACKAGE}/` of the book's sources, next "
+            f"to this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
+            f"import{'' if ',' in users else 's'} it)"
+        )
+    return needs
+
+
+def _about(module: Module, exercises: list[Exercise]) -> str:
+    return (
+        f"# Module {module.number}: {module.title}. Starter notebook\n\n"
+        f"The code exercises of module {module.number}: for each, its question, the starter code and the "
+        "public checks. Write your answer in the starter code's cell, then run the checks below it: they "
+        "fail until your code works. Instructors mark your answer with further checks of their own.\n\n"
+        f"**What it needs.** {_needs(exercises)}. Run the cells from the top, in order."
+    )
+
+
+def _code_cell(exercise: Exercise, section: str, tag: str) -> nbformat.NotebookNode:
+    return v4.new_code_cell(exercise.code(section).rstrip("\n"), metadata={"tags": [tag]})
+
+
+def starter_notebook(module: Module, exercises: list[Exercise]) -> nbformat.NotebookNode:
+    """The notebook of ``module``'s code exercises (``exercises`` in number order)."""
+    code = [exercise for exercise in exercises if exercise.kind == "code"]
+    cells = [v4.new_markdown_cell(_about(module, code))]
+    for exercise in code:
+        question = exercise.sections["Question"].text.strip()
+        cells.append(v4.new_markdown_cell(f"## {heading(exercise)}\n\n*{meta_text(exercise)}*\n\n{question}"))
+        cells.append(_code_cell(exercise, "Starter", "starter"))
+        if "Public checks" in exercise.sections:
+            cells.append(_code_cell(exercise, "Public checks", "public-checks"))
+    # Numbered ids, not nbformat's random ones: the same bank gives the same file.
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"
+    notebook = v4.new_notebook(cells=cells)
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    return notebook
+
+
+def notebook_bytes(module: Module, exercises: list[Exercise]) -> bytes:
+    notebook = starter_notebook(module, exercises)
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook).encode("utf-8")
