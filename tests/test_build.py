@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from textbook import cli
+from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build, toolchain
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
@@ -89,3 +90,19 @@ def test_serve_runs_sphinx_autobuild_on_the_book(monkeypatch):
     assert argv[-2:] == [str(PROJECT / "book"), str(PROJECT / "_build" / ".work" / "html")]
     assert ["-d", str(PROJECT / "_build" / ".work" / "doctrees")] == argv[argv.index("-d") : argv.index("-d") + 2]
     assert "8123" in argv and "127.0.0.1" in argv
+
+
+def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypatch):
+    build.build(project, ["workbook", "key"])
+    runs = []
+    real_run_sphinx = build.run_sphinx
+    monkeypatch.setattr(build, "run_sphinx", lambda *a, **k: (runs.append(a[2]), real_run_sphinx(*a, **k)))
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nA sentence of prose.\n")
+    build.build(project, ["workbook", "key"])
+    assert runs == [], "a prose edit leaves the workbook and keys as they were"
+    exercise = sorted(project.exercises.glob("*/*.md"))[0]
+    exercise.write_text(exercise.read_text().replace("## Question\n", "## Question\n\nRead carefully.\n", 1))
+    build.build(project, ["workbook", "key"])
+    assert runs == [project.exercise_sources]
+    assert "Read carefully." in pdf_text(project.pdf / "workbook.pdf")

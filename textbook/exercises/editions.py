@@ -12,6 +12,7 @@ shares an environment, a search index or an output folder with the book.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from textbook.exercises.bank import Bank
@@ -113,3 +114,18 @@ def write_sources(bank: Bank, folder: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+
+
+def inputs_digest(bank: Bank, folder: Path, extra: list[str]) -> str:
+    """A digest of everything the workbook and keys are made from: the sources written
+    into ``folder``, every bank file, the modules' titles and objectives, and ``extra``
+    (the configuration and generator). Equal digests, equal LaTeX: the build skips
+    the exercise edition's Sphinx run."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in folder.rglob("*.md")) + sorted(e.path for e in bank.exercises.values())
+    for path in files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr(sorted(bank.modules.items())).encode())
+    for item in extra:
+        digest.update(item.encode() + b"\0")
+    return digest.hexdigest()

@@ -28,21 +28,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sphinx
 from pypdf import PdfReader
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util.console import color_terminal, nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from textbook.pipeline import latex, toolchain
-
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.exercises.bank import Bank, BankError, load_bank
 from textbook.gates import print_checks
 from textbook.gates.leaks import LeakScanner, files_in
+from textbook.pipeline import latex, toolchain
 from textbook.pipeline.encoding import undecodable_sources
 from textbook.pipeline.layout import EDITIONS, Layout
 from textbook.pipeline.problems import WarningLog
+from textbook.sphinx_ext.extension import generator_digest
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
@@ -200,16 +201,26 @@ class Builder:
         source = self.layout.exercise_sources
         work = self.layout.work_output("exercises-latex")
         editions.write_sources(self.bank, source)
-        run_sphinx(
-            self.layout,
-            "latex",
-            source,
-            work,
-            self.layout.work / "exercises-doctrees",
-            "textbook_edition=exercises",
-            f"textbook_chapters_source={self.layout.source}",
-            jobs=self.jobs,
-        )
+        # Made from the bank alone: when nothing it reads changed (a prose edit to a
+        # chapter), the LaTeX written last time stands and Sphinx is not run.
+        stamp = work / ".inputs-digest"
+        inputs = editions.inputs_digest(self.bank, source, [
+            (self.layout.root / "conf.py").read_text(encoding="utf-8"), generator_digest(), sphinx.__display_version__])
+        texs = [work / f"{WORKBOOK_DOC}.tex", work / f"{KEY_DOC}.tex"]
+        texs += [work / module_key_tex(docname) for docname in editions.modules_with_exercises(self.bank)]
+        if not (stamp.is_file() and stamp.read_text() == inputs and all(tex.is_file() for tex in texs)):
+            stamp.unlink(missing_ok=True)
+            run_sphinx(
+                self.layout,
+                "latex",
+                source,
+                work,
+                self.layout.work / "exercises-doctrees",
+                "textbook_edition=exercises",
+                f"textbook_chapters_source={self.layout.source}",
+                jobs=self.jobs,
+            )
+            stamp.write_text(inputs)
         names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
         jobs = [
             PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
