@@ -1,6 +1,6 @@
 """Measure how fast the book builds, and compare with Jupyter Book 1.0.x.
 
-    .venv/bin/python benchmarks/build_speed.py [--runs 5] [--cold-runs 5] [--skip-jupyter-book]
+    .venv/bin/python benchmarks/build_speed.py [--runs 5] [--cold-runs 5] [--skip-jupyter-book] [--report]
 
 (or ``make benchmark``). Everything happens in a copy of the project under
 ``_build/bench/``, so the author's own build is left alone. Every scenario
@@ -173,39 +173,53 @@ def wait_for(url: str, text: str, timeout: float) -> None:
     raise SystemExit(f"benchmark: {url} did not show {text!r} within {timeout:.0f} s")
 
 
-def measure_ours(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tuple[dict, dict]:
-    """Every scenario's times, and Jupyter Book's cold times run in pairs with ours."""
+def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tuple[dict, dict]:
+    """Every scenario's times, and Jupyter Book's cold times run in pairs with ours.
+
+    One round of cold builds comes first, then the edits (on the tree the last
+    cold build left), then the remaining cold rounds, the slowest part; the
+    results file is rewritten after every measurement, so a run cut short
+    still reports what it measured.
+    """
     project = Project()
     ours: dict[str, list[float]] = {}
     theirs: dict[str, list[float]] = {}
-    for _ in range(cold_runs):
+
+    def record(results: dict, scenario: str, value: float) -> None:
+        results.setdefault(scenario, []).append(value)
+        (BENCH / "results.json").write_text(json.dumps({"ours": ours, "jupyter_book": theirs}, indent=1) + "\n")
+
+    def cold_round() -> None:
         project.empty_build_folder()
-        ours.setdefault("cold, HTML + PDF book", []).append(project.build(["html", "pdf"], "cold-html-pdf"))
+        record(ours, "cold, HTML + PDF book", project.build(["html", "pdf"], "cold-html-pdf"))
         if jupyter_book:
-            theirs.setdefault("cold, HTML + PDF book", []).append(jupyter_book.cold(project.root / "_build" / "figures"))
-    for _ in range(cold_runs):
+            record(theirs, "cold, HTML + PDF book", jupyter_book.cold(project.root / "_build" / "figures"))
         project.empty_build_folder()
-        ours.setdefault("cold, all editions", []).append(project.build(["all"], "cold"))
-    for _ in range(cold_runs):
+        record(ours, "cold, all editions", project.build(["all"], "cold"))
         project.empty_build_folder(keep=(".jupyter_cache", "cache/exercise-runs"))
-        ours.setdefault("cold, all editions, execution cache restored", []).append(project.build(["all"], "cold-ci"))
+        record(ours, "cold, all editions, execution cache restored", project.build(["all"], "cold-ci"))
+
+    cold_round()
     for _ in range(runs):
-        ours.setdefault("no-op, all editions", []).append(project.build(["all"], "noop"))
-    for _ in range(runs):
-        project.edit_prose()
-        ours.setdefault("prose edit, html", []).append(project.build(["html"], "prose-html"))
-    ours["prose edit, serve: save until served"] = serve_times(project, runs)
+        record(ours, "no-op, all editions", project.build(["all"], "noop"))
     for _ in range(runs):
         project.edit_prose()
-        ours.setdefault("prose edit, all editions", []).append(project.build(["all"], "prose-all"))
+        record(ours, "prose edit, html", project.build(["html"], "prose-html"))
+    for seconds in serve_times(project, runs):
+        record(ours, "prose edit, serve: save until served", seconds)
+    for _ in range(runs):
+        project.edit_prose()
+        record(ours, "prose edit, all editions", project.build(["all"], "prose-all"))
     for _ in range(runs):
         project.edit_exercise()
-        ours.setdefault("exercise edit, all editions", []).append(project.build(["all"], "exercise"))
+        record(ours, "exercise edit, all editions", project.build(["all"], "exercise"))
     for _ in range(runs):
         project.edit_figure()
-        ours.setdefault("figure edit, all editions", []).append(project.build(["all"], "figure"))
+        record(ours, "figure edit, all editions", project.build(["all"], "figure"))
         drawn = re.search(r"figures: (\d+) drawn", (project.logs / "ours-figure.log").read_text())
-        ours.setdefault("figures redrawn by a figure edit", []).append(int(drawn.group(1)) if drawn else -1)
+        record(ours, "figures redrawn by a figure edit", int(drawn.group(1)) if drawn else -1)
+    for _ in range(cold_runs - 1):
+        cold_round()
     return ours, theirs
 
 
@@ -318,6 +332,7 @@ def spread(values: list[float], unit: str = " s") -> str:
 
 
 def table(ours: dict, theirs: dict) -> str:
+    """The Markdown table of ``results.json`` (``--report`` prints it again from the file)."""
     lines = [
         "| scenario | this generator: median (min-max, runs) | Jupyter Book 1.0 (HTML + PDF) | ratio |",
         "|---|---|---|---|",
@@ -342,13 +357,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each edit and no-op scenario (default 5)")
     parser.add_argument("--cold-runs", type=int, default=5, help="runs of each cold scenario (default 5)")
     parser.add_argument("--skip-jupyter-book", action="store_true", help="measure this generator only")
+    parser.add_argument("--report", action="store_true", help="print the table of the last results.json and stop")
     args = parser.parse_args()
+    if args.report:
+        results = json.loads((BENCH / "results.json").read_text())
+        print(table(results["ours"], results["jupyter_book"]))
+        return 0
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
     jupyter_book = None if args.skip_jupyter_book else JupyterBook()
-    ours, theirs = measure_ours(args.runs, args.cold_runs, jupyter_book)
+    ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
     print(table(ours, theirs))
-    (BENCH / "results.json").write_text(json.dumps({"ours": ours, "jupyter_book": theirs}, indent=1) + "\n")
     return 0
 
 
