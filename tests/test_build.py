@@ -81,15 +81,18 @@ def test_cli_refuses_to_run_outside_a_project(tmp_path, monkeypatch):
 
 
 def test_serve_runs_sphinx_autobuild_on_the_book(monkeypatch):
+    from textbook.pipeline import serve
+
     monkeypatch.chdir(PROJECT)
     started = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
-    cli.main(["serve", "--port", "8123"])
+    monkeypatch.setattr(serve, "serve", lambda argv: started.append(argv) or 0)
+    assert cli.main(["serve", "--port", "8123"]) == 0
     [argv] = started
-    assert argv[0].endswith("sphinx-autobuild")
     assert argv[-2:] == [str(PROJECT / "book"), str(PROJECT / "_build" / ".work" / "html")]
     assert ["-d", str(PROJECT / "_build" / ".work" / "doctrees")] == argv[argv.index("-d") : argv.index("-d") + 2]
     assert "8123" in argv and "127.0.0.1" in argv
+    watched = [argv[i + 1] for i, flag in enumerate(argv) if flag == "--watch"]
+    assert str(PROJECT / "exercises") in watched and str(Path(cli.__file__).parent) in watched
 
 
 def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypatch):
