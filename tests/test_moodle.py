@@ -99,6 +99,11 @@ def test_each_kind_becomes_its_moodle_question(project, capsys):
         "sum-code": "essay",
     }  # fmt: skip
 
+    code = questions["sum-code"]
+    assert "assert isinstance(total(3), int)" in code.findtext("questiontext/text"), "public checks: for students"
+    assert "assert total(10) == 45" not in code.findtext("questiontext/text")
+    assert "assert total(10) == 45" in code.findtext("graderinfo/text"), "hidden checks: for the grader"
+
     short = questions["short"]
     assert short.findtext("name/text") == "Exercise 0.1: Say what a cell is"
     assert short.find("questiontext").get("format") == "html"

@@ -167,6 +167,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("\n".join([f"textbook: export {args.format} failed, nothing written:", *lines]), file=sys.stderr)
         return 1
     print("\n".join(summary.lines()))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the objective coverage report from the bank, without building anything."""
     from textbook.exercises.bank import BankError, load_bank
@@ -219,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("-o", "--output", metavar="PATH",
                                help="where to write it (default: _build/export/moodle.xml)")
     export_parser.set_defaults(func=cmd_export)
+
     report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
     report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     report_parser.set_defaults(func=cmd_report)

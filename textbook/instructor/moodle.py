@@ -36,10 +36,10 @@ the exercise's points as its default mark. How each kind maps:
   shortanswer and numerical types need exact accepted answers; every short
   answer in the bank is free text marked on a rubric, and no exercise is
   numeric, so none is exported as either. The grader information (shown
-  to graders, never to students) holds the model solution, the checks of
-  a code exercise, the rubric as a table of criteria and points, and the
+  to graders, never to students) holds the model solution, the hidden checks
+  of a code exercise, the rubric as a table of criteria and points, and the
   grading notes. A code exercise gets a monospaced box prefilled with its
-  starter code; a fill-in table gets its blank table as the response
+  starter code, and its public checks in the question; a fill-in table gets its blank table as the response
   template. The box is ``space`` lines tall (a fill-in table's ``space``
   per row), rounded up to Moodle's sizes (5 to 40 lines).
 
@@ -155,7 +155,10 @@ def _category(module) -> ET.Element:
 def _question(exercise: Exercise) -> ET.Element:
     question = ET.Element("question", type=MOODLE_TYPES[exercise.kind])
     _add_text(question, "name", f"Exercise {exercise.number}: {exercise.title}")
-    _add_text(question, "questiontext", to_html(exercise.sections["Question"].text), "html")
+    text = to_html(exercise.sections["Question"].text)
+    if "Public checks" in exercise.sections:  # students may run these on their answer
+        text += "\n<p>Checks you can run on your answer:</p>\n" + to_html(exercise.sections["Public checks"].text)
+    _add_text(question, "questiontext", text, "html")
     feedback = exercise.sections["Solution"].text if exercise.kind == "multiple-choice" else ""
     _add_text(question, "generalfeedback", to_html(feedback), "html")
     _add_value(question, "defaultgrade", exercise.points)
@@ -200,8 +203,9 @@ def grader_info(exercise: Exercise) -> str:
     """Everything a grader needs and a student must not see: solution, checks, rubric, notes."""
     parts = ["<h4>Model solution</h4>", to_html(exercise.sections["Solution"].text)]
     if exercise.kind == "code":
-        parts += ["<h4>Checks</h4>", "<p>The model solution passes these checks and the starter fails them.</p>",
-                  to_html(exercise.sections["Checks"].text)]  # fmt: skip
+        parts += ["<h4>Hidden checks</h4>",
+                  "<p>The model solution passes the public checks (in the question) and these; the starter fails.</p>",
+                  to_html(exercise.sections["Hidden checks"].text)]  # fmt: skip
     parts.append("<h4>Rubric</h4>")
     if exercise.rubric:
         parts.append(_rubric_html(exercise))
