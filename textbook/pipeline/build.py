@@ -238,8 +238,12 @@ class Builder:
         started = time.perf_counter()
         _say(f"xelatex: compiling {len(jobs)} document(s), {self.jobs or os.cpu_count()} at a time")
 
+        pages: dict[Path, int] = {}  # counted once: pypdf reads every page tree
+
         def report(result: latex.CompileResult) -> None:
-            state = f"{page_count(result.pdf)} pages" if result.ok else "FAILED"
+            if result.ok:
+                pages[result.tex] = page_count(result.pdf)
+            state = f"{pages[result.tex]} pages" if result.ok else "FAILED"
             _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
 
         compiled = {r.tex: r for r in latex.compile_all([j.tex for j in jobs], self.jobs, on_done=report)}
@@ -268,7 +272,7 @@ class Builder:
             for job in mine:
                 _replace_file(compiled[job.tex].pdf, job.target)
                 result.outputs.append(job.target)
-                result.pages[job.target] = page_count(job.target)
+                result.pages[job.target] = pages[job.tex]
             self.results[edition] = result
 
     def scan_report(self) -> str:
