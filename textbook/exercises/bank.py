@@ -91,7 +91,8 @@ class Exercise:
         return schema.KINDS[self.kind]
 
     def objective_numbers(self) -> list[int]:
-        return [self.module.objectives.index(o) + 1 for o in self.objectives]
+        """The module's numbers of the objectives practised, in the module's order."""
+        return sorted(self.module.objectives.index(o) + 1 for o in self.objectives)
 
     def code(self, section: str) -> str:
         return content.single_python_block(self.sections[section].text, section)
