@@ -11,8 +11,8 @@ machine is shared and noisy. The scenarios:
 * cold, HTML + PDF book: the two editions Jupyter Book makes, from nothing;
                   each run is paired with a cold Jupyter Book run in the same
                   call, and the ratio is the median of the pairs' ratios
-* cold, execution cache restored: ``_build/`` emptied except the notebook and
-                  code-exercise caches, as CI restores them from the last run
+* cold, execution cache restored: ``_build/`` emptied except the notebook cache and
+                  the code-check results, as CI restores them from the last run
 * no-op:          the same command again, nothing changed
 * prose edit:     one sentence added to a chapter; HTML only, then every edition
 * serve:          ``textbook serve`` running; from saving a prose edit until the
@@ -106,12 +106,10 @@ class Project:
         saved = BENCH / "kept"
         shutil.rmtree(saved, ignore_errors=True)
         for name in keep:
-            if (build / name).exists():
-                shutil.copytree(build / name, saved / name)
+            _copy(build / name, saved / name)
         shutil.rmtree(build, ignore_errors=True)
         for name in keep:
-            if (saved / name).exists():
-                shutil.copytree(saved / name, build / name)
+            _copy(saved / name, build / name)
 
     def edit_prose(self) -> str:
         self.edits += 1
@@ -129,6 +127,19 @@ class Project:
         self.edits += 1
         text = self.exercise.read_text()
         self.exercise.write_text(text.replace("## Question\n", f"## Question\n\nRead carefully ({self.edits}).\n", 1))
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A file or a folder, if it exists."""
+    if source.is_dir():
+        shutil.copytree(source, target)
+    elif source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+#: What a CI job restores from its last run: executed notebooks and passed code checks.
+CI_CACHE = (".jupyter_cache", "cache/exercise-checks.json")
 
 
 def free_port() -> int:
@@ -196,7 +207,7 @@ def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tupl
             record(theirs, "cold, HTML + PDF book", jupyter_book.cold(project.root / "_build" / "figures"))
         project.empty_build_folder()
         record(ours, "cold, all editions", project.build(["all"], "cold"))
-        project.empty_build_folder(keep=(".jupyter_cache", "cache/exercise-runs"))
+        project.empty_build_folder(keep=CI_CACHE)
         record(ours, "cold, all editions, execution cache restored", project.build(["all"], "cold-ci"))
 
     cold_round()
