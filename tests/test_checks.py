@@ -252,3 +252,20 @@ def test_the_leak_scan_reads_the_starter_notebook(project, monkeypatch):
     message = str(caught.value)
     assert "00-run-exercises.ipynb: contains the solution of exercise 'sum-code'" in message
     assert not layout.html.exists()
+
+
+def test_the_starter_notebook_is_written_again_only_when_its_exercises_change(project, monkeypatch):
+    layout = build.Layout(project)
+    build.build(layout, ["html"])
+    written = []
+    real = starter_notebooks.notebook_bytes
+    monkeypatch.setattr(starter_notebooks, "notebook_bytes", lambda *a: written.append(a[0].docname) or real(*a))
+    chapter = layout.source / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nA sentence of prose.\n")
+    build.build(layout, ["html"])
+    assert written == [], "a prose edit leaves the notebook alone"
+    exercise = next(layout.exercises.glob("*/6-code.md"))
+    exercise.write_text(exercise.read_text().replace("## Question\n", "## Question\n\nRead carefully.\n", 1))
+    build.build(layout, ["html"])
+    assert written == ["00-run"]
+    assert "Read carefully." in (layout.html / starter_notebooks.FOLDER / "00-run-exercises.ipynb").read_text()

@@ -19,6 +19,7 @@ it, and linked from the chapter just before its exercises.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import nbformat
@@ -29,6 +30,7 @@ from sphinx.application import Sphinx
 
 from textbook.execution import course_code
 from textbook.exercises import starter_notebooks, tracking
+from textbook.sphinx_ext import paths
 
 PRIORITY_BEFORE_THEME_BUTTONS = 500
 
@@ -93,16 +95,30 @@ def link_starter_notebook(app: Sphinx, doctree: nodes.document, docname: str) ->
 
 
 def write_starter_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    """One notebook per module whose chapter lists code exercises; notebooks of no such module go."""
+    """One notebook per module whose chapter lists code exercises; notebooks of no such module go.
+
+    Writing them means asking the installed packages which distribution each import
+    comes from (a second or so), so they are written again only when their code
+    exercises, module titles or the generator changed, recorded as a digest in the cache.
+    """
     if exception is not None or app.builder.format != "html" or app.config.textbook_edition != "book":
         return
     folder = Path(app.outdir) / starter_notebooks.FOLDER
-    wanted = {}
+    modules = {}
     for docname in sorted(app.env.all_docs):
         module, code = _code_exercises(app, docname)
         if code:
-            notebook = starter_notebooks.notebook_bytes(tracking.bank(app.env).modules[module], code)
-            wanted[starter_notebooks.file_name(module)] = notebook
+            modules[module] = code
+    bank = tracking.bank(app.env)
+    made_from = repr([(m, bank.modules[m].title, [(e.id, e.number, e.digest) for e in code])
+                      for m, code in modules.items()])  # fmt: skip
+    digest = hashlib.sha256(f"{app.config.textbook_generator}\n{made_from}".encode()).hexdigest()
+    stamp = paths.cache_dir(app.config) / "starter-notebooks.digest"
+    names = [starter_notebooks.file_name(module) for module in modules]
+    if stamp.is_file() and stamp.read_text() == digest and all((folder / name).is_file() for name in names):
+        return
+    wanted = {name: starter_notebooks.notebook_bytes(bank.modules[module], code)
+              for name, (module, code) in zip(names, modules.items())}  # fmt: skip
     for old in folder.glob("*.ipynb") if folder.is_dir() else []:
         if old.name not in wanted:
             old.unlink()
@@ -111,3 +127,5 @@ def write_starter_notebooks(app: Sphinx, exception: Exception | None) -> None:
         if not target.is_file() or target.read_bytes() != content:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
