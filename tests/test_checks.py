@@ -11,10 +11,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from textbook.exercises import render, starter_notebooks
-from textbook.exercises.bank import BankError, load_bank
-from textbook.exercises.checks import code_checker
 from textbook.gates.leaks import LeakScanner
 from textbook.pipeline import build
+
+from .test_bank import _load, _problems
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 PUBLIC = "assert isinstance(total(3), int)"
@@ -35,17 +35,6 @@ def _edit(root: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in 6-code.md"
     path.write_text(text.replace(old, new, 1))
-
-
-def _load(root: Path, check_code: bool = False):
-    checker = code_checker(root / "_build" / "checks.json") if check_code else None
-    return load_bank(root / "exercises", root / "book", check_code=checker, shown_from=root)
-
-
-def _problems(root: Path, check_code: bool = False) -> str:
-    with pytest.raises(BankError) as caught:
-        _load(root, check_code)
-    return "\n".join(caught.value.problems)
 
 
 def _shown(exercise, mode: str) -> str:
