@@ -26,6 +26,7 @@ import yaml
 from textbook.exercises import content, grading, schema
 from textbook.instructor import parameters
 from textbook.pipeline.encoding import SourceEncodingError, read_utf8
+from textbook.pipeline.problems import ProblemsError
 from textbook.sphinx_ext.module_overview import chapter_objective_lines, chapter_objectives, module_number
 
 _SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
@@ -33,12 +34,10 @@ _ANY_HEADING = re.compile(r"^#{1,6} ")
 _FENCE = re.compile(r"^(```+|~~~+)")
 
 
-class BankError(Exception):
+class BankError(ProblemsError):
     """The bank has problems; ``problems`` lists them as ``path:line: message``."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("the exercise bank has problems:\n" + "\n".join(f"  {p}" for p in problems))
-        self.problems = problems
+    what = "the exercise bank"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import jsonschema
 import yaml
 
 from textbook.exercises.schema import KINDS
+from textbook.pipeline.problems import ProblemsError
 
 _ID = {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}
 
@@ -46,12 +47,10 @@ EXAM_SCHEMA = {
 }
 
 
-class ExamFileError(Exception):
+class ExamFileError(ProblemsError):
     """The exam file has problems; ``problems`` lists them as ``path:line: message``."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("the exam file has problems:\n" + "\n".join(f"  {p}" for p in problems))
-        self.problems = problems
+    what = "the exam file"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ from textbook.exercises.render import shown_order
 from textbook.instructor.markdown_html import inline_html, to_html
 from textbook.instructor.moodle_format import MOODLE_FRACTIONS, RESPONSE_FIELD_LINES, check_file, percent, where
 from textbook.pipeline.layout import Layout
+from textbook.pipeline.problems import ProblemsError
 
 CATEGORY_ROOT = "$course$/top/MLOps textbook"
 MOODLE_TYPES = {
@@ -77,12 +78,10 @@ MOODLE_TYPES = {
 }
 
 
-class ExportError(Exception):
+class ExportError(ProblemsError):
     """The export cannot be written; ``problems`` lists why, as ``file:line: message``."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("the Moodle export has problems:\n" + "\n".join(f"  {p}" for p in problems))
-        self.problems = problems
+    what = "the Moodle export"
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,17 @@ def _first_line_of(cell: list[str], chapter: Path) -> int | None:
     return None
 
 
+class ProblemsError(Exception):
+    """Problems found in one input (the bank, an exam file, an export), each as
+    ``path:line: message`` in ``problems``; ``what`` names the input for the message."""
+
+    what = "the input"
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{self.what} has problems:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+
+
 def carrying(error: Exception, problems: list[str]) -> Exception:
     """``error`` with ``problems`` attached: how a deliberate error raised inside Sphinx
     (an ``ExtensionError``) brings its ``file:line: message`` list to the end of the log."""
