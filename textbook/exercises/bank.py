@@ -27,7 +27,7 @@ from textbook.exercises import content, grading, schema
 from textbook.instructor import parameters
 from textbook.pipeline.encoding import SourceEncodingError, read_utf8
 from textbook.pipeline.problems import ProblemsError
-from textbook.sphinx_ext.module_overview import chapter_objective_lines, chapter_objectives, module_number
+from textbook.sphinx_ext.module_overview import YAML_LOADER, chapter_objective_lines, chapter_objectives, module_number
 
 _SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
 _ANY_HEADING = re.compile(r"^#{1,6} ")
@@ -196,7 +196,7 @@ def _parse_exercise(path: Path, rel: str, module: Module | None, problems: list[
         problems.append(f"{rel}:1: {error}")
         return None
     try:
-        data = yaml.safe_load(header)
+        data = yaml.load(header, Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first + (mark.line if mark else 0)
@@ -362,6 +362,20 @@ def _coverage_problems(modules, parsed, unread, exercises_dir, shown) -> list[st
     return problems
 
 
+#: The last bank read without running code, by what it was read from: a build reads
+#: the bank twice in one process (the pipeline, then the Sphinx extension).
+_last_read: dict[tuple, Bank] = {}
+
+
+def _inputs_stamp(exercises_dir: Path, book_dir: Path, shown_from: Path | None) -> tuple:
+    """Every file and folder ``load_bank`` reads, with a digest of its bytes (a few ms)."""
+    paths = sorted(book_dir.glob("*.md"))
+    if exercises_dir.is_dir():
+        paths += sorted(exercises_dir.iterdir()) + sorted(exercises_dir.glob("*/*.md"))
+    digests = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "") for p in paths)
+    return (str(exercises_dir), str(book_dir), str(shown_from), digests)
+
+
 def load_bank(
     exercises_dir: Path,
     book_dir: Path,
@@ -371,8 +385,26 @@ def load_bank(
     """Read and validate every exercise; raise BankError listing every problem.
 
     ``check_code`` runs the code exercises (see ``checks.py``) and returns
-    problems; paths in messages are shown relative to ``shown_from``.
+    problems; paths in messages are shown relative to ``shown_from``. Without
+    ``check_code``, reading the same unchanged files again returns the bank
+    read last time (treat it as read-only).
     """
+    if check_code is not None:
+        return _read_bank(exercises_dir, book_dir, check_code, shown_from)
+    stamp = _inputs_stamp(exercises_dir, book_dir, shown_from)
+    if stamp not in _last_read:
+        bank = _read_bank(exercises_dir, book_dir, None, shown_from)
+        _last_read.clear()
+        _last_read[stamp] = bank
+    return _last_read[stamp]
+
+
+def _read_bank(
+    exercises_dir: Path,
+    book_dir: Path,
+    check_code: Callable[[list[Exercise]], list[str]] | None,
+    shown_from: Path | None,
+) -> Bank:
     try:
         bank = Bank(modules=read_modules(book_dir))
     except SourceEncodingError as error:

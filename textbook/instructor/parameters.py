@@ -78,10 +78,21 @@ def _run(code: str, seeds: list[int], hash_seed: str) -> dict:
     return json.loads(result.stdout)
 
 
+#: Values already drawn in this process, by generator code and seeds: the bank is
+#: read more than once per build, and each draw costs two fresh processes.
+_drawn: dict[tuple[str, tuple[int, ...]], list[dict[str, str]]] = {}
+
+
 def draw_values(exercise, seeds: list[int]) -> list[dict[str, str]]:
     """The parameters' values for each seed; raise ParameterError if the generator raises
     or is not deterministic (two runs in fresh processes give different values)."""
     code = generator_code(exercise)
+    if (code, tuple(seeds)) not in _drawn:
+        _drawn[code, tuple(seeds)] = _checked_draw(exercise, code, seeds)
+    return [dict(values) for values in _drawn[code, tuple(seeds)]]
+
+
+def _checked_draw(exercise, code: str, seeds: list[int]) -> list[dict[str, str]]:
     first, second = (_run(code, seeds, hash_seed) for hash_seed in _HASH_SEEDS)
     if "error" in first:
         line = _code_line(exercise) + max(first["line"], 1) - 1

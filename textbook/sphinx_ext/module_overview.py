@@ -32,6 +32,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+#: libyaml's parser when PyYAML was built with it: the same documents, read five times faster
+#: (the bank reads one header per exercise on every build).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DIFFICULTY_NAMES = {1: "Introductory", 2: "Intermediate", 3: "Advanced"}
 MODULE_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+$")
 
@@ -77,7 +81,7 @@ class OverviewError(ValueError):
 def parse_overview(text: str) -> dict:
     """Parse and validate a module-overview block's YAML."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=YAML_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise OverviewError(f"malformed YAML: {getattr(error, 'problem', error)}", mark.line if mark else 0)
