@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from textbook.exercises.bank import load_bank
+from textbook.gates import leaks as leaks_module
 from textbook.gates.leaks import LeakScanner
 from textbook.pipeline import build
 
@@ -173,3 +174,26 @@ def test_the_scan_cache_rereads_only_changed_files(scanner, tmp_path, monkeypatc
     leaks = scanner.scan(pages, cache_file=cache)
     assert read == ["page1.html"]
     assert [(leak.path.name, leak.exercise) for leak in leaks] == [("page1.html", "essay")]
+
+
+def test_a_changed_search_index_is_judged_without_reparsing_unchanged_pages(scanner, tmp_path, monkeypatch):
+    cache = tmp_path / "cache.json"
+    pages = [tmp_path / f"page{i}.html" for i in range(3)]
+    for page in pages:
+        page.write_text("<p>Welcome to the tiny book about running cells.</p>")
+    index = tmp_path / "searchindex.js"
+
+    def write_index(terms: dict) -> None:
+        index.write_text("Search.setIndex(" + json.dumps({"terms": terms, "titleterms": {}}) + ")")
+
+    write_index({"welcom": 0, "tini": 0})
+    assert scanner.scan([*pages, index], cache_file=cache) == []
+    parsed = []
+    original = leaks_module.artifact_text
+    monkeypatch.setattr(leaks_module, "artifact_text", lambda path: parsed.append(path.name) or original(path))
+    write_index({"welcom": 0, "tini": 0, "book": 1})  # another prose edit: the index changed
+    assert scanner.scan([*pages, index], cache_file=cache) == []
+    assert parsed == ["searchindex.js"]
+    write_index({"welcom": 0, "tini": 0, "gauss": 0})  # "Gauss" appears only in a solution
+    found = scanner.scan([*pages, index], cache_file=cache)
+    assert [(leak.path.name, leak.exercise) for leak in found] == [("searchindex.js", "sum-code")]

@@ -262,8 +262,16 @@ class LeakScanner:
                     found.setdefault(exercise_id, " ".join(run))
         return [Leak(path, exercise_id, evidence) for exercise_id, evidence in sorted(found.items())]
 
-    def scan_search_index(self, path: Path, page_texts: Iterable[str]) -> list[Leak]:
-        on_pages = self._stems(" ".join(page_texts))
+    def secret_stems_in(self, text: str) -> set[str]:
+        """The solutions' own stems that ``text`` shows (all the index check needs of a page)."""
+        return self._stems(text) & set().union(*self.secret_stems.values())
+
+    def scan_search_index(self, path: Path, stems_on_pages: Iterable[set[str]]) -> list[Leak]:
+        """Solution words the index finds pages for though no page shows them.
+
+        ``stems_on_pages``: ``secret_stems_in`` of each page's text.
+        """
+        on_pages = set().union(*stems_on_pages)
         extra = search_index_terms(path.read_text(encoding="utf-8")) - on_pages
         return [
             Leak(path, exercise_id, ", ".join(sorted(stems & extra)))
@@ -284,7 +292,8 @@ class LeakScanner:
         """Scan files; an HTML edition's search index is checked against its own pages.
 
         With ``cache_file``, files found clean before (same bytes, same markers)
-        are not read again, so an edit to one page rescans one page.
+        are not read again, so an edit to one page rescans one page (and the
+        index is checked against the solution words each page was found to show).
         """
         paths = sorted(paths)
         clean = _CleanFiles(cache_file, self.fingerprint())
@@ -301,7 +310,7 @@ class LeakScanner:
         for index in (p for p in paths if p.name == "searchindex.js"):
             together = [index, *html_pages]  # the index is judged against the pages
             if not clean.known_together(together):
-                found = self.scan_search_index(index, [artifact_text(p) for p in html_pages])
+                found = self.scan_search_index(index, [clean.stems_on(p, self.secret_stems_in) for p in html_pages])
                 leaks.extend(found)
                 if not found:
                     clean.add_together(together)
@@ -318,16 +327,19 @@ def _load_stems(cache: Path | None) -> dict[str, str]:
 
 
 class _CleanFiles:
-    """Digests of files (and of sets of files) a scanner with this fingerprint found clean."""
+    """Digests of files (and of sets of files) a scanner with this fingerprint found clean,
+    and the solution stems each HTML page shows, by the page's digest."""
 
     def __init__(self, cache_file: Path | None, fingerprint: str):
         self.cache_file, self.fingerprint = cache_file, fingerprint
         self.digests: set[str] = set()
+        self.page_stems: dict[str, list[str]] = {}
         if cache_file is not None:
             try:
                 saved = json.loads(cache_file.read_text())
                 if saved.get("fingerprint") == fingerprint:
                     self.digests = set(saved["clean"])
+                    self.page_stems = saved["page_stems"]
             except (FileNotFoundError, ValueError, KeyError):
                 pass
         self.seen: set[str] = set()
@@ -350,6 +362,13 @@ class _CleanFiles:
     def add(self, path: Path) -> None:
         self.add_together([path])
 
+    def stems_on(self, page: Path, secret_stems_in) -> set[str]:
+        digest = self._digest(page)
+        self.seen.add(digest)
+        if digest not in self.page_stems:
+            self.page_stems[digest] = sorted(secret_stems_in(artifact_text(page) or ""))
+        return set(self.page_stems[digest])
+
     def add_together(self, paths: list[Path]) -> None:
         self.digests.add(self._digest(*paths))
 
@@ -358,7 +377,8 @@ class _CleanFiles:
             return
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         keep = sorted(self.digests & self.seen)  # forget files that no longer exist
-        self.cache_file.write_text(json.dumps({"fingerprint": self.fingerprint, "clean": keep}) + "\n")
+        stems = {digest: self.page_stems[digest] for digest in sorted(self.page_stems.keys() & self.seen)}
+        self.cache_file.write_text(json.dumps({"fingerprint": self.fingerprint, "clean": keep, "page_stems": stems}) + "\n")
 
 
 def files_in(folder: Path) -> list[Path]:
