@@ -197,3 +197,17 @@ def test_a_changed_search_index_is_judged_without_reparsing_unchanged_pages(scan
     write_index({"welcom": 0, "tini": 0, "gauss": 0})  # "Gauss" appears only in a solution
     found = scanner.scan([*pages, index], cache_file=cache)
     assert [(leak.path.name, leak.exercise) for leak in found] == [("searchindex.js", "sum-code")]
+
+
+def test_markers_are_found_again_only_when_what_they_are_made_from_changed(bank, chapter, scanner, tmp_path, monkeypatch):
+    cache = tmp_path / "markers.pickle"
+    first = LeakScanner(bank, [chapter], marker_cache=cache)
+    assert first.markers == scanner.markers and cache.is_file()
+    found = []
+    original = LeakScanner._find_markers
+    monkeypatch.setattr(LeakScanner, "_find_markers", lambda self, *a: found.append(1) or original(self, *a))
+    again = LeakScanner(bank, [chapter], marker_cache=cache)
+    assert found == [] and again.markers == first.markers and again.secret_stems == first.secret_stems
+    pasted = f"{chapter}\n\n{ESSAY_SOLUTION}\n"  # a chapter that now uses the solution's words itself
+    changed = LeakScanner(bank, [pasted], marker_cache=cache)
+    assert found == [1] and changed.markers == LeakScanner(bank, [pasted]).markers

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 import subprocess
 import unicodedata
@@ -199,9 +200,10 @@ class LeakScanner:
     student_sources: Iterable[str]
     #: A JSON file of word -> stem kept between builds: stemming the book's words is most of the set-up.
     stem_cache: Path | None = None
+    #: A file keeping the markers found last time, with a digest of what they were found in.
+    marker_cache: Path | None = None
     markers: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False)
     secret_stems: dict[str, set[str]] = field(default_factory=dict, init=False)
-    _allowed_stems: set[str] = field(default_factory=set, init=False)
     _markers_by_length: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -211,6 +213,23 @@ class LeakScanner:
             questions.append(exercise.title)
             questions.extend(exercise.sections[s].text for s in STUDENT_SECTIONS if s in exercise.sections)
         secrets = {exercise.id: secret_text(exercise) for exercise in self.bank.exercises.values()}
+        self._stemmer = SearchEnglish({})
+        self._known_stems = _load_stems(self.stem_cache)
+        known = len(self._known_stems)
+        inputs = _inputs_key(chapters, questions, secrets)
+        saved = _load_markers(self.marker_cache, inputs)
+        if saved is None:
+            self._find_markers(chapters, questions, secrets)
+            _save_markers(self.marker_cache, inputs, self.markers, self.secret_stems)
+        else:
+            self.markers, self.secret_stems = saved
+        for marker in self.markers:
+            self._markers_by_length.setdefault(len(marker), set()).add(marker)
+        if self.stem_cache is not None and len(self._known_stems) > known:
+            self.stem_cache.parent.mkdir(parents=True, exist_ok=True)
+            self.stem_cache.write_text(json.dumps(self._known_stems, sort_keys=True))
+
+    def _find_markers(self, chapters: list[str], questions: list[str], secrets: dict[str, str]) -> None:
         # Chapters and solutions legitimately share code (imports, signatures), so
         # only the prose of a solution counts when looking for pasted runs.
         pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}
@@ -220,20 +239,11 @@ class LeakScanner:
                 allowed |= _runs(own_words)
         for text in questions:
             allowed |= _runs(words(text))
-        self._stemmer = SearchEnglish({})
-        self._known_stems = _load_stems(self.stem_cache)
-        known = len(self._known_stems)
-        self._allowed_stems = self._stems(" ".join(chapters + questions))
-        for exercise in self.bank.exercises.values():
-            secret = secrets[exercise.id]
+        allowed_stems = self._stems(" ".join(chapters + questions))
+        for exercise_id, secret in secrets.items():
             for marker in _fragment_markers(secret) - allowed:
-                self.markers.setdefault(marker, set()).add(exercise.id)
-            self.secret_stems[exercise.id] = self._stems(secret) - self._allowed_stems
-        for marker in self.markers:
-            self._markers_by_length.setdefault(len(marker), set()).add(marker)
-        if self.stem_cache is not None and len(self._known_stems) > known:
-            self.stem_cache.parent.mkdir(parents=True, exist_ok=True)
-            self.stem_cache.write_text(json.dumps(self._known_stems, sort_keys=True))
+                self.markers.setdefault(marker, set()).add(exercise_id)
+            self.secret_stems[exercise_id] = self._stems(secret) - allowed_stems
 
     def _stem(self, word: str) -> str:
         if word not in self._known_stems:
@@ -317,6 +327,28 @@ class LeakScanner:
         if not leaks:
             clean.save()
         return leaks
+
+
+def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str]) -> str:
+    """A digest of what markers are made from, and of the rules that make them (this file)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(json.dumps([chapters, questions, sorted(secrets.items())]).encode())
+    return digest.hexdigest()
+
+
+def _load_markers(cache: Path | None, inputs: str):
+    """(markers, secret stems) saved for the same inputs, or None."""
+    try:
+        saved = pickle.loads(cache.read_bytes()) if cache is not None else None
+    except (FileNotFoundError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    return saved[1:] if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == inputs else None
+
+
+def _save_markers(cache: Path | None, inputs: str, markers: dict, secret_stems: dict) -> None:
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps((inputs, markers, secret_stems)))
 
 
 def _load_stems(cache: Path | None) -> dict[str, str]:

@@ -162,7 +162,9 @@ class Builder:
         except BankError as error:
             raise BuildError(str(error), error.problems) from None
         chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
-        self.scanner = LeakScanner(self.bank, chapters, stem_cache=self.layout.build / "cache" / "stems.json")
+        cache = self.layout.build / "cache"
+        self.scanner = LeakScanner(
+            self.bank, chapters, stem_cache=cache / "stems.json", marker_cache=cache / "leak-markers.pickle")
 
     def check_for_leaks(self, paths: list[Path], edition: str) -> None:
         started = time.perf_counter()
