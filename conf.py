@@ -61,6 +61,5 @@ latex_documents = [("index", "mlops-book.tex", project, author, "manual", True)]
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
-    "printindex": "",
     "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
 }

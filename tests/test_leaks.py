@@ -211,3 +211,13 @@ def test_markers_are_found_again_only_when_what_they_are_made_from_changed(bank,
     pasted = f"{chapter}\n\n{ESSAY_SOLUTION}\n"  # a chapter that now uses the solution's words itself
     changed = LeakScanner(bank, [pasted], marker_cache=cache)
     assert found == [1] and changed.markers == LeakScanner(bank, [pasted]).markers
+
+
+def test_a_chapter_is_read_as_shown_roles_and_all():
+    assert leaks_module.shown_text("with a {term}`point-in-time join` and {term}`PSI <population stability index>`") == (
+        "with a point-in-time join and PSI")
+
+
+def test_the_numbered_links_of_the_index_page_are_not_words():
+    page = '<li><a href="a.html#x">property-based test</a>, <a href="b.html#y">[1]</a></li>'
+    assert leaks_module.words(leaks_module.html_text(page)) == ["property", "based", "test"]

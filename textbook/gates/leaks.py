@@ -128,13 +128,31 @@ def _fragment_markers(text: str) -> set[tuple[str, ...]]:
     return {marker for marker in markers if _distinctive(marker)}
 
 
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+#: A MyST role in a chapter's source, ``{term}`text <target>```: the page shows only the text.
+_ROLE = re.compile(r"\{[\w:.-]+\}`(?P<content>[^`]*)`")
+_EXPLICIT_TITLE = re.compile(r"^(?P<title>.*?)\s*<[^<>]*>$", re.DOTALL)
+
+
+def shown_text(source: str) -> str:
+    """A chapter's source with each role reduced to the text a reader sees."""
+
+    def title(match: re.Match) -> str:
+        content = match.group("content")
+        explicit = _EXPLICIT_TITLE.match(content)
+        return explicit.group("title") if explicit else content
+
+    return _ROLE.sub(title, source)
+
+
 class _TextOfHtml(HTMLParser):
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not _LINK_NUMBER.fullmatch(data.strip()):  # "[1]": the second use of a term in the index
+            self.parts.append(data)
 
 
 def html_text(markup: str) -> str:
@@ -207,7 +225,7 @@ class LeakScanner:
     _markers_by_length: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        chapters = list(self.student_sources)
+        chapters = [shown_text(text) for text in self.student_sources]
         questions = []  # the bank's own student-facing text: may share anything with its solutions
         for exercise in self.bank.exercises.values():
             questions.append(exercise.title)

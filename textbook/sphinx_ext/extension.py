@@ -25,7 +25,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
-from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs
+from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs, term_index
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
+    app.connect("config-inited", term_index.print_the_index)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
@@ -160,6 +161,7 @@ def setup(app: Sphinx) -> dict:
 
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
+    app.add_transform(term_index.IndexTermUses)
     numbering.replace_toctree_collector(app)
     app.setup_extension("textbook.exercises")
 
