@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
-from .test_reproducible import different_files
+from .test_reproducible import different_files, how_they_differ
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -263,4 +263,5 @@ def test_a_second_clean_build_is_byte_identical(built, tmp_path):
     result = _build_all(copy)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "Executing notebook" not in result.stdout + result.stderr
-    assert different_files(BUILD, copy / "_build") == []
+    differing = different_files(BUILD, copy / "_build")
+    assert differing == [], how_they_differ(BUILD, copy / "_build", differing)

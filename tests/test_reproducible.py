@@ -23,6 +23,25 @@ def different_files(left: Path, right: Path) -> list[str]:
     return found
 
 
+def how_they_differ(left: Path, right: Path, names: list[str]) -> str:
+    """For a failure message: whether each differing PDF differs in its text or only in its bytes,
+    and the first line that differs."""
+    lines = []
+    for name in names:
+        a, b = left / name, right / name
+        if a.suffix != ".pdf" or not (a.is_file() and b.is_file()):
+            lines.append(name)
+            continue
+        texts = [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True).stdout for p in (a, b)]
+        if texts[0] == texts[1]:
+            lines.append(f"{name}: same text, {a.stat().st_size} and {b.stat().st_size} bytes")
+            continue
+        pairs = zip(texts[0].splitlines(), texts[1].splitlines())
+        first = next(((n, x, y) for n, (x, y) in enumerate(pairs, 1) if x != y), None)
+        lines.append(f"{name}: text differs" + (f" at line {first[0]}: {first[1]!r} / {first[2]!r}" if first else " in length"))
+    return "\n".join(lines)
+
+
 def _build(root: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     result = subprocess.run([sys.executable, "-m", "textbook.cli", "build"], cwd=root, env=env, capture_output=True, text=True)
@@ -35,7 +54,8 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
         shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))  # keeps file times
         _build(root)
     assert (first / "_build" / "pdf" / "workbook.pdf").is_file()
-    assert different_files(first / "_build", second / "_build") == []
+    differing = different_files(first / "_build", second / "_build")
+    assert differing == [], how_they_differ(first / "_build", second / "_build", differing)
 
 
 def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
