@@ -1,0 +1,58 @@
+"""Keep-together in print: what must not be split by a page break, in every LaTeX edition.
+
+The page-layout gate (``textbook/gates/page_layout.py``) fails a build whose
+headings are stranded at the foot of a page; these macros are what prevents
+it. ``textbookkeep`` typesets a unit (an exercise's title, prompt and first
+block; the module overview box) in a box to measure it and, when it fits on a
+page, starts a new page unless the unit fits on this one; then it hands the
+material back unboxed, so a unit taller than a page still breaks normally.
+Section and subsection headings get the same guarantee: a heading starts a
+new page unless a quarter of the page is left under it. (Rubrics, such as an
+exercise's title, are ``subsubsection*``: their unit keeps them.)
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+LATEX_MACROS = r"""
+% Keep-together (textbook.sphinx_ext.keep_together).
+% A new page unless #1 is left on this one: on the main page only, never inside a
+% box, and never right under a heading (that would strand it; it has its own room).
+\chardef\textbookatcatcode=\catcode`\@ \catcode`\@=11
+\newcommand{\textbookneedspace}[1]{\par\ifinner\else\if@nobreak\else
+  \ifdim\pagegoal<\maxdimen\ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr#1\relax\newpage\fi\fi\fi\fi}
+\newbox\textbookkeepbox
+\newdimen\textbookkeepextra \newdimen\textbookkeepleast
+% A unit kept on one page with room for #1 more below it (all its answer lines),
+% or, when that is more than a page, for #2 (its first answer lines). Right under
+% a heading the unit stays where it is: breaking before it would strand the heading.
+\newenvironment{textbookkeep}[2]{\par
+  \global\textbookkeepextra=\dimexpr#1\relax\global\textbookkeepleast=\dimexpr#2\relax
+  \ifinner\else\if@nobreak\global\textbookkeepextra=-\maxdimen\fi\fi
+  \setbox\textbookkeepbox\vbox\bgroup}{\par\egroup
+  \ifdim\textbookkeepextra<0pt\else
+  \ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepextra\relax<\textheight
+    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepextra}%
+  \else\ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast\relax<\textheight
+    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast}\fi\fi\fi
+  \unvbox\textbookkeepbox\par}
+\catcode`\@=\textbookatcatcode
+\AddToHook{cmd/section/before}{\textbookneedspace{0.25\textheight}}
+\AddToHook{cmd/subsection/before}{\textbookneedspace{0.25\textheight}}
+"""
+
+
+def begin(room: str = "0pt", least: str = "0pt") -> nodes.raw:
+    """Start a unit kept on one page with ``room`` below it, or at least ``least`` (LaTeX lengths)."""
+    return nodes.raw("", f"\\begin{{textbookkeep}}{{{room}}}{{{least}}}\n", format="latex")
+
+
+def end() -> nodes.raw:
+    return nodes.raw("", "\n\\end{textbookkeep}\n", format="latex")
+
+
+def add_macros(app, config) -> None:
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + LATEX_MACROS
+    config.latex_elements = elements
