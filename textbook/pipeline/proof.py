@@ -71,7 +71,7 @@ def proof_pdf(pdf: Path, target: Path) -> list[Path]:
         pages = render_pages(pdf, Path(scratch))
         for start in range(0, len(pages), PAGES_PER_SHEET):
             sheet = target / f"{pdf.stem}-{start // PAGES_PER_SHEET + 1:02d}.png"
-            contact_sheet(pages[start : start + PAGES_PER_SHEET], start + 1).save(sheet, optimize=True)
+            contact_sheet(pages[start : start + PAGES_PER_SHEET], start + 1).save(sheet)
             sheets.append(sheet)
     return sheets
 
