@@ -10,8 +10,10 @@ from textbook.gates import page_layout
 
 PREAMBLE = r"""\documentclass[a4paper]{article}
 \usepackage{hyperref}
-\pagestyle{headings}
-\markright{A running head}
+\usepackage{fancyhdr}
+\pagestyle{fancy}
+\fancyhead[L]{A running head}
+\fancyfoot[C]{\thepage}
 \newcommand{\filler}[1]{\foreach\n in {1,...,#1}{Some words of body text to fill the page. }}
 \usepackage{pgffor}
 \begin{document}
@@ -34,10 +36,12 @@ def _pdf(tmp_path: Path, name: str, body: str) -> Path:
 
 #: A heading pushed to the foot of page 1 by space, with its table (unbreakable) on page 2:
 #: LaTeX keeps a heading with one line, not with the block after it.
+#: An exercise's title and prompt higher up, its table on the next page, the
+#: rest of the page empty: stranded too.
 STRANDED = r"""
 \section{A section with its body}
 """ + PARAGRAPH + r"""
-\vspace*{0.55\textheight}
+\vspace*{0.68\textheight}
 \section{A stranded section}
 One line under the heading, then a table too tall for what is left of the page.
 
@@ -120,8 +124,8 @@ def test_a_section_heading_at_the_foot_of_a_page_is_caught(pdfs):
 
 def test_an_exercise_heading_at_the_foot_of_a_page_is_caught(pdfs):
     assert page_layout.check(pdfs["exercise"])["stranded heading"] == [
-        'exercise.pdf, page 1: heading "Exercise 0.2: Complete the comparison" is in the bottom 15% of the page '
-        "and its body is on page 2"
+        'exercise.pdf, page 1: heading "Exercise 0.2: Complete the comparison" and what follows it fill less '
+        "than 15% of the page and its body is on page 2"
     ]
 
 

@@ -5,9 +5,10 @@ back: its words with their positions (Poppler's ``pdftotext -bbox-layout``),
 its section headings from the PDF outline, and, for the few pages that need
 it, what its content stream draws (``pypdf``). Three faults fail the build:
 
-* a stranded heading: an exercise or section heading with less than 15% of
-  the page's text area of its content under it at the bottom of a page, the
-  rest (its body) on the next page;
+* a stranded heading: a section or exercise heading in the bottom 15% of the
+  page's text area with its body on the next page, or an exercise whose
+  title and prompt fill less than that at the foot of a page, its first
+  block (table, code, answer space) pushed to the next;
 * a page whose only content is answer space (ruled lines, an empty code
   box), left over from the exercise on the page before;
 * a figure caption at the top of a page whose figure is on the page before.
@@ -45,7 +46,7 @@ class Line:
     text: str
     top: float  # from the top of the page, in points, as pdftotext gives it
     bottom: float
-    heading: bool = False
+    heading: str = ""  # "exercise" or "section" when the row is a heading
 
 
 @dataclass
@@ -139,13 +140,14 @@ def _outline_headings(pdf: Path) -> dict[int, list[float]]:
 def _mark_headings(pages: list[Page], outline: dict[int, list[float]]) -> None:
     """Exercise titles by their words; sections by the first line under each outline anchor."""
     for page in pages:
-        for line in page.lines:
-            line.heading = line.heading or bool(EXERCISE_HEADING.match(line.text))
         for anchor in outline.get(page.number, []):
             below = page.height - anchor  # hyperref's anchor is raised above its heading
             first = next((line for line in page.lines if line.top >= below - 2), None)
             if first is not None:
-                first.heading = True
+                first.heading = "section"
+        for line in page.lines:
+            if EXERCISE_HEADING.match(line.text):
+                line.heading = "exercise"
 
 
 # -- what a page draws ---------------------------------------------------------
@@ -285,11 +287,17 @@ class _Pdf:
             return False
         first_line = page.lines[0]
         top = self.content_top(page)
-        return first_line.heading and top is not None and first_line.top <= top + 1
+        return bool(first_line.heading) and top is not None and first_line.top <= top + 1
 
 
 def stranded_headings(pdf: _Pdf) -> list[str]:
-    """Headings with less than ``STRANDED_SHARE`` of the text area under them, their body on the next page."""
+    """Headings at the foot of a page whose body is on the next page.
+
+    A section heading is stranded in the bottom ``STRANDED_SHARE`` of the text
+    area. An exercise is stranded sooner: when its title and what follows it on
+    the page (the prompt, without its table, box or lines) fill less than that
+    share, the rest of the page left empty.
+    """
     top, bottom = pdf.area
     allowed = STRANDED_SHARE * (bottom - top)
     problems = []
@@ -298,13 +306,19 @@ def stranded_headings(pdf: _Pdf) -> list[str]:
         if not headings or page.lines[-1].bottom - headings[-1].top >= allowed:
             continue  # decided by the text alone: the page's drawings are read only when needed
         last = headings[-1]
+        at_foot = last.top > bottom - allowed
+        if not (at_foot or last.heading == "exercise"):
+            continue
         if pdf.content_top(following) is None or pdf.starts_with_heading(following):
             continue
-        if pdf.content_bottom(page) - last.top < allowed:
-            problems.append(
-                f"{pdf.path.name}, page {page.number}: heading \"{_short(last.text)}\" is in the bottom "
-                f"{STRANDED_SHARE:.0%} of the page and its body is on page {following.number}"
-            )
+        if pdf.content_bottom(page) - last.top >= allowed:
+            continue
+        where = (f"is in the bottom {STRANDED_SHARE:.0%} of the page" if at_foot
+                 else f"and what follows it fill less than {STRANDED_SHARE:.0%} of the page")
+        problems.append(
+            f"{pdf.path.name}, page {page.number}: heading \"{_short(last.text)}\" {where} "
+            f"and its body is on page {following.number}"
+        )
     return problems
 
 

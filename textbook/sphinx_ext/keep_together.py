@@ -6,9 +6,9 @@ it. ``textbookkeep`` typesets a unit (an exercise's title, prompt and first
 block; the module overview box) in a box to measure it and, when it fits on a
 page, starts a new page unless the unit fits on this one; then it hands the
 material back unboxed, so a unit taller than a page still breaks normally.
-Section and subsection headings get the same guarantee: a heading starts a
-new page unless a quarter of the page is left under it. (Rubrics, such as an
-exercise's title, are ``subsubsection*``: their unit keeps them.)
+Section and subsection headings get room too: a heading starts a new page
+unless 15% of the page and three lines are left under it. (Rubrics, such as
+an exercise's title, are ``subsubsection*``: their unit keeps them.)
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ LATEX_MACROS = r"""
 % Keep-together (textbook.sphinx_ext.keep_together).
 % A new page unless #1 is left on this one: on the main page only, never inside a
 % box, and never right under a heading (that would strand it; it has its own room).
+% The penalty moves what came before (a table, say) onto the page, so that
+% \pagetotal counts it.
 \chardef\textbookatcatcode=\catcode`\@ \catcode`\@=11
-\newcommand{\textbookneedspace}[1]{\par\ifinner\else\if@nobreak\else
+\newcommand{\textbookneedspace}[1]{\par\ifinner\else\if@nobreak\else\penalty\z@
   \ifdim\pagegoal<\maxdimen\ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr#1\relax\newpage\fi\fi\fi\fi}
 \newbox\textbookkeepbox
 \newdimen\textbookkeepextra \newdimen\textbookkeepleast
@@ -38,8 +40,10 @@ LATEX_MACROS = r"""
     \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast}\fi\fi\fi
   \unvbox\textbookkeepbox\par}
 \catcode`\@=\textbookatcatcode
-\AddToHook{cmd/section/before}{\textbookneedspace{0.25\textheight}}
-\AddToHook{cmd/subsection/before}{\textbookneedspace{0.25\textheight}}
+% Room under a heading: more than the 15% of a page the gate asks for, little
+% more (a heading that jumps ahead leaves the section before it short).
+\AddToHook{cmd/section/before}{\textbookneedspace{0.15\textheight+3\baselineskip}}
+\AddToHook{cmd/subsection/before}{\textbookneedspace{0.15\textheight+3\baselineskip}}
 """
 
 
