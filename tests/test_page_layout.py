@@ -163,3 +163,11 @@ def test_results_are_kept_by_digest(pdfs, tmp_path, monkeypatch):
 )
 def test_an_essay_gets_the_room_its_prompt_asks_for(question, room):
     assert asked_room(question) == room
+
+
+def test_results_of_other_rules_are_not_reused(pdfs, tmp_path, monkeypatch):
+    cache = tmp_path / "page-layout.json"
+    page_layout.check_all([pdfs["clean"]], cache_file=cache)
+    monkeypatch.setattr(page_layout, "_CACHE_VERSION", "changed rules")
+    monkeypatch.setattr(page_layout, "check", lambda pdf: {"stranded heading": ["found again"]})
+    assert page_layout.check_all([pdfs["clean"]], cache_file=cache) == {pdfs["clean"]: {"stranded heading": ["found again"]}}

@@ -38,7 +38,8 @@ FIGURE_CAPTION = re.compile(r"^(?:Figure|Fig\.) \d+(?:\.\d+)*:")
 #: The only words an answer-space page holds: the code box's label.
 ANSWER_SPACE_WORDS = {"Your", "code"}
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-_CACHE_VERSION = "1"
+#: Results are kept per PDF digest and per version of these rules (this file).
+_CACHE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 @dataclass
