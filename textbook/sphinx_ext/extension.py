@@ -161,6 +161,7 @@ def setup(app: Sphinx) -> dict:
 
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
+    app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
     app.setup_extension("textbook.exercises")
 

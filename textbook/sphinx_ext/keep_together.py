@@ -27,8 +27,9 @@ LATEX_MACROS = r"""
 \newbox\textbookkeepbox
 \newdimen\textbookkeepextra \newdimen\textbookkeepleast
 % A unit kept on one page with room for #1 more below it (all its answer lines),
-% or, when that is more than a page, for #2 (its first answer lines). Right under
-% a heading the unit stays where it is: breaking before it would strand the heading.
+% or, when that is more than a page, for #2 (its first answer lines), or alone
+% when even that is too much. Right under a heading the unit stays where it is:
+% breaking before it would strand the heading.
 \newenvironment{textbookkeep}[2]{\par
   \global\textbookkeepextra=\dimexpr#1\relax\global\textbookkeepleast=\dimexpr#2\relax
   \ifinner\else\if@nobreak\global\textbookkeepextra=-\maxdimen\fi\fi
@@ -37,7 +38,9 @@ LATEX_MACROS = r"""
   \ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepextra\relax<\textheight
     \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepextra}%
   \else\ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast\relax<\textheight
-    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast}\fi\fi\fi
+    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast}%
+  \else\ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox\relax<\textheight
+    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox}\fi\fi\fi\fi
   \unvbox\textbookkeepbox\par}
 \catcode`\@=\textbookatcatcode
 % Room under a heading: more than the 15% of a page the gate asks for, little
@@ -47,13 +50,38 @@ LATEX_MACROS = r"""
 """
 
 
-def begin(room: str = "0pt", least: str = "0pt") -> nodes.raw:
-    """Start a unit kept on one page with ``room`` below it, or at least ``least`` (LaTeX lengths)."""
-    return nodes.raw("", f"\\begin{{textbookkeep}}{{{room}}}{{{least}}}\n", format="latex")
+class keep_edge(nodes.General, nodes.Element):
+    """Where a kept unit starts (``room``, ``least``: LaTeX lengths) or ends; only LaTeX draws it."""
 
 
-def end() -> nodes.raw:
-    return nodes.raw("", "\n\\end{textbookkeep}\n", format="latex")
+def begin(room: str = "0pt", least: str = "0pt") -> keep_edge:
+    """Start a unit kept on one page with ``room`` below it, or at least ``least``."""
+    return keep_edge(room=room, least=least)
+
+
+def end() -> keep_edge:
+    return keep_edge()
+
+
+def visit_keep_edge_latex(self, node: keep_edge) -> None:
+    if "room" in node:
+        self.body.append(f"\n\\begin{{textbookkeep}}{{{node['room']}}}{{{node['least']}}}\n")
+    else:
+        self.body.append("\n\\end{textbookkeep}\n")
+    raise nodes.SkipNode
+
+
+def skip(self, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+VISITORS = {
+    "latex": (visit_keep_edge_latex, None),
+    "html": (skip, None),
+    "text": (skip, None),
+    "man": (skip, None),
+    "texinfo": (skip, None),
+}
 
 
 def add_macros(app, config) -> None:
