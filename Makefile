@@ -13,7 +13,7 @@ EXAM     ?= exams/midterm.yml
 VARIANTS ?= 1
 SEED     ?= 0
 
-.PHONY: book html pdf handouts workbook key report moodle exam serve test setup benchmark chapter-times clean
+.PHONY: book html pdf handouts workbook key report moodle exam serve proof test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -42,6 +42,9 @@ report: $(STAMP)        ## objective coverage (Markdown): each objective's exerc
 
 serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 	$(BIN)/textbook serve
+
+proof: $(STAMP)         ## every page of the PDF editions on contact sheets in _build/proof/ (after make book)
+	$(BIN)/textbook proof
 
 setup: $(STAMP)         ## install the system tools (TeX Live) if missing
 	$(BIN)/textbook setup

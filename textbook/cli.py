@@ -4,6 +4,7 @@
     textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
     textbook report [--format markdown|csv]      objective coverage: each objective's exercises
+    textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
     textbook setup                               install TeX Live, Poppler and Chromium if missing
     textbook serve [--port N]                    live preview, rebuilt on save
     textbook clean                               remove _build/
@@ -170,6 +171,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_proof(args: argparse.Namespace) -> int:
+    """Contact sheets of the published PDFs, for an author to look over every page."""
+    from textbook.pipeline import proof
+
+    layout = Layout(_project_root())
+    started = time.perf_counter()
+    try:
+        proof.proof(layout)
+    except FileNotFoundError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    print(f"textbook: proof sheets in {layout.build / 'proof'} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the objective coverage report from the bank, without building anything."""
     from textbook.exercises.bank import BankError, load_bank
@@ -226,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
     report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     report_parser.set_defaults(func=cmd_report)
+
+    proof_parser = commands.add_parser("proof", help="every page of the PDF editions on contact sheets")
+    proof_parser.set_defaults(func=cmd_proof)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -8,21 +8,41 @@ macros they use are added to the LaTeX preamble by ``LATEX_MACROS``.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 
 LATEX_MACROS = r"""
 % Answer space for the student workbook (textbook.exercises.answer_space).
+% One handwritten line: 1.9 lines of type apart.
+\newcommand{\textbookpitch}{1.9\baselineskip}
 \newcount\textbookrulecount
-\newcommand{\textbookanswerlines}[1]{\par\nopagebreak\vspace{0.2\baselineskip}%
+\newcount\textbookrulestodraw
+% Answer space that would start a new page is preceded there by the exercise's
+% "Exercise 2.6, continued", so no page holds answer space alone.
+\newcommand{\textbookcontinued}[2]{\par
+  \ifdim\pagegoal<\maxdimen\ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr#1\relax
+    \newpage\noindent{\small\itshape #2}\par\fi\fi}
+% #1 ruled lines, or #2 tenths of a page of them if more; #3: the continuation label.
+\newcommand{\textbookanswerlines}[3]{\par\nopagebreak\vspace{0.2\baselineskip}%
+  \textbookrulestodraw=\numexpr(\textheight/\dimexpr\textbookpitch\relax)*#2/10\relax
+  \ifnum\textbookrulestodraw<#1 \textbookrulestodraw=#1 \fi
   \textbookrulecount=0
-  \loop\ifnum\textbookrulecount<#1
+  \loop\ifnum\textbookrulecount<\textbookrulestodraw
     \advance\textbookrulecount by 1
-    \par\noindent\rule{0pt}{1.9\baselineskip}\rule{\linewidth}{0.3pt}%
-  \repeat\par\medskip}
-\newcommand{\textbookcodebox}[1]{\par\nopagebreak\medskip\noindent
+    \textbookcontinued{\textbookpitch+\parskip+2pt}{#3}%
+    \noindent\rule{0pt}{\textbookpitch}\rule{\linewidth}{0.3pt}\par
+  \repeat\medskip}
+% A box #1 lines high to write code in; #2: the continuation label.
+\newcommand{\textbookcodebox}[2]{\par\nopagebreak\medskip
+  \textbookcontinued{#1\baselineskip+2\fboxsep+2\fboxrule+\parskip+2pt}{#2}\noindent
   \fbox{\begin{minipage}[t][#1\baselineskip][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}%
   \small\sffamily Your code\end{minipage}}\par\medskip}
-\newcommand{\textbookblankcell}[1]{\rule{0pt}{#1\baselineskip}}
+% A blank table cell #1 handwritten lines tall, from its first line down.
+\newcommand{\textbookblankcell}[1]{\rule[-\dimexpr#1\dimexpr\textbookpitch\relax-\baselineskip\relax]{0pt}{#1\dimexpr\textbookpitch\relax}}
+% Table cells ragged right: a narrow column breaks between words, not inside them.
+\AddToHook{env/savenotes/begin}{\let\textbookplainstartpar\sphinxAtStartPar
+  \def\sphinxAtStartPar{\rightskip=0pt plus 3em\relax\hyphenpenalty=5000\relax\textbookplainstartpar}}
 % Multiple-choice tick boxes: a square drawn with rules (no font glyph), empty
 % to tick, filled on the right options in the answer key.
 \newcommand{\textbookchoicebox}[1]{{\setlength{\fboxsep}{0pt}\setlength{\fboxrule}{0.6pt}%
@@ -33,7 +53,30 @@ LATEX_MACROS = r"""
 
 
 class answer_space(nodes.General, nodes.Element):
-    """Room to write: ``lines`` ruled lines, or a code box ``lines`` high (``code=True``)."""
+    """Room to write: ``lines`` ruled lines (at least ``page_tenths`` tenths of a page of them),
+    or a code box ``lines`` high (``code=True``); ``continued`` heads answer space that starts a new page."""
+
+
+_NUMBERS = {"one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
+_PAGES = re.compile(r"\b(half a|one|two|three|[123])[-\s]+pages?\b", re.IGNORECASE)
+_WORDS = re.compile(r"\b(\d{2,4}) words\b", re.IGNORECASE)
+#: Handwritten words on one ruled line.
+WORDS_PER_LINE = 10
+
+
+def asked_room(question: str) -> tuple[int, int]:
+    """The room an essay's prompt asks for: (tenths of a page, lines), from "one page", "300 words".
+
+    "Write a one-page policy" gets a full page of lines, "in about 300 words"
+    thirty lines: a student should not have to squeeze what the prompt asks
+    for into less room than it names.
+    """
+    tenths = 0
+    for match in _PAGES.finditer(question):
+        amount = match.group(1).lower()
+        tenths = max(tenths, 5 if amount == "half a" else 10 * _NUMBERS[amount])
+    lines = max((-(-int(match.group(1)) // WORDS_PER_LINE) for match in _WORDS.finditer(question)), default=0)
+    return tenths, lines
 
 
 def blank_cell_strut(lines: int) -> nodes.raw:
@@ -48,8 +91,11 @@ def tick_box(ticked: bool = False) -> nodes.raw:
 
 
 def visit_answer_space_latex(self, node: answer_space) -> None:
-    macro = "textbookcodebox" if node.get("code") else "textbookanswerlines"
-    self.body.append(f"\n\\{macro}{{{node['lines']}}}\n")
+    continued = self.encode(node.get("continued", ""))
+    if node.get("code"):
+        self.body.append(f"\n\\textbookcodebox{{{node['lines']}}}{{{continued}}}\n")
+    else:
+        self.body.append(f"\n\\textbookanswerlines{{{node['lines']}}}{{{node.get('page_tenths', 0)}}}{{{continued}}}\n")
     raise nodes.SkipNode
 
 

@@ -25,10 +25,13 @@ from collections.abc import Callable
 from docutils import nodes
 
 from textbook.exercises import content, grading
-from textbook.exercises.answer_space import answer_space, blank_cell_strut, tick_box
+from textbook.exercises.answer_space import answer_space, asked_room, blank_cell_strut, tick_box
 from textbook.exercises.bank import Exercise
+from textbook.sphinx_ext import keep_together
 
 MODES = ("questions", "workbook", "key")
+#: Kinds answered on the page itself: tick boxes, blank table cells.
+NO_ANSWER_SPACE = ("multiple-choice", "fill-in-table")
 
 #: parse(text, exercise, section_name) -> nodes, for MyST text from the exercise file.
 Parser = Callable[[str, Exercise, str], list[nodes.Node]]
@@ -189,12 +192,48 @@ def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     return box
 
 
+def _answer_space(exercise: Exercise) -> answer_space:
+    """The workbook's room to write: a code box, or ruled lines sized by ``space`` and what the prompt asks for."""
+    continued = f"Exercise {exercise.number}, continued"
+    if exercise.kind == "code":
+        return answer_space(lines=exercise.space, code=True, continued=continued)
+    tenths, lines = asked_room(exercise.sections["Question"].text) if exercise.kind == "essay" else (0, 0)
+    return answer_space(lines=max(exercise.space, lines), page_tenths=tenths, continued=continued)
+
+
+#: Under an exercise's opening, at least this much of the page (so a heading never ends a page).
+ROOM_UNDER_OPENING = "0.18\\textheight"
+
+
+def _room_below(space: answer_space | None) -> tuple[str, str]:
+    """LaTeX lengths to keep free under an exercise's opening: all its answer lines if they
+    fit on a page with it, else ``ROOM_UNDER_OPENING`` (its first answer lines, its solution)."""
+    if space is None or space.get("page_tenths"):
+        return ROOM_UNDER_OPENING, ROOM_UNDER_OPENING
+    if space.get("code"):
+        return f"{space['lines'] + 3}\\baselineskip", ROOM_UNDER_OPENING
+    line = "\\dimexpr\\textbookpitch+\\parskip\\relax"  # one ruled line, as textbookanswerlines draws it
+    return f"{space['lines']}{line}+2\\baselineskip", ROOM_UNDER_OPENING
+
+
 def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | None = None) -> nodes.container:
-    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's."""
+    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's.
+
+    In print, the title, the prompt and the first block (table, options, starter
+    code, first answer lines) are one unit that a page break never splits;
+    so are the public checks, with the code box under them when they fit on a
+    page together (``keep_together``).
+    """
+    space = _answer_space(exercise) if mode == "workbook" and exercise.kind not in NO_ANSWER_SPACE else None
+    question = parse(exercise.sections["Question"].text, exercise, "Question")
+    # A question with raw LaTeX of its own (a page break, say) lays itself out: a
+    # page break inside a kept unit would be lost.
+    kept = not any(raw.get("format") == "latex" for node in question for raw in node.findall(nodes.raw))
     box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
+    if kept:
+        box += keep_together.begin(*_room_below(space))
     box += nodes.rubric("", heading(exercise), classes=["exercise-title"])
     box += nodes.paragraph("", meta_text(exercise), classes=["exercise-meta"])
-    question = parse(exercise.sections["Question"].text, exercise, "Question")
     if exercise.kind == "fill-in-table":
         _full_width_tables(question)
         if mode == "workbook":
@@ -210,9 +249,15 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | Non
         box += nodes.rubric("", "Starter code")
         box += _code_block(starter, exercise, "Starter")
         if "Public checks" in exercise.sections:
+            if kept:
+                box += keep_together.end()
+            box += keep_together.begin(*_room_below(space))
             box += _public_checks(exercise)
-    if mode == "workbook" and exercise.kind not in ("multiple-choice", "fill-in-table"):
-        box += answer_space(lines=exercise.space, code=exercise.kind == "code")
+            kept = True
+    if kept:
+        box += keep_together.end()
+    if space is not None:
+        box += space
     if mode == "key":
         box += _solution(exercise, parse)
     return box

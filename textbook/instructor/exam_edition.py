@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from textbook.exercises import instructor_theme, render, tracking
+from textbook.exercises.answer_space import answer_space
 from textbook.exercises.bank import Exercise
 from textbook.exercises.directive import _source_swapped
 from textbook.instructor import variants
@@ -48,7 +49,10 @@ class ExamExercises(SphinxDirective):
             tracking.record_use(self.env, exercise)
             box = render.exercise_nodes(variants.in_variant(exercise, seed), mode, parse, seed=seed)
             source = f" (Exercise {exercise.number} of the book)" if mode == "key" else ""
-            box[0] = nodes.rubric("", f"Question {number}: {exercise.title}{source}", classes=["exercise-title"])
+            title = next(node for node in box.findall(nodes.rubric) if "exercise-title" in node["classes"])
+            title.replace_self(nodes.rubric("", f"Question {number}: {exercise.title}{source}", classes=["exercise-title"]))
+            for space in box.findall(answer_space):
+                space["continued"] = f"Question {number}, continued"
             boxes.append(box)
         return boxes
 

@@ -37,7 +37,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.exercises.bank import Bank, BankError, load_bank
-from textbook.gates import print_checks
+from textbook.gates import page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex, toolchain
 from textbook.pipeline.encoding import undecodable_sources
@@ -258,6 +258,7 @@ class Builder:
         if damaged:
             details = "\n".join(f"  {message}" for message in damaged)
             raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}", damaged)
+        self.check_page_layout([compiled[job.tex].pdf for job in jobs])
         for edition in ("pdf", "handouts", "workbook", "key"):
             mine = [job for job in jobs if job.edition == edition]
             if not mine:
@@ -276,6 +277,16 @@ class Builder:
                 result.outputs.append(job.target)
                 result.pages[job.target] = pages[job.tex]
             self.results[edition] = result
+
+    def check_page_layout(self, pdfs: list[Path]) -> None:
+        """The page-layout gate on every compiled PDF: stranded headings, lone answer space, captions apart."""
+        started = time.perf_counter()
+        found = page_layout.check_all(pdfs, cache_file=self.layout.build / "cache" / "page-layout.json")
+        faults = [message for rules in found.values() for messages in rules.values() for message in messages]
+        _say(f"page layout: {len(pdfs)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
+        if faults:
+            details = "\n".join(f"  {message}" for message in faults)
+            raise BuildError(f"the PDFs' pages are badly laid out; fix the sources or the generator:\n{details}", faults)
 
     def scan_report(self) -> str:
         if self.scanner is None:

@@ -25,7 +25,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
-from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs, term_index
+from textbook.sphinx_ext import keep_together, paths, quiet, reproducible, stale_outputs, term_index
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ def setup(app: Sphinx) -> dict:
     # config-inited: make paths absolute and give LaTeX the chapter numbering.
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
+    app.connect("config-inited", keep_together.add_macros)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
@@ -162,6 +163,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     app.add_transform(term_index.IndexTermUses)
+    app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
     app.setup_extension("textbook.exercises")
 

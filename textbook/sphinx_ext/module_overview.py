@@ -32,6 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from textbook.sphinx_ext import keep_together
+
 #: libyaml's parser when PyYAML was built with it: the same documents, read five times faster
 #: (the bank reads one header per exercise on every build).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -173,7 +175,9 @@ class ModuleOverview(SphinxDirective):
             objectives=dict(data["objectives"]),
         )
         _modules(self.env)[self.env.docname] = asdict(info)
-        return [nodes.raw("", f"\\textbookmodule{{{number}}}\n", format="latex"), self._render(info)]
+        # The box is one unit in print: a handout's first page holds it whole (keep_together).
+        overview = [keep_together.begin(), self._render(info), keep_together.end()]
+        return [nodes.raw("", f"\\textbookmodule{{{number}}}\n", format="latex"), *overview]
 
     def _parse(self) -> dict:
         try:

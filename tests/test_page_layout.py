@@ -1,0 +1,173 @@
+"""The page-layout gate: each fault planted in a tiny PDF is caught, named with its page; a clean PDF passes."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from textbook.exercises.answer_space import asked_room
+from textbook.gates import page_layout
+
+PREAMBLE = r"""\documentclass[a4paper]{article}
+\usepackage{hyperref}
+\usepackage{fancyhdr}
+\pagestyle{fancy}
+\fancyhead[L]{A running head}
+\fancyfoot[C]{\thepage}
+\newcommand{\filler}[1]{\foreach\n in {1,...,#1}{Some words of body text to fill the page. }}
+\usepackage{pgffor}
+\begin{document}
+"""
+
+#: Text to fill about a third of a page.
+PARAGRAPH = r"\filler{12}" + "\n\n"
+
+
+def _pdf(tmp_path: Path, name: str, body: str) -> Path:
+    tex = tmp_path / f"{name}.tex"
+    tex.write_text(PREAMBLE + body + "\n\\end{document}\n")
+    for _ in range(2):  # twice: the outline (bookmarks) is written on the first run
+        subprocess.run(
+            ["xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tmp_path, capture_output=True, check=True,
+        )
+    return tex.with_suffix(".pdf")
+
+
+#: A heading pushed to the foot of page 1 by space, with its table (unbreakable) on page 2:
+#: LaTeX keeps a heading with one line, not with the block after it.
+#: An exercise's title and prompt higher up, its table on the next page, the
+#: rest of the page empty: stranded too.
+STRANDED = r"""
+\section{A section with its body}
+""" + PARAGRAPH + r"""
+\vspace*{0.68\textheight}
+\section{A stranded section}
+One line under the heading, then a table too tall for what is left of the page.
+
+\begin{tabular}{|p{5cm}|p{5cm}|}\hline
+""" + "\\filler{2} & Cell \\\\ \\hline\n" * 6 + r"""
+\end{tabular}
+
+""" + PARAGRAPH
+
+STRANDED_EXERCISE = r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\vspace*{0.55\textheight}
+\noindent\textbf{Exercise 0.2: Complete the comparison}
+
+\begin{tabular}{|p{5cm}|p{5cm}|}\hline
+""" + "\\filler{2} & Cell \\\\ \\hline\n" * 6 + r"""
+\end{tabular}
+"""
+
+#: Page 2 holds nothing but ruled answer lines.
+LONE_ANSWER_LINES = r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\noindent\textbf{Exercise 0.1: Write it down}
+
+\newpage
+""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 12
+
+#: A figure at the foot of page 1, its caption at the top of page 2.
+CAPTION_APART = r"""
+\section{Figures}
+""" + PARAGRAPH + r"""
+\vspace*{0.3\textheight}
+\noindent\rule{6cm}{4cm}
+\newpage
+\noindent Figure 1.1: The figure on the page before.
+
+""" + PARAGRAPH
+
+#: The same elements laid out well: headings with their bodies, lines under their
+#: exercise, a caption under its figure.
+CLEAN = r"""
+\section{A section}
+""" + PARAGRAPH + r"""
+\noindent\rule{6cm}{4cm}
+
+\noindent Figure 1.1: The figure above.
+
+\section{Exercises}
+\noindent\textbf{Exercise 0.1: Write it down}
+
+""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 6 + PARAGRAPH + r"""
+\newpage
+\section{Another section}
+""" + PARAGRAPH * 2
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("layout")
+    cases = {
+        "stranded": STRANDED, "exercise": STRANDED_EXERCISE, "lines": LONE_ANSWER_LINES,
+        "caption": CAPTION_APART, "clean": CLEAN,
+    }
+    return {name: _pdf(folder, name, body) for name, body in cases.items()}
+
+
+def test_a_clean_pdf_passes(pdfs):
+    assert page_layout.check(pdfs["clean"]) == {name: [] for name in page_layout.RULES}
+
+
+def test_a_section_heading_at_the_foot_of_a_page_is_caught(pdfs):
+    found = page_layout.check(pdfs["stranded"])
+    assert found["stranded heading"] == [
+        'stranded.pdf, page 1: heading "2 A stranded section" is in the bottom 15% of the page and its body is on page 2'
+    ]
+    assert not found["answer space alone"] and not found["caption apart"]
+
+
+def test_an_exercise_heading_at_the_foot_of_a_page_is_caught(pdfs):
+    assert page_layout.check(pdfs["exercise"])["stranded heading"] == [
+        'exercise.pdf, page 1: heading "Exercise 0.2: Complete the comparison" and what follows it fill less '
+        "than 15% of the page and its body is on page 2"
+    ]
+
+
+def test_a_page_of_answer_lines_alone_is_caught(pdfs):
+    found = page_layout.check(pdfs["lines"])
+    assert found["answer space alone"] == [
+        "lines.pdf, page 2: the page holds only answer space (12 ruled lines or box edges) left over from the page before"
+    ]
+
+
+def test_a_caption_apart_from_its_figure_is_caught(pdfs):
+    found = page_layout.check(pdfs["caption"])
+    assert found["caption apart"] == [
+        'caption.pdf, page 2: caption "Figure 1.1: The figure on the page before." is at the top of the page '
+        "and its figure is on page 1"
+    ]
+
+
+def test_results_are_kept_by_digest(pdfs, tmp_path, monkeypatch):
+    cache = tmp_path / "page-layout.json"
+    first = page_layout.check_all([pdfs["lines"]], cache_file=cache)
+    monkeypatch.setattr(page_layout, "check", lambda pdf: pytest.fail("an unchanged PDF was read again"))
+    assert page_layout.check_all([pdfs["lines"]], cache_file=cache) == first
+
+
+@pytest.mark.parametrize(
+    ("question", "room"),
+    [
+        ("Write a one-page policy for them.", (10, 0)),
+        ("Write a plan (about one\npage) that says", (10, 0)),
+        ("In about 300 words, describe the workflow.", (0, 30)),
+        ("Half a page is enough: write half a page.", (5, 0)),
+        ("Explain what the home page shows.", (0, 0)),
+    ],
+)
+def test_an_essay_gets_the_room_its_prompt_asks_for(question, room):
+    assert asked_room(question) == room
+
+
+def test_results_of_other_rules_are_not_reused(pdfs, tmp_path, monkeypatch):
+    cache = tmp_path / "page-layout.json"
+    page_layout.check_all([pdfs["clean"]], cache_file=cache)
+    monkeypatch.setattr(page_layout, "_CACHE_VERSION", "changed rules")
+    monkeypatch.setattr(page_layout, "check", lambda pdf: {"stranded heading": ["found again"]})
+    assert page_layout.check_all([pdfs["clean"]], cache_file=cache) == {pdfs["clean"]: {"stranded heading": ["found again"]}}
