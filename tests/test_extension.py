@@ -86,7 +86,7 @@ def test_every_module_gets_a_handout(app):
     app.build()
     documents = {entry[1]: entry for entry in app.config.latex_documents}
     assert set(documents) == {"tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}
-    assert documents["handout-01-second.tex"][2] == "Module 1: Second module"
+    assert documents["handout-01-second.tex"][2] == "Handout: Module 1 \N{EM DASH} Second module"
     assert documents["handout-01-second.tex"][4] == "howto"
     handout = (app.outdir / "handout-01-second.tex").read_text()
     assert "\\textbookmodule{1}" in handout
