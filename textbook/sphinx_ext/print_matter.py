@@ -46,6 +46,8 @@ def configure_print(app: Sphinx, config) -> None:
     elements["papersize"] = PAPER_SIZES[config.textbook_paper]
     elements["fncychap"] = ""  # textbookprint.sty draws the chapter openings
     elements.setdefault("maketitle", r"\textbookmaketitle")
+    # Sphinx names the contents after the first toctree's caption ("About this book").
+    elements.setdefault("tableofcontents", r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents")
     engine = config.latex_engine
     elements["preamble"] = (
         f"\\newcommand{{\\textbookbooktitle}}{{{escape(config.project, engine)}}}\n"
