@@ -58,8 +58,8 @@ html_theme_options = {
 latex_engine = "xelatex"
 latex_use_xindy = False
 latex_documents = [("index", "mlops-book.tex", project, author, "manual", True)]
+textbook_paper = "a4"  # or "letter": the page size of every PDF edition
 latex_elements = {
-    "papersize": "a4paper",
     "pointsize": "10pt",
     "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
 }

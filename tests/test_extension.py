@@ -86,7 +86,7 @@ def test_every_module_gets_a_handout(app):
     app.build()
     documents = {entry[1]: entry for entry in app.config.latex_documents}
     assert set(documents) == {"tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}
-    assert documents["handout-01-second.tex"][2] == "Module 1: Second module"
+    assert documents["handout-01-second.tex"][2] == "Handout: Module 1 \N{EM DASH} Second module"
     assert documents["handout-01-second.tex"][4] == "howto"
     handout = (app.outdir / "handout-01-second.tex").read_text()
     assert "\\textbookmodule{1}" in handout
@@ -153,9 +153,9 @@ def test_only_the_handout_of_an_edited_chapter_is_written_again(app, make_app, a
 def test_every_handout_is_written_again_when_the_latex_settings_change(app, make_app, app_params):
     app.build()
     args, kwargs = app_params
-    settings = {"latex_elements": {"papersize": "letterpaper"}}
+    settings = {"latex_elements": {"pointsize": "12pt"}}  # papersize is textbook_paper's (print_matter.py)
     again = make_app(*args, **{**kwargs, "freshenv": False, "confoverrides": settings})
     again.build()
     assert {entry[1] for entry in again.config.latex_documents} == {
         "tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}  # fmt: skip
-    assert "letterpaper" in (again.outdir / "handout-00-first.tex").read_text()
+    assert "12pt" in (again.outdir / "handout-00-first.tex").read_text()

@@ -71,13 +71,13 @@ def configure_exercise_edition(app: Sphinx, config) -> None:
     instructor_theme.configure(config)
     module_keys = sorted(Path(app.srcdir, MODULE_KEYS).glob("*.md"))
     config.latex_documents = [
-        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", f"{config.project}: Student Workbook", config.author, "howto"),
-        (KEY_DOC, f"{KEY_DOC}.tex", f"{config.project}: Answer Key", config.author, instructor_theme.INSTRUCTOR_THEME),
+        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", "Student workbook", config.author, "howto"),
+        (KEY_DOC, f"{KEY_DOC}.tex", "Answer key \N{EM DASH} instructor edition", config.author, instructor_theme.INSTRUCTOR_THEME),
     ] + [
         (
             f"{MODULE_KEYS}/{source.stem}",
             module_key_tex(source.stem),
-            f"{config.project}: Answer Key, Module {module_number(source.stem)}",
+            f"Answer key, Module {module_number(source.stem)} \N{EM DASH} instructor edition",
             config.author,
             instructor_theme.INSTRUCTOR_THEME,
         )

@@ -58,10 +58,11 @@ class ExamExercises(SphinxDirective):
 
 
 def document_title(exam_title: str, docname: str) -> str:
-    """``variant-2`` -> "<exam>, variant 2"; ``variant-2-key`` -> "<exam>, variant 2: key"."""
+    """``variant-2`` -> "<exam>, variant 2"; ``variant-2-key`` -> "<exam>, variant 2: key"; the
+    space before the number does not break, so a long exam title never leaves it alone."""
     key = docname.endswith(KEY_SUFFIX)
     number = docname.removesuffix(KEY_SUFFIX).rsplit("-", 1)[-1]
-    return f"{exam_title}, variant {number}" + (": key" if key else "")
+    return f"{exam_title}, variant\N{NO-BREAK SPACE}{number}" + (": key" if key else "")
 
 
 def configure_exam_documents(app: Sphinx, config) -> None:
@@ -71,7 +72,8 @@ def configure_exam_documents(app: Sphinx, config) -> None:
         return
     names = sorted(path.stem for path in Path(app.srcdir).glob("*.md"))
     config.root_doc = names[0]
-    config.latex_elements = {**config.latex_elements, "tableofcontents": ""}  # a few pages need no contents
+    # A few pages need no contents, and their questions start on the first page.
+    config.latex_elements = {**config.latex_elements, "tableofcontents": "", "maketitle": r"\textbookcompacttitle"}
     instructor_theme.configure(config)
     config.latex_documents = [
         (name, f"{name}.tex", document_title(config.textbook_exam_title, name), config.author,

@@ -24,7 +24,7 @@ from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering, print_matter
 from textbook.sphinx_ext import keep_together, paths, quiet, reproducible, stale_outputs, term_index
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
     app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
     app.add_config_value("textbook_code_width", 80, "env", types=[int])
+    app.add_config_value("textbook_paper", "a4", "env", types=[str])
     # Not for conf.py: its default changes with the generator's code and so
     # invalidates environments read by an older generator.
     app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
@@ -115,6 +116,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", paths.resolve_paths)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", keep_together.add_macros)
+    app.connect("config-inited", print_matter.configure_print)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
@@ -145,6 +147,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", code_width.check_code_width)
     # env-updated: every chapter is read, so the handout list is known.
     app.connect("env-updated", handouts.add_handout_documents)
+    # doctree-resolved: the book's front and back matter, short code kept on one page.
+    app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
+    app.connect("doctree-resolved", print_matter.keep_short_code_together)
     # build-finished: the handouts written are current (see handouts.py).
     app.connect("build-finished", handouts.mark_handouts_written)
     # html-page-context: add the .ipynb download before the theme draws its buttons.
@@ -160,6 +165,7 @@ def setup(app: Sphinx) -> dict:
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
+    app.add_latex_package("textbookprint")
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     app.add_transform(term_index.IndexTermUses)

@@ -74,8 +74,8 @@ def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
         (
             docname,
             handout_target(docname),
-            f"Module {info.number}: {env.titles[docname].astext()}",
-            f"Handout from {app.config.project}",
+            f"Handout: Module {info.number} \N{EM DASH} {env.titles[docname].astext()}",
+            app.config.author,
             "howto",
             False,
         )

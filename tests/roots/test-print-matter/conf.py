@@ -1,0 +1,12 @@
+project = "Tiny printed book"
+author = "Tests"
+copyright = "2026, Tests"
+release = "1.0"
+extensions = ["myst_nb", "textbook"]
+nitpicky = True
+nb_execution_mode = "off"
+latex_engine = "xelatex"
+latex_use_xindy = False
+latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
+exclude_patterns = ["_build"]
+textbook_paper = "letter"
