@@ -82,3 +82,23 @@ def test_a_letter_book_prints_on_letter_pages_with_its_title_page_and_module_lab
     assert "Module" not in preface
     # The one-page preface leaves the page before the module's right-hand opening blank: no header.
     assert pages[pages.index(opening) - 1].strip() == ""
+
+
+def test_a_name_and_its_number_are_never_split_in_print():
+    from types import SimpleNamespace
+
+    from docutils import frontend, nodes
+    from docutils.utils import new_document
+    from sphinx import addnodes
+
+    from textbook.sphinx_ext.print_matter import keep_numbers_with_names
+
+    figure = addnodes.number_reference("", "Figure 2.1", title="Figure %s")
+    exercise = nodes.reference("", "", nodes.inline("", "Exercise 0.3"))
+    prose = nodes.paragraph("", "Figure 3 of the other book")
+    document = new_document("test", frontend.get_default_settings())
+    document.extend([nodes.paragraph("", "", figure, exercise), prose])
+    keep_numbers_with_names(SimpleNamespace(builder=SimpleNamespace(format="latex")), document, "index")
+    assert figure["title"] == "Figure\u00a0%s"
+    assert exercise.astext() == "Exercise\u00a00.3"
+    assert prose.astext() == "Figure 3 of the other book", "only references are touched"

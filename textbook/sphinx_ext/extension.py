@@ -150,6 +150,7 @@ def setup(app: Sphinx) -> dict:
     # doctree-resolved: the book's front and back matter, short code kept on one page.
     app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
     app.connect("doctree-resolved", print_matter.keep_short_code_together)
+    app.connect("doctree-resolved", print_matter.keep_numbers_with_names)
     # build-finished: the handouts written are current (see handouts.py).
     app.connect("build-finished", handouts.mark_handouts_written)
     # html-page-context: add the .ipynb download before the theme draws its buttons.

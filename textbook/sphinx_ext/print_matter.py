@@ -16,6 +16,7 @@ where front, main and back matter begin in the assembled book.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -110,3 +111,21 @@ def keep_short_code_together(app: Sphinx, doctree: nodes.document, docname: str)
         target = block.parent if captioned else block
         height = lines + (4 if captioned else 2)  # the frame's padding, and a caption's line
         target.parent.insert(target.parent.index(target), _latex(f"\\needspace{{{height}\\baselineskip}}"))
+
+
+#: A name that a number follows in a reference: "Figure 2.1", "Exercise 0.3".
+_NUMBERED_NAME = re.compile(r"\b(Figure|Table|Listing|Exercise|Module|Section) (?=\d)")
+
+
+def keep_numbers_with_names(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: no line or page break between "Figure" and "2.1" in print
+    (a reference split over a page turn reads as "Table" at the foot, "0.1" overleaf)."""
+    if app.builder.format != "latex":
+        return
+    for reference in doctree.findall(addnodes.number_reference):
+        reference["title"] = re.sub(r" (?=%s)", "\u00a0", reference.get("title", "%s"))
+    for reference in doctree.findall(nodes.reference):
+        for text in list(reference.findall(nodes.Text)):
+            joined = _NUMBERED_NAME.sub("\\1\u00a0", text.astext())
+            if joined != text.astext():
+                text.parent.replace(text, nodes.Text(joined))
