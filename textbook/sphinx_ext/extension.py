@@ -25,7 +25,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
-from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs
+from textbook.sphinx_ext import paths, plot_code, quiet, reproducible, stale_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +162,8 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     numbering.replace_toctree_collector(app)
+    # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
+    plot_code.register(app)
     app.setup_extension("textbook.exercises")
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
