@@ -25,7 +25,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
-from textbook.sphinx_ext import paths, plot_code, quiet, reproducible, stale_outputs
+from textbook.sphinx_ext import paths, plot_code, quiet, reproducible, stale_outputs, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", math_svg.use_sorted_dvisvgm)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", web_theme.add_logo_and_favicon)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
@@ -153,6 +154,8 @@ def setup(app: Sphinx) -> dict:
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
     # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
+    # html-page-context: empty header cells are written as data cells (accessibility).
+    app.connect("html-page-context", web_theme.empty_header_cells_as_data)
     app.connect("doctree-resolved", downloads.link_starter_notebook)
     app.connect("build-finished", downloads.write_starter_notebooks)
 
