@@ -46,8 +46,8 @@ def _time_numbers(build: Path) -> set[str]:
     for notebook in (build / "html" / "_sources").glob("*.ipynb"):
         for cell in _time_cells(json.loads(notebook.read_text())):
             for output in cell.get("outputs", []):
-                text = output.get("text", "") + "".join(output.get("data", {}).get("text/plain", ""))
-                words |= {w for w in "".join(text).split() if any(ch.isdigit() for ch in w)}
+                text = "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+                words |= {w for w in text.split() if any(ch.isdigit() for ch in w)}
     return words
 
 
@@ -96,11 +96,28 @@ def _build(root: Path) -> None:
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
+#: A cell whose output differs at every execution, tagged as the book's timing cells are.
+TIMING_CELL = """
+```{code-cell} ipython3
+:tags: [measures-time]
+import time
+print(f"measured {time.perf_counter_ns()} ns")
+```
+"""
+
+
 def test_two_clean_builds_are_byte_identical(tmp_path):
+    """Each build executes the chapter itself (no shared cache): only the timing cell may differ."""
     first, second = tmp_path / "first", tmp_path / "second"
     for root in (first, second):
         shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))  # keeps file times
+        chapter = root / "book" / "00-run.md"
+        stat = chapter.stat()
+        chapter.write_text(chapter.read_text() + TIMING_CELL)
+        os.utime(chapter, (stat.st_atime, stat.st_mtime))  # the same date in both builds
         _build(root)
+    outputs = [(root / "_build" / "html" / "00-run.html").read_text() for root in (first, second)]
+    assert "measured " in outputs[0] and outputs[0] != outputs[1]  # the comparison has something to skip
     assert (first / "_build" / "pdf" / "workbook.pdf").is_file()
     assert different_files(first / "_build", second / "_build") == []
 
@@ -112,3 +129,24 @@ def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
     one = head + "<path id='g1-53' d='M1'/>\n<path id='g0-105' d='M2'/>\n" + tail
     other = head + "<path id='g0-105' d='M2'/>\n<path id='g1-53' d='M1'/>\n" + tail
     assert sorted_definitions(one) == sorted_definitions(other) == other
+
+
+def _fake_build(root: Path, timed: str, untimed: str) -> Path:
+    """An HTML edition with one chapter: a timing cell's output and another cell's."""
+    html = root / "html"
+    (html / "_sources").mkdir(parents=True)
+    (html / "00-run.html").write_text(
+        f'<div class="cell tag_{TIME_TAG}"><div class="cell_output"><pre>{timed}</pre></div></div>'
+        f'<div class="cell"><div class="cell_output"><pre>{untimed}</pre></div></div>'
+    )
+    cells = [{"metadata": {"tags": [TIME_TAG]}, "outputs": [{"text": timed}]},
+             {"metadata": {}, "outputs": [{"text": untimed}]}]
+    (html / "_sources" / "00-run.ipynb").write_text(json.dumps({"cells": cells}))
+    return root
+
+
+def test_only_the_outputs_of_timing_cells_may_differ(tmp_path):
+    base = _fake_build(tmp_path / "base", "took 1.2 s", "total = 45")
+    assert different_files(base, _fake_build(tmp_path / "timed", "took 3.4 s", "total = 45")) == []
+    untimed = _fake_build(tmp_path / "untimed", "took 1.2 s", "total = 46")
+    assert different_files(base, untimed) == ["html/00-run.html", "html/_sources/00-run.ipynb"]
