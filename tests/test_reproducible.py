@@ -1,25 +1,38 @@
 """Two clean builds of the same sources give byte-identical editions."""
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 TINY = Path(__file__).parent / "projects" / "tiny"
 COMPARED = ("html", "pdf", "figures")
+#: The cell tag of outputs that measure time (CONTRIBUTING.md): they differ at every execution.
+TIME_TAG = "measures-time"
 
 
 def different_files(left: Path, right: Path) -> list[str]:
-    """Paths under ``left`` whose bytes differ from (or are missing in) ``right``, and back."""
+    """Paths under ``left`` whose bytes differ from (or are missing in) ``right``, and back,
+    apart from the outputs of cells tagged ``measures-time``: two builds that each executed
+    the chapters (no shared execution cache) compare equal when only those differ."""
+    numbers = _time_numbers(left) | _time_numbers(right)
     found = []
     for name in COMPARED:
         a, b = left / name, right / name
-        files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
-        files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+        drawn = _time_images(a) | _time_images(b)  # named by their content: only one build has each
+        files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()} - drawn
+        files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()} - drawn
         found += [f"{name}/{p} (only one build has it)" for p in sorted(files_a ^ files_b)]
-        found += [f"{name}/{p}" for p in sorted(files_a & files_b) if not filecmp.cmp(a / p, b / p, shallow=False)]
+        found += [
+            f"{name}/{p}"
+            for p in sorted(files_a & files_b)
+            if not filecmp.cmp(a / p, b / p, shallow=False) and not _same_but_time(a / p, b / p, numbers)
+        ]
     return found
 
 
@@ -42,17 +55,88 @@ def how_they_differ(left: Path, right: Path, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _time_cells(notebook: dict) -> list[dict]:
+    return [c for c in notebook["cells"] if TIME_TAG in c.get("metadata", {}).get("tags", [])]
+
+
+def _time_numbers(build: Path) -> set[str]:
+    """Every word holding a digit that a time-measuring cell printed, in any chapter."""
+    words = set()
+    for notebook in (build / "html" / "_sources").glob("*.ipynb"):
+        for cell in _time_cells(json.loads(notebook.read_text())):
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+                words |= {w for w in text.split() if any(ch.isdigit() for ch in w)}
+    return words
+
+
+def _time_images(edition: Path) -> set[Path]:
+    """The images that time-measuring cells drew, as paths in an HTML edition."""
+    images = set()
+    for page in edition.glob("*.html"):
+        for output in BeautifulSoup(page.read_text(), "html.parser").select(f"div.tag_{TIME_TAG} div.cell_output"):
+            images |= {Path(img["src"]) for img in output.select("img[src]") if not img["src"].startswith("data:")}
+    return images
+
+
+def _same_but_time(a: Path, b: Path, numbers: set[str]) -> bool:
+    """Whether two files differ only in what time-measuring cells printed or drew."""
+    if a.suffix == ".html":
+        return _page_without_time(a) == _page_without_time(b)
+    if a.suffix == ".ipynb":
+        return _notebook_without_time(a) == _notebook_without_time(b)
+    if a.suffix == ".pdf" and numbers:  # compared as words, each measured number masked
+        return _pdf_words(a, numbers) == _pdf_words(b, numbers)
+    return False
+
+
+def _page_without_time(path: Path) -> str:
+    soup = BeautifulSoup(path.read_text(), "html.parser")
+    for output in soup.select(f"div.tag_{TIME_TAG} div.cell_output"):
+        output.clear()
+    return str(soup)
+
+
+def _notebook_without_time(path: Path) -> dict:
+    notebook = json.loads(path.read_text())
+    for cell in _time_cells(notebook):
+        cell["outputs"] = []
+    return notebook
+
+
+def _pdf_words(path: Path, numbers: set[str]) -> list[str]:
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return ["#" if word in numbers else word for word in text.split()]
+
+
 def _build(root: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     result = subprocess.run([sys.executable, "-m", "textbook.cli", "build"], cwd=root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
+#: A cell whose output differs at every execution, tagged as the book's timing cells are.
+TIMING_CELL = """
+```{code-cell} ipython3
+:tags: [measures-time]
+import time
+print(f"measured {time.perf_counter_ns()} ns")
+```
+"""
+
+
 def test_two_clean_builds_are_byte_identical(tmp_path):
+    """Each build executes the chapter itself (no shared cache): only the timing cell may differ."""
     first, second = tmp_path / "first", tmp_path / "second"
     for root in (first, second):
         shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))  # keeps file times
+        chapter = root / "book" / "00-run.md"
+        stat = chapter.stat()
+        chapter.write_text(chapter.read_text() + TIMING_CELL)
+        os.utime(chapter, (stat.st_atime, stat.st_mtime))  # the same date in both builds
         _build(root)
+    outputs = [(root / "_build" / "html" / "00-run.html").read_text() for root in (first, second)]
+    assert "measured " in outputs[0] and outputs[0] != outputs[1]  # the comparison has something to skip
     assert (first / "_build" / "pdf" / "workbook.pdf").is_file()
     differing = different_files(first / "_build", second / "_build")
     assert differing == [], how_they_differ(first / "_build", second / "_build", differing)
@@ -65,3 +149,24 @@ def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
     one = head + "<path id='g1-53' d='M1'/>\n<path id='g0-105' d='M2'/>\n" + tail
     other = head + "<path id='g0-105' d='M2'/>\n<path id='g1-53' d='M1'/>\n" + tail
     assert sorted_definitions(one) == sorted_definitions(other) == other
+
+
+def _fake_build(root: Path, timed: str, untimed: str) -> Path:
+    """An HTML edition with one chapter: a timing cell's output and another cell's."""
+    html = root / "html"
+    (html / "_sources").mkdir(parents=True)
+    (html / "00-run.html").write_text(
+        f'<div class="cell tag_{TIME_TAG}"><div class="cell_output"><pre>{timed}</pre></div></div>'
+        f'<div class="cell"><div class="cell_output"><pre>{untimed}</pre></div></div>'
+    )
+    cells = [{"metadata": {"tags": [TIME_TAG]}, "outputs": [{"text": timed}]},
+             {"metadata": {}, "outputs": [{"text": untimed}]}]
+    (html / "_sources" / "00-run.ipynb").write_text(json.dumps({"cells": cells}))
+    return root
+
+
+def test_only_the_outputs_of_timing_cells_may_differ(tmp_path):
+    base = _fake_build(tmp_path / "base", "took 1.2 s", "total = 45")
+    assert different_files(base, _fake_build(tmp_path / "timed", "took 3.4 s", "total = 45")) == []
+    untimed = _fake_build(tmp_path / "untimed", "took 1.2 s", "total = 46")
+    assert different_files(base, untimed) == ["html/00-run.html", "html/_sources/00-run.ipynb"]

@@ -6,8 +6,9 @@ import pytest
 
 from textbook.gates.web_checks import check_site
 
-CLEAN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><main><h1 id="top">{title}</h1>{body}</main></body></html>"""
+CLEAN = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>
+<body><main><h1 id="top">{title}</h1>{body}</main>{outside}</body></html>"""
+ICON = '<link rel="icon" href="dot.png">'  # without one, the browser asks for /favicon.ico
 PIXEL = (  # a 1x1 PNG
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x9a\xa0\xbd\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -19,8 +20,8 @@ def site(tmp_path: Path):
     """write(name, body) adds a page to a folder served as a site."""
     (tmp_path / "dot.png").write_bytes(PIXEL)
 
-    def write(name: str, body: str) -> Path:
-        (tmp_path / name).write_text(CLEAN.format(title=name, body=body))
+    def write(name: str, body: str, head: str = ICON, outside: str = "") -> Path:
+        (tmp_path / name).write_text(CLEAN.format(title=name, body=body, head=head, outside=outside))
         return tmp_path
 
     write("index.html", '<p><a href="other.html#top">Other</a> <img src="dot.png" alt="A dot"></p>')
@@ -42,6 +43,7 @@ DEFECTS = {
     "script-error.html": ("<script>undefinedFunction()</script>", "script error: undefinedFunction is not defined"),
     "console.html": ("<script>console.error('broken widget')</script>", "console error: broken widget"),
     "cdn.html": ('<script src="https://cdn.example.org/lib.js"></script>', "fetches https://cdn.example.org/lib.js from outside"),
+    "css-404.html": ('<span style="background-image: url(gone.png)">Gone</span>', "HTTP 404: /gone.png"),
     "mismatch.html": ('<button aria-label="Close">Open the menu</button>', "accessibility (serious): label-content-name-mismatch"),
 }
 
@@ -61,3 +63,22 @@ def test_search_that_finds_nothing_is_reported(site):
     report = check_site(folder, search_term="drift")
     assert report.search_hits == 0
     assert "searching for 'drift' finds nothing" in "\n".join(report.problems)
+
+
+def test_moderate_and_minor_accessibility_violations_fail_too(site):
+    site("minor.html", "<table><tr><th></th><th>Count</th></tr><tr><th>Rows</th><td>3</td></tr></table>")
+    folder = site("moderate.html", "<p>Inside.</p>", outside="<p>Outside every landmark.</p>")
+    by_page = {page.page: "\n".join(page.problems) for page in check_site(folder).pages}
+    assert "accessibility (minor): empty-table-header" in by_page["minor.html"]
+    assert "accessibility (moderate): region" in by_page["moderate.html"]
+    assert by_page["index.html"] == ""
+
+
+def test_a_page_without_a_favicon_fails(site):
+    """Without an icon of its own a page gets /favicon.ico, which this site lacks."""
+    site("no-icon.html", "<p>No icon.</p>", head="")
+    folder = site("bad-icon.html", "<p>Bad icon.</p>", head='<link rel="icon" href="gone.svg">')
+    by_page = {page.page: "\n".join(page.problems) for page in check_site(folder).pages}
+    assert "favicon does not load (HTTP 404): favicon.ico" in by_page["no-icon.html"]
+    assert "favicon does not load (HTTP 404): gone.svg" in by_page["bad-icon.html"]
+    assert by_page["index.html"] == ""

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 from jupyter_cache import get_cache
 from docutils import nodes
+from myst_nb.core.utils import coalesce_streams
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
@@ -50,6 +51,10 @@ def executed_notebook(app: Sphinx, written: Path) -> bytes:
     # that two builds of the same chapter give the same file.
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
+        # How a kernel cuts its printed text into stream outputs varies from one
+        # execution to the next; merged, as the pages show it, the text does not.
+        if cell.cell_type == "code" and config.merge_streams:
+            cell.outputs = coalesce_streams(cell.outputs)
     return nbformat.writes(notebook).encode("utf-8")
 
 

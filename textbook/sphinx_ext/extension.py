@@ -19,13 +19,14 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from textbook import __version__
-from textbook.execution import course_code, execute_ahead
+from textbook.execution import course_code, execute_ahead, kernel_environment
 from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering, print_matter
-from textbook.sphinx_ext import keep_together, paths, quiet, reproducible, stale_outputs, term_index
+from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering, plot_code
+from textbook.sphinx_ext import keep_together, paths, print_matter, quiet, reproducible, stale_outputs, term_index
+from textbook.sphinx_ext import web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +120,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", print_matter.configure_print)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
+    app.connect("config-inited", kernel_environment.fix_figure_ids)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
     app.connect("config-inited", math_svg.use_sorted_dvisvgm)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", web_theme.add_logo_and_favicon)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     app.connect("config-inited", term_index.print_the_index)
     # builder-inited: figures are drawn before outdated documents are found,
@@ -160,6 +163,8 @@ def setup(app: Sphinx) -> dict:
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
     # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
+    # html-page-context: empty header cells are written as data cells (accessibility).
+    app.connect("html-page-context", web_theme.empty_header_cells_as_data)
     app.connect("doctree-resolved", downloads.link_starter_notebook)
     app.connect("build-finished", downloads.write_starter_notebooks)
 
@@ -172,6 +177,8 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(term_index.IndexTermUses)
     app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
+    # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
+    plot_code.register(app)
     app.setup_extension("textbook.exercises")
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

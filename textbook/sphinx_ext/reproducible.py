@@ -7,7 +7,8 @@ in an edition always means a change in the book. What would otherwise vary:
   ``SOURCE_DATE_EPOCH``, which the build sets to the day of the last commit
   (or of the newest source file outside git);
 * random ids and orders: notebook cell ids (see ``downloads.py``), SVG ids
-  (the figure worker fixes matplotlib's hash salt) and the order of glyphs
+  (matplotlib's hash salt, fixed by the figure worker for script figures
+  and by ``execution/kernel_environment.py`` for cells' figures) and the order of glyphs
   in math drawn by dvisvgm (see ``math_svg.py``);
 * the order files appear in: MyST-NB copies its stylesheet only at the end
   of an HTML build, so pages written by a first build link it without the

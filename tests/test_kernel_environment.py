@@ -1,0 +1,46 @@
+"""A figure drawn by an executed cell has the same bytes at every execution."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+
+from textbook.execution.kernel_environment import fix_figure_ids
+
+#: Two figures, so that ids must differ inside one kernel too (they depend on the content).
+PLOT = """import matplotlib.pyplot as plt
+%config InlineBackend.figure_formats = ["svg"]
+for n in (2, 3):
+    fig, ax = plt.subplots()
+    ax.plot(range(n))
+    plt.show()
+"""
+
+
+def _execute(tmp_path: Path, run: str) -> list[str]:
+    """Execute the notebook as the execute-ahead workers do; the SVG outputs."""
+    given, result = tmp_path / f"{run}.ipynb", tmp_path / f"{run}.json"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PLOT)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, given)
+    subprocess.run(
+        [sys.executable, "-m", "textbook.execution.execute_worker", str(given), str(result), str(tmp_path), "60", "0"],
+        check=True, env=os.environ.copy(),
+    )
+    outcome = json.loads(result.read_text())
+    assert outcome["ok"], outcome
+    outputs = outcome["notebook"]["cells"][0]["outputs"]
+    return [output["data"]["image/svg+xml"] for output in outputs if "image/svg+xml" in output.get("data", {})]
+
+
+def test_two_executions_draw_identical_svg(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATPLOTLIBRC", str(tmp_path / "none"))  # restored after the test
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # as textbook build sets it: the SVG's date
+    fix_figure_ids(None, SimpleNamespace(textbook_cache=str(tmp_path / "cache")))
+    first, second = _execute(tmp_path, "first"), _execute(tmp_path, "second")
+    assert len(first) == 2 and 'id="' in first[0]
+    assert first == second

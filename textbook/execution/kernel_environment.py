@@ -1,0 +1,30 @@
+"""What every kernel that executes a chapter starts with, without a line in the chapter.
+
+matplotlib names the clip paths and glyphs of an SVG with ids drawn from a
+random salt unless ``svg.hashsalt`` is set, so a figure drawn by a cell
+would differ at every execution. The figure worker sets it for script
+figures; chapter kernels get it from a ``matplotlibrc`` of ours, which
+``MATPLOTLIBRC`` names. Kernels inherit the build's environment, so MyST-NB's
+kernels and the execute-ahead workers' alike read it. (The date in the SVG
+comes from ``SOURCE_DATE_EPOCH``, which ``textbook build`` sets.)
+"""
+
+from __future__ import annotations
+
+import os
+
+from sphinx.application import Sphinx
+
+from textbook.sphinx_ext import paths
+
+#: The settings every chapter kernel starts with (matplotlib's defaults otherwise).
+KERNEL_MATPLOTLIBRC = "svg.hashsalt: textbook-chapter\n"
+
+
+def fix_figure_ids(app: Sphinx, config) -> None:
+    """Write our matplotlibrc under the cache folder and name it in ``MATPLOTLIBRC``."""
+    rc = paths.cache_dir(config) / "matplotlib" / "matplotlibrc"
+    if not rc.is_file() or rc.read_text(encoding="utf-8") != KERNEL_MATPLOTLIBRC:
+        rc.parent.mkdir(parents=True, exist_ok=True)
+        rc.write_text(KERNEL_MATPLOTLIBRC, encoding="utf-8")
+    os.environ["MATPLOTLIBRC"] = str(rc)
