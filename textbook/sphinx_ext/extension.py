@@ -24,7 +24,7 @@ from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import code_width, downloads, epub, handouts, math_svg, module_overview, numbering
 from textbook.sphinx_ext import paths, quiet, reproducible, stale_outputs
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
+    app.connect("config-inited", epub.configure)  # the EPUB's metadata, where conf.py sets none
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
@@ -158,6 +159,7 @@ def setup(app: Sphinx) -> dict:
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
+    app.add_builder(epub.TextbookEpubBuilder, override=True)  # the EPUB edition (see epub.py)
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     numbering.replace_toctree_collector(app)
