@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 TINY = Path(__file__).parent / "projects" / "tiny"
-COMPARED = ("html", "pdf", "figures")
+COMPARED = ("html", "epub", "pdf", "figures")
 
 
 def different_files(left: Path, right: Path) -> list[str]:

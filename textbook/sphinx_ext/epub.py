@@ -8,8 +8,11 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
 * math: ``sphinx.ext.imgmath`` writes each formula as an SVG file the book
   lists, not a ``data:`` URL (EPUB 3.2 and some readers refuse those);
   formulas the HTML build drew already are copied, not drawn again;
-* figures: matplotlib's SVGs declare an external DTD, which EPUB forbids, so
-  the copies in the book lose their DOCTYPE;
+* figures: matplotlib's SVGs declare an external DTD, which EPUB forbids, and
+  draw a space as a glyph ``<path>`` without the ``d`` SVG requires: the
+  copies in the book lose their DOCTYPE and get an empty ``d``;
+* notebook outputs: pandas writes ``<style scoped>`` before a table, which is
+  not XML; the EPUB's pages leave those styles out;
 * style: MyST-NB's stylesheet uses CSS (``:has``, empty custom properties)
   that EPUBCheck rejects; notebook cells get a small stylesheet of their own;
 * stale files: the builder packages every file in its folder, so pages,
@@ -31,11 +34,15 @@ import uuid
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.util import logging
 from sphinx.util.osutil import make_filename
 
 from textbook.sphinx_ext import paths
+
+logger = logging.getLogger(__name__)
 
 STYLESHEET = "textbook-epub.css"
 #: Notebook cells told apart from prose without MyST-NB's stylesheet.
@@ -45,6 +52,8 @@ div.cell div.cell_output { border-left: 3px solid #bbbbbb; margin-bottom: 1em; }
 div.cell_output img { max-width: 100%; }
 """
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)
+_PATH_WITHOUT_DATA = re.compile(rb"<path(?![^>]*\sd=)")
+_SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
 _FORMULA = re.compile(r"_images/math/([0-9a-f]+\.svg)")
 #: Pages the builder writes that are not documents.
 GENERATED_PAGES = {"nav", "genindex"}
@@ -65,6 +74,22 @@ def configure(app: Sphinx, config) -> None:
     for name, (sphinx_default, value) in ours.items():
         if config[name] == sphinx_default:  # what conf.py sets wins
             config[name] = value
+
+
+def drop_scoped_styles(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, EPUB only: pandas' ``<style scoped>`` (bare attribute, not XML) leaves
+    the page; the table keeps its markup. At write time, so the shared doctrees keep it for HTML."""
+    if app.builder.name != "epub":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<style scoped>" in raw.astext():
+            text = _SCOPED_STYLE.sub("", raw.astext())
+            raw.replace_self(nodes.raw("", text, format=raw["format"], classes=raw["classes"]))
+
+
+def clean_svg(content: bytes) -> bytes:
+    """An SVG as EPUB accepts it: no DOCTYPE, a ``d`` on every path."""
+    return _PATH_WITHOUT_DATA.sub(b'<path d=""', _DOCTYPE.sub(b"", content, count=1))
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
@@ -112,12 +137,15 @@ class TextbookEpubBuilder(Epub3Builder):
 
     def handle_finish(self) -> None:
         self._remove_stale_files()
-        self._drop_svg_doctypes()
+        self._clean_svgs()
         super().handle_finish()
 
     def _remove_stale_files(self) -> None:
-        """Pages of gone documents, images and formulas nothing uses: never packaged."""
+        """Pages of gone documents, images and formulas nothing uses, books of another name: never packaged."""
         outdir = Path(self.outdir)
+        for book in outdir.glob("*.epub"):  # written under another name before
+            if book.name != f"{self.config.epub_basename}.epub":
+                book.unlink()
         documents = set(self.env.all_docs) | GENERATED_PAGES
         pages = []
         for page in outdir.glob("**/*.xhtml"):
@@ -134,15 +162,16 @@ class TextbookEpubBuilder(Epub3Builder):
             if formula.name not in formulas:
                 formula.unlink()
 
-    def _drop_svg_doctypes(self) -> None:
+    def _clean_svgs(self) -> None:
         for svg in (Path(self.outdir) / self.imagedir).glob("*.svg"):
             content = svg.read_bytes()
-            cleaned = _DOCTYPE.sub(b"", content, count=1)
+            cleaned = clean_svg(content)
             if cleaned != content:
                 svg.write_bytes(cleaned)
 
     def build_epub(self) -> None:
         """As Sphinx writes it (``mimetype`` first, stored), with fixed dates and permissions."""
+        logger.info("writing %s.epub file...", self.config.epub_basename)
         outdir = Path(self.outdir)
         names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
         with ZipFile(outdir / f"{self.config.epub_basename}.epub", "w") as epub:

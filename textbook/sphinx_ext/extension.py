@@ -154,6 +154,8 @@ def setup(app: Sphinx) -> dict:
     )
     # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
     app.connect("doctree-resolved", downloads.link_starter_notebook)
+    # doctree-resolved: pandas' scoped styles are not XML; the EPUB's pages leave them out.
+    app.connect("doctree-resolved", epub.drop_scoped_styles)
     app.connect("build-finished", downloads.write_starter_notebooks)
 
     # build-finished: what no current document produces leaves the HTML output.
