@@ -1,6 +1,6 @@
 # Thin wrappers around the `textbook` CLI. Every target first makes sure the
 # virtualenv exists and matches pyproject.toml (it is rebuilt only when
-# pyproject.toml changes); the CLI installs TeX Live itself when it is missing.
+# pyproject.toml changes); the CLI installs TeX Live and EPUBCheck itself when they are missing.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,13 +13,16 @@ EXAM     ?= exams/midterm.yml
 VARIANTS ?= 1
 SEED     ?= 0
 
-.PHONY: book html pdf handouts workbook key report moodle exam serve proof test setup benchmark chapter-times clean
+.PHONY: book html epub pdf handouts workbook key report moodle exam serve proof test setup benchmark chapter-times clean
 
-book: $(STAMP)          ## every edition: HTML, PDF book, handouts, workbook, answer key
+book: $(STAMP)          ## every edition: HTML, EPUB, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
 
 html: $(STAMP)          ## the HTML edition only
 	$(BIN)/textbook build html $(BUILD_FLAGS)
+
+epub: $(STAMP)          ## the EPUB edition only (_build/epub/<book>.epub), checked by EPUBCheck
+	$(BIN)/textbook build epub $(BUILD_FLAGS)
 
 pdf: $(STAMP)           ## the PDF book only
 	$(BIN)/textbook build pdf $(BUILD_FLAGS)
@@ -46,7 +49,7 @@ serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 proof: $(STAMP)         ## every page of the PDF editions on contact sheets in _build/proof/ (after make book)
 	$(BIN)/textbook proof
 
-setup: $(STAMP)         ## install the system tools (TeX Live) if missing
+setup: $(STAMP)         ## install the system tools (TeX Live, Poppler, Chromium, EPUBCheck) if missing
 	$(BIN)/textbook setup
 
 test: setup             ## unit tests plus one build of every edition

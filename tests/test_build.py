@@ -70,8 +70,8 @@ def test_missing_tex_without_root_says_what_to_install(monkeypatch):
 
 def test_cli_rejects_an_unknown_edition(capsys, monkeypatch):
     monkeypatch.chdir(PROJECT)
-    assert cli.main(["build", "epub"]) == 2
-    assert "unknown edition epub" in capsys.readouterr().err
+    assert cli.main(["build", "mobi"]) == 2
+    assert "unknown edition mobi" in capsys.readouterr().err
 
 
 def test_cli_refuses_to_run_outside_a_project(tmp_path, monkeypatch):

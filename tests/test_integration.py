@@ -265,3 +265,26 @@ def test_a_second_clean_build_is_byte_identical(built, tmp_path):
     assert "Executing notebook" not in result.stdout + result.stderr
     differing = different_files(BUILD, copy / "_build")
     assert differing == [], how_they_differ(BUILD, copy / "_build", differing)
+
+
+def test_the_epub_has_every_chapter_and_figure_and_passes_epubcheck(built):
+    from zipfile import ZipFile
+
+    from textbook.gates.epub_checks import check_epub
+
+    epub = BUILD / "epub" / "mlops-book.epub"
+    report = check_epub(epub, ROOT / "book", ROOT)
+    assert report.problems == [], "\n".join(report.problems)
+    with ZipFile(epub) as book:
+        names = set(book.namelist())
+        navigation = book.read("nav.xhtml").decode()
+        for chapter in CHAPTERS:
+            page = book.read(f"{chapter.stem}.xhtml").decode()
+            assert f'href="{chapter.stem}.xhtml"' in navigation, f"{chapter.name} not in the table of contents"
+            text = " ".join(BeautifulSoup(page, "html.parser").get_text().split()).lower()
+            assert " ".join(_title(chapter).split()).lower() in text, f"{chapter.name} title missing from the EPUB"
+            if _code_cells(chapter):
+                assert 'class="cell_output' in page, f"{chapter.name}: no executed output in the EPUB"
+            for figure in _figures(chapter):
+                assert f'src="_images/{figure}.svg"' in page and f"_images/{figure}.svg" in names, figure
+    assert not [name for name in names if name.endswith(".ipynb")], "downloads are HTML-only"

@@ -121,6 +121,22 @@ def test_a_solution_in_a_pdf_is_found(scanner, tmp_path):
     assert _leaked(scanner, pdf) == {"choice"}
 
 
+def test_a_solution_in_an_epub_page_is_found_and_named_inside_the_book(scanner, tmp_path):
+    from zipfile import ZipFile
+
+    book = tmp_path / "book.epub"
+    with ZipFile(book, "w") as epub:
+        epub.writestr("mimetype", "application/epub+zip")
+        epub.writestr("index.xhtml", "<?xml version='1.0'?><html><body><p>Welcome.</p></body></html>")
+        epub.writestr("_images/dot.png", bytes(range(256)))  # no text: skipped, not an error
+    assert scanner.scan([book]) == []
+    with ZipFile(book, "a") as epub:
+        epub.writestr("00-run.xhtml", f"<html><body><p>A hint: <em>{ESSAY_SOLUTION}</em>.</p></body></html>")
+    leaks = scanner.scan([book])
+    assert [(leak.path, leak.exercise) for leak in leaks] == [(book / "00-run.xhtml", "essay")]
+    assert "book.epub/00-run.xhtml: contains the solution of exercise 'essay'" in str(leaks[0])
+
+
 def test_a_solution_pasted_into_a_chapter_is_still_a_leak(bank, chapter, tmp_path):
     """Rule 4's exception: 10 or more words copied from a solution are not the chapter's own."""
     pasted = chapter + f"\n{ESSAY_SOLUTION}\n"

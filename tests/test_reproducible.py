@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 TINY = Path(__file__).parent / "projects" / "tiny"
-COMPARED = ("html", "pdf", "figures")
+COMPARED = ("html", "epub", "pdf", "figures")
 #: The cell tag of outputs that measure time (CONTRIBUTING.md): they differ at every execution.
 TIME_TAG = "measures-time"
 

@@ -1,11 +1,11 @@
 """The ``textbook`` command: build editions, exams and exports, install system tools, live preview.
 
-    textbook build [html|pdf|handouts|workbook|key|all ...]   build editions (default: all)
+    textbook build [html|epub|pdf|handouts|workbook|key|all ...]   build editions (default: all)
     textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
     textbook report [--format markdown|csv]      objective coverage: each objective's exercises
     textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
-    textbook setup                               install TeX Live, Poppler and Chromium if missing
+    textbook setup                               install TeX Live, Poppler, Chromium and EPUBCheck if missing
     textbook serve [--port N]                    live preview, rebuilt on save
     textbook clean                               remove _build/
 
@@ -96,10 +96,13 @@ def cmd_setup(args: argparse.Namespace) -> int:
         toolchain.ensure_tex()
         toolchain.ensure_poppler()
         toolchain.ensure_chromium()
+        toolchain.ensure_epubcheck()
     except toolchain.ToolchainError as error:
         print(f"textbook: {error}", file=sys.stderr)
         return 1
-    tools = ", ".join(toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS + toolchain.CHROMIUM_COMMANDS)
+    tools = ", ".join(
+        toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS + toolchain.CHROMIUM_COMMANDS + toolchain.EPUBCHECK_COMMANDS
+    )
     print(f"textbook: system tools present: {tools}")
     return 0
 
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
     build_parser = commands.add_parser("build", help="build editions of the book")
     build_parser.add_argument("editions", nargs="*", metavar="EDITION",
-                              help="html, pdf, handouts, workbook, key or all (default: all)")
+                              help="html, epub, pdf, handouts, workbook, key or all (default: all)")
     build_parser.add_argument("-j", "--jobs", type=int, default=None,
                               help="parallel processes (default: one per core)")
     build_parser.add_argument("--force", action="store_true",
@@ -217,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                               help="on failure, also print the generator's own traceback")
     build_parser.set_defaults(func=cmd_build)
 
-    commands.add_parser("setup", help="install TeX Live, Poppler and Chromium if missing").set_defaults(func=cmd_setup)
+    setup_help = "install TeX Live, Poppler, Chromium and EPUBCheck if missing"
+    commands.add_parser("setup", help=setup_help).set_defaults(func=cmd_setup)
 
     serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
     serve_parser.add_argument("--port", type=int, default=8000)

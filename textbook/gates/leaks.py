@@ -46,6 +46,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from zipfile import ZipFile
 
 from sphinx.search.en import SearchEnglish
 
@@ -185,6 +186,15 @@ def search_index_terms(raw: str) -> set[str]:
     return {term.lower() for term, pages in found.items() if pages != []}
 
 
+def _text_of(name: str, raw: str) -> str:
+    suffix = Path(name).suffix
+    if suffix in (".html", ".xhtml"):
+        return html_text(raw)
+    if suffix == ".ipynb":
+        return notebook_text(raw)
+    return raw
+
+
 def artifact_text(path: Path) -> str | None:
     """The text a reader gets from a file, or None for a file with no text (an image)."""
     if path.suffix == ".pdf":
@@ -193,11 +203,19 @@ def artifact_text(path: Path) -> str | None:
         raw = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError):
         return None
-    if path.suffix == ".html":
-        return html_text(raw)
-    if path.suffix == ".ipynb":
-        return notebook_text(raw)
-    return raw
+    return _text_of(path.name, raw)
+
+
+def epub_texts(path: Path) -> dict[str, str]:
+    """The text of every file inside an EPUB (its pages, navigation, figures), by name."""
+    texts = {}
+    with ZipFile(path) as epub:
+        for name in sorted(epub.namelist()):
+            try:
+                texts[name] = _text_of(name, epub.read(name).decode("utf-8"))
+            except UnicodeDecodeError:
+                continue  # an image with no text
+    return texts
 
 
 @dataclass(frozen=True)
@@ -330,8 +348,11 @@ class LeakScanner:
         for path in paths:
             if clean.known(path):
                 continue
-            text = artifact_text(path)
-            found = self.scan_text(path, text) if text is not None else []
+            if path.suffix == ".epub":  # each file inside is named in a leak: book.epub/00-run.xhtml
+                found = [leak for name, text in epub_texts(path).items() for leak in self.scan_text(path / name, text)]
+            else:
+                text = artifact_text(path)
+                found = self.scan_text(path, text) if text is not None else []
             leaks.extend(found)
             if not found:
                 clean.add(path)

@@ -1,4 +1,4 @@
-"""Build the editions: HTML, the PDF book, the handouts, the workbook, the answer key.
+"""Build the editions: HTML, EPUB, the PDF book, the handouts, the workbook, the answer key.
 
 Sphinx works in ``_build/.work/`` (doctrees, HTML and LaTeX output), which
 persists between builds so that only what changed is redone; the notebook
@@ -7,6 +7,7 @@ readers use are *published* from there only when their step succeeds and,
 for every student edition, only when the leak scan finds no solution in it:
 
 * ``_build/html/``                the HTML edition, swapped in as a whole folder;
+* ``_build/epub/<book>.epub``     the e-book, only once EPUBCheck finds no error in it;
 * ``_build/pdf/mlops-book.pdf``   the whole book;
 * ``_build/pdf/handouts/``        one PDF per module;
 * ``_build/pdf/workbook.pdf``     the student workbook;
@@ -37,7 +38,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.exercises.bank import Bank, BankError, load_bank
-from textbook.gates import page_layout, print_checks
+from textbook.gates import epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex, toolchain
 from textbook.pipeline.encoding import undecodable_sources
@@ -48,7 +49,7 @@ from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
-STUDENT_EDITIONS = ("html", "pdf", "handouts", "workbook")
+STUDENT_EDITIONS = ("html", "epub", "pdf", "handouts", "workbook")
 
 
 class BuildError(Exception):
@@ -187,6 +188,33 @@ class Builder:
         _replace_dir(work, self.layout.html)
         self.results["html"] = EditionResult("html", [self.layout.html / "index.html"], time.perf_counter() - started)
 
+    def build_epub(self) -> None:
+        """Sphinx's epub builder over the HTML edition's doctrees (chapters read once), then
+        EPUBCheck and the leak scan; published only when both find nothing."""
+        started = time.perf_counter()
+        work = self.layout.work_output("epub")
+        run_sphinx(self.layout, "epub", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
+        [book] = work.glob("*.epub")  # the builder removes an older one of another name (see epub.py)
+        toolchain.ensure_epubcheck(log=_say)
+        report = epub_checks.check_epub(book, self.layout.source, self.layout.root)
+        _say(f"  {report.summary}")
+        for warning in report.warnings:
+            _say(f"  warning: {warning}")
+        if report.problems:
+            details = "\n".join(f"  {problem}" for problem in report.problems[:20])
+            raise BuildError(
+                f"EPUBCheck found errors in {book.name}, which was not published:\n{details}\n"
+                "Each names the file inside the EPUB; fix the chapter it was written from, or the generator "
+                "(textbook/sphinx_ext/epub.py) if the file is not a chapter's page.",
+                report.problems,
+            )
+        self.check_for_leaks([book], "epub")
+        target = self.layout.epub / book.name
+        _replace_file(book, target)
+        for stale in set(self.layout.epub.glob("*.epub")) - {target}:
+            stale.unlink()
+        self.results["epub"] = EditionResult("epub", [target], time.perf_counter() - started)
+
     def book_latex_jobs(self) -> list[PdfJob]:
         work = self.layout.work_output("latex")
         run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
@@ -307,7 +335,8 @@ class Builder:
         os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))  # see reproducible.py
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
-        steps = ["sources"] + ["html"] * ("html" in self.requested) + ["latex"] * (wants_book_pdf or wants_exercise_pdf)
+        steps = ["sources"] + [e for e in ("html", "epub") if e in self.requested]
+        steps += ["latex"] * (wants_book_pdf or wants_exercise_pdf)
         try:
             for number, step in enumerate(steps, 1):
                 if step == "sources":
@@ -317,8 +346,11 @@ class Builder:
                 elif step == "html":
                     _say(f"[{number}/{len(steps)}] html")
                     self.build_html()
+                elif step == "epub":
+                    _say(f"[{number}/{len(steps)}] epub")
+                    self.build_epub()
                 else:
-                    pdfs = [e for e in self.requested if e != "html"]
+                    pdfs = [e for e in self.requested if e not in ("html", "epub")]
                     _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
                     toolchain.ensure_tex(log=_say)
                     toolchain.ensure_poppler(log=_say)

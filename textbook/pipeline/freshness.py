@@ -7,7 +7,7 @@ the inputs changed, none of that can change the editions, so the build stops
 before it imports Sphinx. The inputs are every file of the book's sources,
 its exercises and figure scripts, ``conf.py`` and ``pyproject.toml``, the
 generator's own files, the installed Python packages and their versions,
-the TeX and browser tools, and ``SOURCE_DATE_EPOCH``.
+the TeX, browser and EPUBCheck tools, and ``SOURCE_DATE_EPOCH``.
 
 This module imports nothing heavy on purpose: it runs first on every build.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 SOURCE_FOLDERS = ("book", "exercises", "figures_src")
 SOURCE_FILES = ("conf.py", "pyproject.toml")
-TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "chromium")
+TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "chromium", "epubcheck", "java")
 
 
 def _files(root: Path) -> list[Path]:

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-EDITIONS = ("html", "pdf", "handouts", "workbook", "key")
+EDITIONS = ("html", "epub", "pdf", "handouts", "workbook", "key")
 WORKBOOK, KEY = "workbook", "answer-key"
 MODULE_KEYS = "keys"  # a key per module: sources keys/<docname>.md, PDFs _build/pdf/keys/<docname>.pdf
 
@@ -48,6 +48,11 @@ class Layout:
         return self.build / "html"
 
     @property
+    def epub(self) -> Path:
+        """The EPUB edition: one ``<book>.epub``."""
+        return self.build / "epub"
+
+    @property
     def pdf(self) -> Path:
         return self.build / "pdf"
 
@@ -63,6 +68,8 @@ class Layout:
         """What ``edition`` publishes: removed when its build fails, required to call it built."""
         if edition == "html":
             return [self.html]
+        if edition == "epub":
+            return [self.epub]
         if edition == "handouts":
             return [self.handouts]
         if edition == "workbook":
@@ -87,6 +94,8 @@ class Layout:
             return self.handouts.is_dir() and any(self.handouts.glob("*.pdf"))
         if edition == "html":
             return (self.html / "index.html").is_file()
+        if edition == "epub":
+            return self.epub.is_dir() and any(self.epub.glob("*.epub"))
         if edition == "key":  # the whole key, and a key for each module key source the last build wrote
             modules = [source.stem for source in (self.exercise_sources / MODULE_KEYS).glob("*.md")]
             return (self.pdf / f"{KEY}.pdf").is_file() and self.module_keys.is_dir() and all(

@@ -1,4 +1,4 @@
-"""System tools the build needs beyond Python: TeX Live for the PDF editions.
+"""System tools the build needs beyond Python: TeX Live for the PDF editions, EPUBCheck for the EPUB.
 
 When a tool is missing and we run as root on Debian/Ubuntu, we install it
 with apt-get (once; later builds find it). Otherwise we stop with one line
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 #: Debian packages that give Sphinx's xelatex route everything it loads:
 #: the engine, latexmk, the LaTeX packages sphinx.sty needs and the FreeFont
@@ -31,6 +32,10 @@ POPPLER_COMMANDS = ("pdftotext", "pdftoppm", "pdffonts")
 #: The browser the web gate drives (Playwright cannot download its own here).
 CHROMIUM_PACKAGES = ("chromium",)
 CHROMIUM_COMMANDS = ("chromium",)
+#: EPUBCheck validates the EPUB edition (Java; Debian's package brings a JRE).
+EPUBCHECK_PACKAGES = ("epubcheck",)
+EPUBCHECK_COMMANDS = ("epubcheck", "java")
+EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
 
 class ToolchainError(Exception):
@@ -75,3 +80,13 @@ def ensure_poppler(log=print) -> None:
 
 def ensure_chromium(log=print) -> None:
     ensure_commands(CHROMIUM_COMMANDS, CHROMIUM_PACKAGES, "Chromium", log)
+
+
+def ensure_epubcheck(log=print) -> None:
+    ensure_commands(EPUBCHECK_COMMANDS, EPUBCHECK_PACKAGES, "EPUBCheck", log)
+
+
+def epubcheck_command() -> list[str]:
+    """How to run EPUBCheck: Debian's ``/usr/bin/epubcheck`` is the jar itself, run through
+    binfmt_misc, which containers often lack, so its jar is given to ``java``."""
+    return ["java", "-jar", str(EPUBCHECK_JAR)] if EPUBCHECK_JAR.is_file() else ["epubcheck"]

@@ -36,6 +36,11 @@ from textbook.sphinx_ext import paths
 PRIORITY_BEFORE_THEME_BUTTONS = 500
 
 
+def offers_downloads(app: Sphinx) -> bool:
+    """An HTML edition with files to download: not the EPUB, which holds nothing but the book."""
+    return app.builder.format == "html" and app.builder.download_support
+
+
 def executed_notebook(app: Sphinx, written: Path) -> bytes:
     """The notebook MyST-NB wrote, with its outputs from the execution cache."""
     notebook = nbformat.read(written, as_version=4)
@@ -59,7 +64,7 @@ def executed_notebook(app: Sphinx, written: Path) -> bytes:
 
 
 def offer_notebook_download(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if app.builder.format != "html" or doctree is None:
+    if not offers_downloads(app) or doctree is None:
         return
     written = Path(app.outdir).parent / OUTPUT_FOLDER / f"{pagename}.ipynb"
     if not written.is_file():
@@ -74,7 +79,7 @@ def offer_notebook_download(app: Sphinx, pagename: str, templatename, context: d
 
 def _code_exercises(app: Sphinx, docname: str):
     """The module ``docname`` lists exercises of, and its code exercises (none outside the book)."""
-    if app.builder.format != "html" or app.config.textbook_edition != "book":
+    if not offers_downloads(app) or app.config.textbook_edition != "book":
         return None, []
     module = tracking.listed_module(app.env, docname)
     exercises = tracking.bank(app.env).for_module(module) if module else []
@@ -106,7 +111,7 @@ def write_starter_notebooks(app: Sphinx, exception: Exception | None) -> None:
     comes from (a second or so), so they are written again only when their code
     exercises, module titles or the generator changed, recorded as a digest in the cache.
     """
-    if exception is not None or app.builder.format != "html" or app.config.textbook_edition != "book":
+    if exception is not None or not offers_downloads(app) or app.config.textbook_edition != "book":
         return
     folder = Path(app.outdir) / starter_notebooks.FOLDER
     modules = {}

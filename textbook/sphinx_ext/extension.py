@@ -24,9 +24,9 @@ from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, handouts, math_svg, module_overview, numbering, plot_code
-from textbook.sphinx_ext import keep_together, paths, print_matter, quiet, reproducible, stale_outputs, term_index
-from textbook.sphinx_ext import web_theme
+from textbook.sphinx_ext import code_width, downloads, epub, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, reproducible, stale_outputs
+from textbook.sphinx_ext import term_index, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", web_theme.add_logo_and_favicon)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     app.connect("config-inited", term_index.print_the_index)
+    app.connect("config-inited", epub.configure)  # the EPUB's metadata, where conf.py sets none
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
@@ -166,12 +167,15 @@ def setup(app: Sphinx) -> dict:
     # html-page-context: empty header cells are written as data cells (accessibility).
     app.connect("html-page-context", web_theme.empty_header_cells_as_data)
     app.connect("doctree-resolved", downloads.link_starter_notebook)
+    # doctree-resolved: pandas' scoped styles are not XML; the EPUB's pages leave them out.
+    app.connect("doctree-resolved", epub.drop_scoped_styles)
     app.connect("build-finished", downloads.write_starter_notebooks)
 
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
     app.add_latex_package("textbookprint")
+    app.add_builder(epub.TextbookEpubBuilder, override=True)  # the EPUB edition (see epub.py)
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     app.add_transform(term_index.IndexTermUses)

@@ -1,5 +1,6 @@
 project = "Tiny project"
 author = "Tests"
+release = "1"  # the EPUB's version
 extensions = ["myst_nb", "textbook"]
 nitpicky = True
 numfig = True

@@ -1,0 +1,134 @@
+"""The EPUB edition of the tiny project: built from the HTML's doctrees, valid for EPUBCheck,
+complete (executed outputs, figure, math as SVG, navigation, metadata), byte-identical when
+rebuilt, and never published when EPUBCheck or the leak scan finds a problem."""
+
+import re
+import shutil
+import time
+from pathlib import Path
+from zipfile import ZipFile
+
+import pytest
+
+from textbook import cli
+from textbook.gates import epub_checks
+from textbook.pipeline import build, toolchain
+
+TINY = Path(__file__).parent / "projects" / "tiny"
+EPOCH = "1764115200"  # 2025-11-26, as the build would set it
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> build.Layout:
+    root = tmp_path / "tiny"
+    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    conf = root / "conf.py"
+    conf.write_text(conf.read_text().replace('extensions = ["myst_nb", "textbook"]', (
+        'extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]\n'
+        'imgmath_image_format = "svg"\nimgmath_embed = True')))  # fmt: skip
+    chapter = root / "book" / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nA sum of the first ten numbers: {math}`\\sum_{k=0}^{9} k = 45`.\n"
+                       '\n```{code-cell} ipython3\nimport pandas as pd\npd.DataFrame({"n": [1, 2]})\n```\n')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return build.Layout(root)
+
+
+def _files(epub: Path) -> dict[str, bytes]:
+    with ZipFile(epub) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys):
+    results = {r.edition: r for r in build.build(project, ["html", "epub"])}
+    book = project.epub / "tiny.epub"
+    assert results["epub"].outputs == [book]
+    epub_step = capsys.readouterr().out.split("] epub\n", 1)[1]
+    assert re.search(r"EPUBCheck [\d.]+: 0 fatal, 0 errors, 0 warnings", epub_step), epub_step
+    assert "updating environment: 0 added, 0 changed, 0 removed" in epub_step, "the chapters were read once"
+    files = _files(book)
+    assert next(iter(files)) == "mimetype" and files["mimetype"] == b"application/epub+zip"
+    page = files["00-run.xhtml"].decode()
+    assert "total = 45" in page, "executed outputs are in the book"
+    assert 'src="_images/dot.svg"' in page and b"<!DOCTYPE" not in files["_images/dot.svg"]
+    [formula] = re.findall(r'src="(_images/math/[0-9a-f]+\.svg)"', page)
+    assert formula in files and "data:" not in page, "math is an SVG file, not a data: URL or MathJax"
+    assert "mathjax" not in page.lower() and "<script" not in page
+    assert 'class="dataframe"' in page and "<style" not in page, "pandas' table, without its scoped style"
+    assert "Exercise 0.1" in page and "Starter notebook" not in page, "questions only, no downloads"
+    assert not [name for name in files if name.endswith(".ipynb") or "mystnb" in name]
+    opf = files["content.opf"].decode()
+    assert "<dc:title>Tiny project</dc:title>" in opf and "<dc:creator" in opf and ">Tests</dc:creator>" in opf
+    assert "<dc:language>en</dc:language>" in opf and ">urn:uuid:" in opf
+    assert '<meta property="dcterms:modified">2025-11-26T00:00:00Z</meta>' in opf
+    assert "00-run.xhtml" in files["nav.xhtml"].decode(), "the table of contents lists the chapter"
+
+
+def test_an_epub_rebuilt_from_scratch_is_byte_identical(project):
+    build.build(project, ["epub"])
+    first = (project.epub / "tiny.epub").read_bytes()
+    shutil.rmtree(project.work_output("epub"))
+    time.sleep(2)  # a zip records times to 2 s: a file's own time would show
+    build.build(project, ["epub"])
+    assert (project.epub / "tiny.epub").read_bytes() == first
+
+
+def test_an_epubcheck_error_fails_the_build_naming_the_page_and_chapter(project):
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text() + '\n```{raw} html\n<img src="_images/missing.png" alt="gone"/>\n```\n')
+    project.epub.mkdir(parents=True)
+    (project.epub / "tiny.epub").write_bytes(b"an older edition")
+    with pytest.raises(build.BuildError) as caught:
+        build.build(project, ["epub"])
+    assert "EPUBCheck found errors in tiny.epub, which was not published" in str(caught.value)
+    assert any(
+        problem.startswith("tiny.epub/00-run.xhtml:") and "(written from book/00-run.md)" in problem
+        and "RSC-007" in problem and "_images/missing.png" in problem
+        for problem in caught.value.problems
+    ), caught.value.problems
+    assert not project.epub.exists(), "a failed build removes the edition instead of leaving it stale"
+
+
+def test_the_build_refuses_to_publish_an_epub_with_a_leak(project, monkeypatch):
+    monkeypatch.setattr(epub_checks, "check_epub", lambda *a: epub_checks.EpubCheckReport(summary="skipped"))
+    chapter = project.source / "00-run.md"
+    hint = "A hint: so an author who fixes a typo waits seconds instead of minutes."
+    chapter.write_text(chapter.read_text() + f"\n{hint}\n")
+    with pytest.raises(build.BuildError, match="the epub edition contains solution text") as caught:
+        build.build(project, ["epub"])
+    assert "tiny.epub/00-run.xhtml: contains the solution of exercise 'essay'" in str(caught.value)
+    assert not project.epub.exists()
+
+
+def test_missing_epubcheck_without_root_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(toolchain.shutil, "which", lambda name: None)
+    monkeypatch.setattr(toolchain.os, "geteuid", lambda: 1000)
+    with pytest.raises(toolchain.ToolchainError, match="install it with: sudo apt-get install .* epubcheck$"):
+        toolchain.ensure_epubcheck()
+
+
+def test_epub_is_an_edition_of_the_cli(capsys, monkeypatch):
+    monkeypatch.chdir(TINY)
+    assert cli.main(["build", "nonesuch"]) == 2
+    assert "choose from html, epub, pdf" in capsys.readouterr().err
+
+
+def test_figure_svgs_are_made_valid_for_epub():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from textbook.sphinx_ext.epub import clean_svg
+
+    fig = plt.figure(figsize=(2, 1))
+    fig.text(0.1, 0.5, "a b")  # DejaVu's space is a glyph path without d
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format="svg")
+    plt.close(fig)
+    without_data = rb"<path(?![^>]*\sd=)"
+    assert b"<!DOCTYPE" in drawn.getvalue() and re.search(without_data, drawn.getvalue())
+    cleaned = clean_svg(drawn.getvalue())
+    assert b"<!DOCTYPE" not in cleaned and not re.search(without_data, cleaned)
+    assert cleaned.count(b"<path") == drawn.getvalue().count(b"<path")
