@@ -50,6 +50,7 @@ CELL_STYLE = """\
 div.cell div.cell_input { border-left: 3px solid #4a7ab5; margin-top: 1em; }
 div.cell div.cell_output { border-left: 3px solid #bbbbbb; margin-bottom: 1em; }
 div.cell_output img { max-width: 100%; }
+details.hide[open] > summary > span.collapsed, details.hide:not([open]) > summary > span.expanded { display: none; }
 """
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)
 _PATH_WITHOUT_DATA = re.compile(rb"<path(?![^>]*\sd=)")

@@ -57,11 +57,16 @@ class NoteInPrint(SphinxPostTransform):
 
 
 def visit_collapsed(self: SphinxTranslator, node: HideCodeCellNode) -> None:
-    """MyST-NB's markup for a collapsed input, without the mismatched ``aria-label``."""
+    """MyST-NB's markup for a collapsed input, without the mismatched ``aria-label``.
+
+    The EPUB's XHTML allows no paragraph in a ``<summary>``: there the prompts
+    are spans (styled by the EPUB's own stylesheet, see ``epub.CELL_STYLE``).
+    """
     classes = " ".join(node["classes"])
+    tag = "span" if self.builder.name == "epub" else "p"
     self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
     for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
-        self.body.append(f'<p class="{state} admonition-title">{self.encode(prompt)}</p>\n')
+        self.body.append(f'<{tag} class="{state} admonition-title">{self.encode(prompt)}</{tag}>\n')
     self.body.append("</summary>\n")
 
 
