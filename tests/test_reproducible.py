@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zipfile import ZipFile
 
 from bs4 import BeautifulSoup
 
@@ -85,16 +86,45 @@ def _same_but_time(a: Path, b: Path, numbers: set[str]) -> bool:
         return _page_without_time(a) == _page_without_time(b)
     if a.suffix == ".ipynb":
         return _notebook_without_time(a) == _notebook_without_time(b)
+    if a.suffix == ".epub":
+        return _epub_without_time(a) == _epub_without_time(b)
     if a.suffix == ".pdf" and numbers:  # compared as words, each measured number masked
         return _pdf_words(a, numbers) == _pdf_words(b, numbers)
     return False
 
 
 def _page_without_time(path: Path) -> str:
-    soup = BeautifulSoup(path.read_text(), "html.parser")
+    return _markup_without_time(path.read_text())
+
+
+def _markup_without_time(markup: str) -> str:
+    soup = BeautifulSoup(markup, "html.parser")
     for output in soup.select(f"div.tag_{TIME_TAG} div.cell_output"):
         output.clear()
     return str(soup)
+
+
+def _epub_without_time(path: Path) -> dict[str, bytes | str]:
+    """An EPUB's members, pages without time-measuring outputs, and without the images
+    those outputs drew (named by their content) in the file list or the manifest."""
+    with ZipFile(path) as book:
+        members = {name: book.read(name) for name in book.namelist()}
+    drawn = set()
+    for name, data in members.items():
+        if name.endswith(".xhtml"):
+            outputs = BeautifulSoup(data.decode(), "html.parser").select(f"div.tag_{TIME_TAG} div.cell_output")
+            drawn |= {img["src"] for output in outputs for img in output.select("img[src]")}
+    kept = {}
+    for name, data in members.items():
+        if name in drawn:
+            continue
+        if name.endswith(".xhtml"):
+            kept[name] = _markup_without_time(data.decode())
+        elif name.endswith(".opf"):
+            kept[name] = "\n".join(line for line in data.decode().splitlines() if not any(f'"{d}"' in line for d in drawn))
+        else:
+            kept[name] = data
+    return kept
 
 
 def _notebook_without_time(path: Path) -> dict:
