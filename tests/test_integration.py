@@ -158,7 +158,7 @@ def test_every_module_has_a_standalone_handout(built):
         handout = BUILD / "pdf" / "handouts" / f"{chapter.stem}.pdf"
         text = " ".join(_pdf_text(handout).split())
         number = int(chapter.stem[:2])
-        assert f"Module {number}:" in text
+        assert f"Handout: Module {number} — " in text
         for label in ("Module at a glance", "Difficulty", "Estimated time", "Prerequisites"):
             assert label in text, f"{handout.name}: no {label}"
         assert f"{number}.1 " in text, f"{handout.name}: sections should be numbered {number}.n"

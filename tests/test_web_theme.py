@@ -13,7 +13,8 @@ def test_every_page_has_the_logo_as_favicon_and_the_title_in_a_landmark(app):
     assert page.select_one('link[rel="icon"]')["href"] == f"_static/{LOGO}"
     assert (app.outdir / "_static" / LOGO).is_file()
     brand = page.select_one("nav.textbook-brand a.navbar-brand")
-    assert brand.img["src"] == f"_static/{LOGO}" and brand.img["alt"] == ""
+    assert brand.img["src"] == f"_static/{LOGO}"
+    assert brand.img["alt"].startswith("Logo: ") and app.config.html_title not in brand.img["alt"], "described, not named"
     assert brand.get_text(strip=True) == app.config.html_title
 
 

@@ -26,7 +26,7 @@ from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, handouts, math_svg, module_overview, numbering
 from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, reproducible, stale_outputs
-from textbook.sphinx_ext import term_index, web_theme
+from textbook.sphinx_ext import search_index, term_index, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
     app.add_transform(term_index.IndexTermUses)
+    search_index.keep_index_entries()  # an incremental build keeps unchanged pages' index entries
     app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
     # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
