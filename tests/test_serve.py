@@ -1,5 +1,6 @@
 """``textbook serve``: a saved edit reaches the served page, rebuilt in a forked process."""
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -8,6 +9,8 @@ import time
 import urllib.request
 from http.client import HTTPException
 from pathlib import Path
+
+from textbook.pipeline.serve import UnmeasuredInjector
 
 PROJECT = Path(__file__).parent / "projects" / "tiny"
 
@@ -54,3 +57,24 @@ def test_a_saved_edit_is_served_and_a_broken_one_keeps_the_preview_running(tmp_p
         log.close()
     output = (tmp_path / "serve.log").read_text()
     assert "Traceback" not in output, output
+
+
+def test_a_page_that_grows_while_it_is_sent_is_sent_whole_without_a_declared_length():
+    """The server declared the length it saw at ``stat``; Sphinx then wrote more."""
+    page = b"<html><body>rewritten while served, longer now</body></html>"
+
+    async def file_response(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"12")]})  # fmt: skip
+        await send({"type": "http.response.body", "body": page, "more_body": False})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/00-run.html", "headers": []}
+    asyncio.run(UnmeasuredInjector(file_response, ws_url="127.0.0.1:8000")(scope, None, send))
+    start, body = sent
+    assert not [value for name, value in start["headers"] if name.lower() == b"content-length"]
+    assert body["body"].startswith(page) and b"websocket-reload" in body["body"], "the reload script is still added"

@@ -9,6 +9,11 @@ forked from the preview; the build forks once more), so a save reaches the
 browser in about the time Sphinx takes to read and write the changed page.
 Each rebuild is still a fresh process: no Sphinx state carries over from one
 build to the next, nor into the preview itself.
+
+Sphinx rewrites pages in place while the preview serves them, so a page
+requested mid-build can grow between the server's ``stat`` (its declared
+length) and its read; the preview then sends pages without a length
+(chunked), and the reload that follows the build brings the finished page.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from sphinx_autobuild import __main__ as autobuild
 from sphinx_autobuild.build import Builder
+from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
 from sphinx_autobuild.utils import show_message
 
 #: Imported once by the preview; what a rebuild would otherwise import every time.
@@ -59,10 +65,25 @@ class ForkedBuilder(Builder):
         show_message(f"Serving on {self.uri}")
 
 
+class UnmeasuredInjector(JavascriptInjectorMiddleware):
+    """sphinx-autobuild's reload-script injector, sending every response without a declared
+    length: a file that grows while it is read (Sphinx writing it) is then sent, not refused
+    by the HTTP layer with a traceback."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        async def send_unmeasured(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
+            await send(message)
+
+        await super().__call__(scope, receive, send_unmeasured if scope["type"] == "http" else send)
+
+
 def serve(arguments: list[str]) -> int:
     """Run sphinx-autobuild with ``arguments`` (its command line, without the program name)."""
     for module in PRELOAD:
         importlib.import_module(module)
     autobuild.Builder = ForkedBuilder  # main() builds and serves with whatever Builder names
+    autobuild.JavascriptInjectorMiddleware = UnmeasuredInjector  # and injects with this
     autobuild.main(arguments)
     return 0
