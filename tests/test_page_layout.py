@@ -7,6 +7,7 @@ import pytest
 
 from textbook.exercises.answer_space import asked_room
 from textbook.gates import page_layout
+from textbook.sphinx_ext import keep_together
 
 PREAMBLE = r"""\documentclass[a4paper]{article}
 \usepackage{hyperref}
@@ -100,12 +101,34 @@ CLEAN = r"""
 """ + PARAGRAPH * 2
 
 
+#: An exercise taller than a page (title, a line of prompt, a code box that cannot break,
+#: more prompt) met low on a page: unkept, its title and first line end the page.
+TALL_UNIT = r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\vspace*{0.45\textheight}
+\noindent\textbf{Exercise 4.7: Write an endpoint and its test}
+
+One line of prompt, then starter code.
+
+\noindent\rule{\linewidth}{0.55\textheight}
+
+""" + PARAGRAPH * 3
+
+
+def _kept(body: str) -> str:
+    """``body`` with its exercise made a kept unit, as the generator writes it."""
+    start = body.index("\\noindent\\textbf{Exercise")
+    return (keep_together.LATEX_MACROS + body[:start] + "\\begin{textbookkeep}{0pt}{0pt}\n"
+            + body[start:] + "\n\\end{textbookkeep}\n")  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layout")
     cases = {
         "stranded": STRANDED, "exercise": STRANDED_EXERCISE, "lines": LONE_ANSWER_LINES,
-        "caption": CAPTION_APART, "clean": CLEAN,
+        "caption": CAPTION_APART, "clean": CLEAN, "tall": TALL_UNIT, "tall-kept": _kept(TALL_UNIT),
     }
     return {name: _pdf(folder, name, body) for name, body in cases.items()}
 
@@ -127,6 +150,14 @@ def test_an_exercise_heading_at_the_foot_of_a_page_is_caught(pdfs):
         'exercise.pdf, page 1: heading "Exercise 0.2: Complete the comparison" and what follows it fill less '
         "than 15% of the page and its body is on page 2"
     ]
+
+
+def test_an_exercise_taller_than_a_page_starts_where_its_start_fits(pdfs):
+    """The gate catches the unkept layout; the keep-together macros move the exercise to a new page."""
+    assert page_layout.check(pdfs["tall"])["stranded heading"], "the planted fault is a fault"
+    assert page_layout.check(pdfs["tall-kept"]) == {name: [] for name in page_layout.RULES}
+    pages = subprocess.run(["pdftotext", "-layout", str(pdfs["tall-kept"]), "-"], capture_output=True, text=True)
+    assert "Exercise 4.7" in pages.stdout.split("\f")[1], "the exercise starts page 2"
 
 
 def test_a_page_of_answer_lines_alone_is_caught(pdfs):

@@ -5,7 +5,8 @@ headings are stranded at the foot of a page; these macros are what prevents
 it. ``textbookkeep`` typesets a unit (an exercise's title, prompt and first
 block; the module overview box) in a box to measure it and, when it fits on a
 page, starts a new page unless the unit fits on this one; then it hands the
-material back unboxed, so a unit taller than a page still breaks normally.
+material back unboxed, so a unit taller than a page still breaks normally
+(it starts a new page unless a fifth of a page of it fits on this one).
 Section and subsection headings get room too: a heading starts a new page
 unless 15% of the page and three lines are left under it. (Rubrics, such as
 an exercise's title, are ``subsubsection*``: their unit keeps them.)
@@ -26,6 +27,21 @@ LATEX_MACROS = r"""
   \ifdim\pagegoal<\maxdimen\ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr#1\relax\newpage\fi\fi\fi\fi}
 \newbox\textbookkeepbox
 \newdimen\textbookkeepextra \newdimen\textbookkeepleast
+% A unit taller than a page starts a new page unless at least this much of it
+% fits on this one, found by splitting a copy of it where the page would
+% (\vsplit keeps a code box or table whole): a title with a line or two under
+% it, before a box that cannot break, never ends a page.
+\newcommand{\textbookkeepstart}{0.2\textheight}
+\newbox\textbookkeephead
+\newcommand{\textbookstartsfit}{\par\ifinner\else\if@nobreak\else\penalty\z@
+  \ifdim\pagegoal<\maxdimen
+    \ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr\textbookkeepstart\relax\newpage\else
+      \begingroup\vbadness\@M\vfuzz\maxdimen
+      \setbox\textbookkeephead\copy\textbookkeepbox
+      \setbox\textbookkeephead\vsplit\textbookkeephead to \dimexpr\pagegoal-\pagetotal\relax
+      \global\setbox\textbookkeephead\vbox{\unvbox\textbookkeephead}\endgroup
+      \ifdim\dimexpr\ht\textbookkeephead+\dp\textbookkeephead\relax<\dimexpr\textbookkeepstart\relax
+        \newpage\fi\fi\fi\fi\fi}
 % A unit kept on one page with room for #1 more below it (all its answer lines),
 % or, when that is more than a page, for #2 (its first answer lines), or alone
 % when even that is too much. Right under a heading the unit stays where it is:
@@ -40,7 +56,8 @@ LATEX_MACROS = r"""
   \else\ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast\relax<\textheight
     \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox+\textbookkeepleast}%
   \else\ifdim\dimexpr\ht\textbookkeepbox+\dp\textbookkeepbox\relax<\textheight
-    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox}\fi\fi\fi\fi
+    \textbookneedspace{\ht\textbookkeepbox+\dp\textbookkeepbox}%
+  \else\textbookstartsfit\fi\fi\fi\fi
   \unvbox\textbookkeepbox\par}
 \catcode`\@=\textbookatcatcode
 % Room under a heading: more than the 15% of a page the gate asks for, little
