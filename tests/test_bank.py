@@ -152,3 +152,30 @@ def test_code_runs_offline_in_its_own_folder_under_the_scratch_area(project, tmp
 def test_code_runs_beside_the_cache_file_by_default(project):
     _load(project, check_code=True)
     assert (project / "_build" / "exercise-runs" / "sum-code-solution" / "exercise.py").is_file()
+
+
+def test_a_kept_bank_serves_the_next_build_until_what_it_was_read_from_changes(project, monkeypatch):
+    from textbook.exercises import bank as bank_module
+
+    kept = project / "_build" / "cache" / "bank.pickle"
+
+    def load():
+        bank_module._last_read.clear()  # a new build process: only the file is left
+        return load_bank(project / "exercises", project / "book", shown_from=project, cache=kept)
+
+    first = load()
+    assert kept.is_file()
+    reads = []
+    monkeypatch.setattr(bank_module, "_read_bank", lambda *args: reads.append(args) or first)
+    chapter = project / "book" / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nA sentence of prose added under the overview.\n")
+    assert load().exercises.keys() == first.exercises.keys() and reads == [], "a prose edit: the kept bank"
+    chapter.write_text(chapter.read_text().replace("Count to ten", "Count to eleven"))
+    load()
+    assert len(reads) == 1, "an objective's text changed: read again"
+    _edit(project, "1-short.md", "What does a code cell", "What exactly does a code cell")
+    load()
+    assert len(reads) == 2, "an exercise changed: read again"
+    kept.write_bytes(b"half a file")
+    load()
+    assert len(reads) == 3, "a damaged file is read past, not trusted"

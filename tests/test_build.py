@@ -109,3 +109,19 @@ def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypat
     build.build(project, ["workbook", "key"])
     assert runs == [project.exercise_sources]
     assert "Read carefully." in pdf_text(project.pdf / "workbook.pdf")
+
+
+def test_the_inputs_name_every_installed_package_with_its_version(tmp_path, monkeypatch):
+    """A package upgraded, added or removed makes the next build a real one, not a no-op."""
+    from importlib import metadata
+
+    from textbook.pipeline import freshness
+
+    installed = {name.lower() for name in freshness._installed_packages()}
+    for package in ("sphinx", "myst_nb", "mlflow"):
+        assert f"{package}-{metadata.version(package)}.dist-info" in installed
+    before = freshness.inputs_digest(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "newpackage-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert freshness.inputs_digest(tmp_path) != before

@@ -159,3 +159,17 @@ def test_every_handout_is_written_again_when_the_latex_settings_change(app, make
     assert {entry[1] for entry in again.config.latex_documents} == {
         "tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}  # fmt: skip
     assert "12pt" in (again.outdir / "handout-00-first.tex").read_text()
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="basic-parallel", parallel=2)
+def test_a_rebuild_of_one_page_runs_in_process_and_a_cold_build_in_parallel(app, make_app, app_params):
+    app.build()
+    assert app.parallel == 2, "three documents to read: read and written in parallel"
+    page = app.srcdir / "00-first.md"
+    page.write_text(page.read_text() + "\nOne more sentence.\n")
+    args, kwargs = app_params
+    again = make_app(*args, **kwargs)
+    again.build()
+    assert "0 added, 1 changed, 0 removed" in again.status.getvalue()
+    assert again.parallel == 1, "one document: no forked reader or writers"
+    assert "One more sentence." in (again.outdir / "00-first.html").read_text()

@@ -28,7 +28,8 @@ from textbook.sphinx_ext.module_overview import module_number
 def load_exercise_bank(app: Sphinx) -> None:
     """Read and check the bank; start running its code exercises in the background."""
     try:
-        bank = load_bank(paths.exercises_dir(app.config), paths.chapters_dir(app), shown_from=Path(app.confdir))
+        bank = load_bank(paths.exercises_dir(app.config), paths.chapters_dir(app), shown_from=Path(app.confdir),
+                         cache=paths.cache_dir(app.config) / "bank.pickle")  # fmt: skip
     except BankError as error:
         raise carrying(ExtensionError(str(error)), error.problems) from None
     app.env.textbook_bank = bank

@@ -15,7 +15,10 @@ BankError and nothing is built.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,13 @@ from textbook.exercises import content, grading, schema
 from textbook.instructor import parameters
 from textbook.pipeline.encoding import SourceEncodingError, read_utf8
 from textbook.pipeline.problems import ProblemsError
-from textbook.sphinx_ext.module_overview import YAML_LOADER, chapter_objective_lines, chapter_objectives, module_number
+from textbook.sphinx_ext.module_overview import (
+    YAML_LOADER,
+    chapter_objective_lines,
+    chapter_objectives,
+    module_number,
+    overview_block,
+)
 
 _SECTION_HEADING = re.compile(r"^## (.+?)\s*$")
 _ANY_HEADING = re.compile(r"^#{1,6} ")
@@ -367,13 +376,42 @@ def _coverage_problems(modules, parsed, unread, exercises_dir, shown) -> list[st
 _last_read: dict[tuple, Bank] = {}
 
 
+def _chapter_stamp(path: Path) -> str:
+    """What ``read_modules`` reads of a chapter (its title, its overview and where that starts):
+    a prose edit below the overview leaves the bank as it was."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    line, block = overview_block(text)
+    return hashlib.sha256(f"{_chapter_title(text)}\0{line}\0{block}".encode()).hexdigest()
+
+
 def _inputs_stamp(exercises_dir: Path, book_dir: Path, shown_from: Path | None) -> tuple:
-    """Every file and folder ``load_bank`` reads, with a digest of its bytes (a few ms)."""
-    paths = sorted(book_dir.glob("*.md"))
-    if exercises_dir.is_dir():
-        paths += sorted(exercises_dir.iterdir()) + sorted(exercises_dir.glob("*/*.md"))
+    """Every file and folder ``load_bank`` reads, with a digest of what it reads there (a few ms)."""
+    chapters = tuple((str(p), _chapter_stamp(p)) for p in sorted(book_dir.glob("*.md")))
+    paths = sorted(exercises_dir.iterdir()) + sorted(exercises_dir.glob("*/*.md")) if exercises_dir.is_dir() else []
     digests = tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "") for p in paths)
-    return (str(exercises_dir), str(book_dir), str(shown_from), digests)
+    return (str(exercises_dir), str(book_dir), str(shown_from), chapters, digests)
+
+
+def _reader_stamp() -> str:
+    """The code that reads a bank: a bank kept by other code is read again."""
+    modules = (sys.modules[__name__], content, grading, schema, parameters)
+    return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules)).hexdigest()
+
+
+def _kept_bank(cache: Path, stamp: tuple) -> Bank | None:
+    try:
+        with cache.open("rb") as kept:
+            kept_stamp, bank = pickle.load(kept)
+    except Exception:  # missing, half-written or from other code: read the bank instead
+        return None
+    return bank if kept_stamp == stamp else None
+
+
+def _keep_bank(cache: Path, stamp: tuple, bank: Bank) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_name(f".{cache.name}.{os.getpid()}")
+    partial.write_bytes(pickle.dumps((stamp, bank), protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(cache)
 
 
 def load_bank(
@@ -381,19 +419,25 @@ def load_bank(
     book_dir: Path,
     check_code: Callable[[list[Exercise]], list[str]] | None = None,
     shown_from: Path | None = None,
+    cache: Path | None = None,
 ) -> Bank:
     """Read and validate every exercise; raise BankError listing every problem.
 
     ``check_code`` runs the code exercises (see ``checks.py``) and returns
     problems; paths in messages are shown relative to ``shown_from``. Without
     ``check_code``, reading the same unchanged files again returns the bank
-    read last time (treat it as read-only).
+    read last time (treat it as read-only): in this process, or from ``cache``,
+    a file where the last bank read without problems is kept between builds.
     """
     if check_code is not None:
         return _read_bank(exercises_dir, book_dir, check_code, shown_from)
-    stamp = _inputs_stamp(exercises_dir, book_dir, shown_from)
+    stamp = (*_inputs_stamp(exercises_dir, book_dir, shown_from), _reader_stamp())
     if stamp not in _last_read:
-        bank = _read_bank(exercises_dir, book_dir, None, shown_from)
+        bank = _kept_bank(cache, stamp) if cache is not None else None
+        if bank is None:
+            bank = _read_bank(exercises_dir, book_dir, None, shown_from)
+            if cache is not None:
+                _keep_bank(cache, stamp, bank)
         _last_read.clear()
         _last_read[stamp] = bank
     return _last_read[stamp]

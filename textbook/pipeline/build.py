@@ -159,11 +159,12 @@ class Builder:
     def load_bank(self) -> None:
         """Check the bank first: a bad exercise stops the build before anything is written."""
         try:
-            self.bank = load_bank(self.layout.exercises, self.layout.source, shown_from=self.layout.root)
+            cache = self.layout.build / "cache"
+            self.bank = load_bank(self.layout.exercises, self.layout.source, shown_from=self.layout.root,
+                                  cache=cache / "bank.pickle")  # fmt: skip
         except BankError as error:
             raise BuildError(str(error), error.problems) from None
         chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
-        cache = self.layout.build / "cache"
         self.scanner = LeakScanner(
             self.bank, chapters, stem_cache=cache / "stems.json", marker_cache=cache / "leak-markers.pickle")
 

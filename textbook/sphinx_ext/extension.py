@@ -24,7 +24,7 @@ from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, epub, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview, numbering
 from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, reproducible, stale_outputs
 from textbook.sphinx_ext import search_index, term_index, web_theme
 
@@ -140,6 +140,7 @@ def setup(app: Sphinx) -> dict:
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
+    app.connect("env-before-read-docs", few_documents.read_few_in_process, priority=900)
     # source-read: a chapter that imports the shared code depends on it, cache key included.
     app.connect("source-read", course_code.mark_importing_chapter)
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.

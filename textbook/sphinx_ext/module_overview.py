@@ -99,6 +99,12 @@ def parse_overview(text: str) -> dict:
 _OVERVIEW_BLOCK = re.compile(r"^```\{module-overview\}[^\n]*\n(.*?)^```", re.M | re.S)
 
 
+def overview_block(text: str) -> tuple[int, str]:
+    """A chapter's module-overview block: the line its body starts on, and the body ((0, "") if none)."""
+    match = _OVERVIEW_BLOCK.search(text)
+    return (text[: match.start(1)].count("\n") + 1, match.group(1)) if match else (0, "")
+
+
 def chapter_objectives(text: str) -> list[str] | None:
     """The objective ids a chapter's source declares, in order; None if it has no valid overview.
 
