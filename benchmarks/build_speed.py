@@ -1,6 +1,7 @@
 """Measure how fast the book builds, and compare with Jupyter Book 1.0.x.
 
     .venv/bin/python benchmarks/build_speed.py [--runs 5] [--cold-runs 5] [--skip-jupyter-book] [--report]
+    .venv/bin/python benchmarks/build_speed.py --more-cold-runs N   # N more cold rounds, added
 
 (or ``make benchmark``). Everything happens in a copy of the project under
 ``_build/bench/``, so the author's own build is left alone. Every scenario
@@ -184,17 +185,18 @@ def wait_for(url: str, text: str, timeout: float) -> None:
     raise SystemExit(f"benchmark: {url} did not show {text!r} within {timeout:.0f} s")
 
 
-def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tuple[dict, dict]:
+def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None, kept: dict | None = None) -> tuple[dict, dict]:
     """Every scenario's times, and Jupyter Book's cold times run in pairs with ours.
 
     One round of cold builds comes first, then the edits (on the tree the last
     cold build left), then the remaining cold rounds, the slowest part; the
     results file is rewritten after every measurement, so a run cut short
-    still reports what it measured.
+    still reports what it measured. With ``kept`` (an earlier results file),
+    only ``cold_runs`` more cold rounds run, their times added to it.
     """
     project = Project()
-    ours: dict[str, list[float]] = {}
-    theirs: dict[str, list[float]] = {}
+    ours: dict[str, list[float]] = kept["ours"] if kept else {}
+    theirs: dict[str, list[float]] = kept["jupyter_book"] if kept else {}
 
     def record(results: dict, scenario: str, value: float) -> None:
         results.setdefault(scenario, []).append(value)
@@ -210,6 +212,10 @@ def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None) -> tupl
         project.empty_build_folder(keep=CI_CACHE)
         record(ours, "cold, all editions, execution cache restored", project.build(["all"], "cold-ci"))
 
+    if kept:
+        for _ in range(cold_runs):
+            cold_round()
+        return ours, theirs
     cold_round()
     for _ in range(runs):
         record(ours, "no-op, all editions", project.build(["all"], "noop"))
@@ -371,6 +377,8 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=5, help="runs of each cold scenario (default 5)")
     parser.add_argument("--skip-jupyter-book", action="store_true", help="measure this generator only")
     parser.add_argument("--report", action="store_true", help="print the table of the last results.json and stop")
+    parser.add_argument("--more-cold-runs", type=int, default=0, metavar="N",
+                        help="add N cold rounds to the last results.json (edits are not measured again)")  # fmt: skip
     args = parser.parse_args()
     if args.report:
         results = json.loads((BENCH / "results.json").read_text())
@@ -379,7 +387,11 @@ def main() -> int:
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
     jupyter_book = None if args.skip_jupyter_book else JupyterBook()
-    ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
+    if args.more_cold_runs:
+        kept = json.loads((BENCH / "results.json").read_text())
+        ours, theirs = measure(args.runs, args.more_cold_runs, jupyter_book, kept)
+    else:
+        ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
     print(table(ours, theirs))
     return 0
 
