@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/build_speed.py [--runs 5] [--cold-runs 5] [--skip-jupyter-book] [--report]
     .venv/bin/python benchmarks/build_speed.py --more-cold-runs N   # N more cold rounds, added
+    .venv/bin/python benchmarks/build_speed.py --edits-only         # the edits again, replaced
 
 (or ``make benchmark``). Everything happens in a copy of the project under
 ``_build/bench/``, so the author's own build is left alone. Every scenario
@@ -77,9 +78,12 @@ def timed(command: list[str], cwd: Path, log: Path, env: dict = ENV) -> float:
 
 
 def copy_project(target: Path) -> None:
-    shutil.rmtree(target, ignore_errors=True)
+    """The project's sources into ``target``, keeping the ``_build/`` there (cold rounds empty it)."""
+    for child in target.iterdir() if target.is_dir() else []:
+        if child.name != "_build":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
     ignore = shutil.ignore_patterns("_build", ".venv", ".git", "__pycache__", "*.egg-info", "benchmarks")
-    shutil.copytree(ROOT, target, ignore=ignore)
+    shutil.copytree(ROOT, target, ignore=ignore, dirs_exist_ok=True)
 
 
 def append(path: Path, text: str) -> None:
@@ -185,14 +189,18 @@ def wait_for(url: str, text: str, timeout: float) -> None:
     raise SystemExit(f"benchmark: {url} did not show {text!r} within {timeout:.0f} s")
 
 
-def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None, kept: dict | None = None) -> tuple[dict, dict]:
+def measure(
+    runs: int, cold_runs: int, jupyter_book: JupyterBook | None, kept: dict | None = None, edits_only: bool = False
+) -> tuple[dict, dict]:
     """Every scenario's times, and Jupyter Book's cold times run in pairs with ours.
 
     One round of cold builds comes first, then the edits (on the tree the last
     cold build left), then the remaining cold rounds, the slowest part; the
     results file is rewritten after every measurement, so a run cut short
     still reports what it measured. With ``kept`` (an earlier results file),
-    only ``cold_runs`` more cold rounds run, their times added to it.
+    either only ``cold_runs`` more cold rounds run, their times added to it,
+    or (``edits_only``) the no-op and edit scenarios are measured again and
+    replace its own, after one untimed build of the copy.
     """
     project = Project()
     ours: dict[str, list[float]] = kept["ours"] if kept else {}
@@ -212,11 +220,16 @@ def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None, kept: d
         project.empty_build_folder(keep=CI_CACHE)
         record(ours, "cold, all editions, execution cache restored", project.build(["all"], "cold-ci"))
 
-    if kept:
+    if kept and not edits_only:
         for _ in range(cold_runs):
             cold_round()
         return ours, theirs
-    cold_round()
+    if edits_only:
+        for scenario in [s for s in ours if not s.startswith("cold")]:
+            del ours[scenario]
+        project.build(["all"], "edits-setup")
+    else:
+        cold_round()
     for _ in range(runs):
         record(ours, "no-op, all editions", project.build(["all"], "noop"))
     for _ in range(runs):
@@ -235,7 +248,7 @@ def measure(runs: int, cold_runs: int, jupyter_book: JupyterBook | None, kept: d
         record(ours, "figure edit, all editions", project.build(["all"], "figure"))
         drawn = re.search(r"figures: (\d+) drawn", (project.logs / "ours-figure.log").read_text())
         record(ours, "figures redrawn by a figure edit", int(drawn.group(1)) if drawn else -1)
-    for _ in range(cold_runs - 1):
+    for _ in range(0 if edits_only else cold_runs - 1):
         cold_round()
     return ours, theirs
 
@@ -379,6 +392,8 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="print the table of the last results.json and stop")
     parser.add_argument("--more-cold-runs", type=int, default=0, metavar="N",
                         help="add N cold rounds to the last results.json (edits are not measured again)")  # fmt: skip
+    parser.add_argument("--edits-only", action="store_true",
+                        help="measure the no-op and edit scenarios again, replacing them in the last results.json")  # fmt: skip
     args = parser.parse_args()
     if args.report:
         results = json.loads((BENCH / "results.json").read_text())
@@ -387,9 +402,9 @@ def main() -> int:
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
     jupyter_book = None if args.skip_jupyter_book else JupyterBook()
-    if args.more_cold_runs:
+    if args.more_cold_runs or args.edits_only:
         kept = json.loads((BENCH / "results.json").read_text())
-        ours, theirs = measure(args.runs, args.more_cold_runs, jupyter_book, kept)
+        ours, theirs = measure(args.runs, args.more_cold_runs, jupyter_book, kept, args.edits_only)
     else:
         ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
     print(table(ours, theirs))

@@ -5,6 +5,7 @@ rebuilt, and never published when EPUBCheck or the leak scan finds a problem."""
 import os
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 from zipfile import ZipFile
@@ -140,3 +141,27 @@ def test_figure_svgs_are_made_valid_for_epub():
     cleaned = clean_svg(drawn.getvalue())
     assert b"<!DOCTYPE" not in cleaned and not re.search(without_data, cleaned)
     assert cleaned.count(b"<path") == drawn.getvalue().count(b"<path")
+
+
+def test_epubcheck_runs_while_the_pdfs_are_made_and_still_decides(project, monkeypatch):
+    """EPUBCheck (Java, seconds) overlaps the LaTeX step; its verdict still stops the EPUB."""
+    checking, compiled = threading.Event(), threading.Event()
+    compile_and_publish = build.Builder.compile_and_publish
+
+    def check_epub(*args):
+        checking.set()
+        assert compiled.wait(timeout=120), "the PDFs were not made while EPUBCheck ran"
+        return epub_checks.EpubCheckReport(problems=["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"])
+
+    def compile_then_say(self, jobs):
+        assert checking.wait(timeout=120), "EPUBCheck had not started when the PDFs were made"
+        compile_and_publish(self, jobs)
+        compiled.set()
+
+    monkeypatch.setattr(epub_checks, "check_epub", check_epub)
+    monkeypatch.setattr(build.Builder, "compile_and_publish", compile_then_say)
+    with pytest.raises(build.BuildError, match="EPUBCheck found errors in tiny.epub") as caught:
+        build.build(project, ["epub", "pdf"])
+    assert caught.value.problems == ["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"]
+    assert not project.epub.exists(), "the EPUB is not published"
+    assert (project.pdf / "tiny.pdf").is_file(), "the PDF book, complete and checked, is"

@@ -26,6 +26,7 @@ import shutil
 import sys
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,8 @@ class Builder:
         self.scan_seconds = 0.0
         self.bank: Bank | None = None
         self.scanner: LeakScanner | None = None
+        self.epub_check: tuple[Path, Future] | None = None  # the EPUB written, and EPUBCheck running on it
+        self.epub_seconds = 0.0
 
     # -- steps --------------------------------------------------------------
 
@@ -190,15 +193,25 @@ class Builder:
         self.results["html"] = EditionResult("html", [self.layout.html / "index.html"], time.perf_counter() - started)
 
     def build_epub(self) -> None:
-        """Sphinx's epub builder over the HTML edition's doctrees (chapters read once), then
-        EPUBCheck and the leak scan; published only when both find nothing."""
+        """Sphinx's epub builder over the HTML edition's doctrees (chapters read once) and the
+        leak scan; EPUBCheck then runs in the background, while the PDFs are made, and the
+        EPUB is published by ``publish_epub`` only when it finds nothing."""
         started = time.perf_counter()
         work = self.layout.work_output("epub")
         run_sphinx(self.layout, "epub", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
         [book] = work.glob("*.epub")  # the builder removes an older one of another name (see epub.py)
+        self.check_for_leaks([book], "epub")
         toolchain.ensure_epubcheck(log=_say)
-        report = epub_checks.check_epub(book, self.layout.source, self.layout.root)
-        _say(f"  {report.summary}")
+        check = ThreadPoolExecutor(max_workers=1)  # the thread waits on Java; Python goes on
+        self.epub_check = (book, check.submit(epub_checks.check_epub, book, self.layout.source, self.layout.root))
+        check.shutdown(wait=False)
+        self.epub_seconds = time.perf_counter() - started
+
+    def publish_epub(self) -> None:
+        book, check = self.epub_check
+        started = time.perf_counter()
+        report = check.result()
+        _say(f"epub: {report.summary}")
         for warning in report.warnings:
             _say(f"  warning: {warning}")
         if report.problems:
@@ -209,12 +222,12 @@ class Builder:
                 "(textbook/sphinx_ext/epub.py) if the file is not a chapter's page.",
                 report.problems,
             )
-        self.check_for_leaks([book], "epub")
         target = self.layout.epub / book.name
         _replace_file(book, target)
         for stale in set(self.layout.epub.glob("*.epub")) - {target}:
             stale.unlink()
-        self.results["epub"] = EditionResult("epub", [target], time.perf_counter() - started)
+        seconds = self.epub_seconds + time.perf_counter() - started
+        self.results["epub"] = EditionResult("epub", [target], seconds)
 
     def book_latex_jobs(self) -> list[PdfJob]:
         work = self.layout.work_output("latex")
@@ -359,6 +372,8 @@ class Builder:
                         self.exercise_latex_jobs() if wants_exercise_pdf else []
                     )
                     self.compile_and_publish(jobs)
+            if "epub" in self.requested:
+                self.publish_epub()
         except BaseException:  # whatever failed, nothing stale or half written stays published
             self.layout.unpublish([e for e in self.requested if e not in self.results])
             raise
