@@ -1,4 +1,5 @@
-"""A figure drawn by an executed cell has the same bytes at every execution."""
+"""What an executed cell shows is the same at every execution: a figure's bytes, printed text
+however the kernel cut it into pieces, whatever the author's shell sets."""
 
 import json
 import os
@@ -9,7 +10,8 @@ from types import SimpleNamespace
 
 import nbformat
 
-from textbook.execution.kernel_environment import fix_figure_ids
+from textbook.execution.kernel_environment import drop_personal_settings, fix_figure_ids
+from textbook.execution.streams import coalesce_streams
 
 #: Two figures, so that ids must differ inside one kernel too (they depend on the content).
 PLOT = """import matplotlib.pyplot as plt
@@ -44,3 +46,26 @@ def test_two_executions_draw_identical_svg(tmp_path, monkeypatch):
     first, second = _execute(tmp_path, "first"), _execute(tmp_path, "second")
     assert len(first) == 2 and 'id="' in first[0]
     assert first == second
+
+
+def _stream(name: str, text: str):
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def test_printed_text_is_the_same_however_the_kernel_cut_it():
+    printed = "requests with a zero measurement: 7\nrequest    0: canary at 5%\n"
+    cuts = [
+        [_stream("stdout", printed)],
+        [_stream("stdout", "requests with a zero measurement:"), _stream("stdout", " 7\nrequest    0:"),
+         _stream("stderr", "a warning\n"), _stream("stdout", " canary at 5%\n")],
+    ]  # fmt: skip
+    merged = [coalesce_streams(outputs) for outputs in cuts]
+    assert [o["text"] for o in merged[0]] == [printed]
+    assert [(o["name"], o["text"]) for o in merged[1]] == [("stdout", printed), ("stderr", "a warning\n")]
+    assert cuts[1][0]["text"] == "requests with a zero measurement:", "the kernel's outputs are left as they were"
+
+
+def test_the_authors_pytest_settings_do_not_reach_the_kernels(monkeypatch):
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--durations=40")
+    drop_personal_settings(None, None)
+    assert "PYTEST_ADDOPTS" not in os.environ

@@ -19,8 +19,11 @@ is Module 03's release step, for chapters that need its result.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
+import re
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
@@ -79,15 +82,48 @@ def _build(data: bytes, allowed_types, source) -> object:
     return sio.loads(data, trusted=sio.get_untrusted_types(data=data))
 
 
+#: A skops file's references: memo ids of objects and the names of their entries.
+_SKOPS_REFERENCE = re.compile(r'(?<="__id__": )\d+|(?<=")[\w-]+(?=\.(?:npy|bin)")')
+#: The time stamped on every entry of a saved file (the zip format's earliest).
+_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def reproducible_skops(data: bytes) -> bytes:
+    """The same skops file with the same bytes at every save of the same model.
+
+    skops names objects after their memory addresses and stamps each zip
+    entry with the time of saving, so two saves of one model differ, and so
+    would their checksums. Here the addresses are numbered in order of first
+    appearance and every entry gets one fixed time; the model is unchanged.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        numbers: dict[str, str] = {}
+
+        def renumber(match: re.Match) -> str:
+            return numbers.setdefault(match.group(0), str(len(numbers)))
+
+        schema = _SKOPS_REFERENCE.sub(renumber, source.read("schema.json").decode())
+        saved = io.BytesIO()
+        with zipfile.ZipFile(saved, "w", zipfile.ZIP_STORED) as target:
+            for name in names:
+                stem, _, suffix = name.rpartition(".")
+                renamed = name if name == "schema.json" else f"{numbers[stem]}.{suffix}"
+                content = schema.encode() if name == "schema.json" else source.read(name)
+                target.writestr(zipfile.ZipInfo(renamed, _ENTRY_TIME), content)
+    return saved.getvalue()
+
+
 def save_reviewed(model, path, allowed_types=ALLOWED_TYPES) -> str:
     """Write ``model`` to ``path`` with skops and return the file's SHA-256.
 
-    Refuses (and deletes) a file that ``load_reviewed`` would refuse for its
-    types, so that a problem shows up when the model is saved, not served.
+    The same model gives the same file (``reproducible_skops``). Refuses (and
+    deletes) a file that ``load_reviewed`` would refuse for its types, so
+    that a problem shows up when the model is saved, not served.
     """
     path = Path(path)
-    sio.dump(model, path)
-    data = path.read_bytes()
+    data = reproducible_skops(sio.dumps(model))
+    path.write_bytes(data)
     unexpected = unreviewed_types(data, allowed_types)
     if unexpected:
         path.unlink()

@@ -7,6 +7,10 @@ figures; chapter kernels get it from a ``matplotlibrc`` of ours, which
 ``MATPLOTLIBRC`` names. Kernels inherit the build's environment, so MyST-NB's
 kernels and the execute-ahead workers' alike read it. (The date in the SVG
 comes from ``SOURCE_DATE_EPOCH``, which ``textbook build`` sets.)
+
+Settings of the author's own shell that change what chapter code prints are
+dropped for the same reason: chapters that run pytest would print, say, a
+table of durations for an author whose ``PYTEST_ADDOPTS`` asks for one.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import os
 from sphinx.application import Sphinx
 
 from textbook.sphinx_ext import paths
+
+#: Environment variables of the author's shell that would change what chapters print.
+PERSONAL_SETTINGS = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 #: The settings every chapter kernel starts with (matplotlib's defaults otherwise).
 KERNEL_MATPLOTLIBRC = "svg.hashsalt: textbook-chapter\n"
@@ -28,3 +35,9 @@ def fix_figure_ids(app: Sphinx, config) -> None:
         rc.parent.mkdir(parents=True, exist_ok=True)
         rc.write_text(KERNEL_MATPLOTLIBRC, encoding="utf-8")
     os.environ["MATPLOTLIBRC"] = str(rc)
+
+
+def drop_personal_settings(app: Sphinx, config) -> None:
+    """Kernels (and the processes they start) run without ``PERSONAL_SETTINGS``."""
+    for name in PERSONAL_SETTINGS:
+        os.environ.pop(name, None)

@@ -25,11 +25,11 @@ from pathlib import Path
 import nbformat
 from jupyter_cache import get_cache
 from docutils import nodes
-from myst_nb.core.utils import coalesce_streams
 from myst_nb.sphinx_ext import OUTPUT_FOLDER
 from sphinx.application import Sphinx
 
 from textbook.execution import course_code
+from textbook.execution.streams import coalesce_streams
 from textbook.exercises import starter_notebooks, tracking
 from textbook.sphinx_ext import paths
 

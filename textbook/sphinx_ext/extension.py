@@ -19,7 +19,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from textbook import __version__
-from textbook.execution import course_code, execute_ahead, kernel_environment
+from textbook.execution import course_code, execute_ahead, kernel_environment, streams
 from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
@@ -102,6 +102,7 @@ def add_latex_numbering(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    streams.merge_streams_exactly()
     app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
     app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
     app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
@@ -121,6 +122,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", kernel_environment.fix_figure_ids)
+    app.connect("config-inited", kernel_environment.drop_personal_settings)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
     app.connect("config-inited", math_svg.use_sorted_dvisvgm)
     app.connect("config-inited", quiet.quiet_kernel_spec)
