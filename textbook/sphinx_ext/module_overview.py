@@ -137,12 +137,9 @@ def chapter_objective_lines(text: str) -> dict[str, int]:
 
     For messages about an objective (see the exercise bank's coverage rule).
     """
-    match = _OVERVIEW_BLOCK.search(text)
-    if not match:
-        return {}
-    first = text[: match.start(1)].count("\n") + 1
+    first, block = overview_block(text)
     lines, in_objectives = {}, False
-    for offset, line in enumerate(match.group(1).splitlines()):
+    for offset, line in enumerate(block.splitlines()):
         if line and not line[0].isspace():
             in_objectives = line.startswith("objectives:")
         elif in_objectives and (key := re.match(r"^\s+([a-z][a-z0-9-]*)\s*:", line)):
