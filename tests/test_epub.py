@@ -82,6 +82,14 @@ def test_an_epub_rebuilt_from_scratch_is_byte_identical(project):
     assert (project.epub / "tiny.epub").read_bytes() == first
 
 
+def test_a_changed_configuration_rebuilds_the_epub_without_sphinx_s_backup_files(project):
+    build.build(project, ["epub"])
+    conf = project.root / "conf.py"
+    conf.write_text(conf.read_text() + '\ncopyright = "2026, Tests"\n')
+    build.build(project, ["epub"])  # Sphinx keeps the old .buildinfo as .buildinfo.bak: not a book file
+    assert not [name for name in _files(project.epub / "tiny.epub") if "buildinfo" in name]
+
+
 def test_an_epubcheck_error_fails_the_build_naming_the_page_and_chapter(project):
     chapter = project.source / "00-run.md"
     chapter.write_text(chapter.read_text() + '\n```{raw} html\n<img src="_images/missing.png" alt="gone"/>\n```\n')

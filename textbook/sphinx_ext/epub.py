@@ -142,8 +142,10 @@ class TextbookEpubBuilder(Epub3Builder):
         super().handle_finish()
 
     def _remove_stale_files(self) -> None:
-        """Pages of gone documents, images and formulas nothing uses, books of another name: never packaged."""
+        """Pages of gone documents, images and formulas nothing uses, books of another name, the
+        copy of ``.buildinfo`` Sphinx keeps when the configuration changed: never packaged."""
         outdir = Path(self.outdir)
+        (outdir / ".buildinfo.bak").unlink(missing_ok=True)
         for book in outdir.glob("*.epub"):  # written under another name before
             if book.name != f"{self.config.epub_basename}.epub":
                 book.unlink()
