@@ -14,6 +14,7 @@ import pytest
 
 from textbook import cli
 from textbook.gates import epub_checks
+from textbook.sphinx_ext import epub
 from textbook.pipeline import build, toolchain
 
 TINY = Path(__file__).parent / "projects" / "tiny"
@@ -90,6 +91,16 @@ def test_a_changed_configuration_rebuilds_the_epub_without_sphinx_s_backup_files
     assert not [name for name in _files(project.epub / "tiny.epub") if "buildinfo" in name]
 
 
+def test_a_chapter_another_step_re_read_is_rewritten_in_the_epub(project):
+    build.build(project, ["html", "epub"])
+    script = project.root / "figures_src" / "dot.py"
+    script.write_text(script.read_text().replace('"o"', '"s"'))  # a square: the chapter is read again
+    build.build(project, ["html"])  # by the HTML step; the chapter's source file is older than its EPUB page
+    build.build(project, ["epub"])
+    html_figure = (project.html / "_images" / "dot.svg").read_bytes()
+    assert _files(project.epub / "tiny.epub")["_images/dot.svg"] == epub.clean_svg(html_figure)
+
+
 def test_an_epubcheck_error_fails_the_build_naming_the_page_and_chapter(project):
     chapter = project.source / "00-run.md"
     chapter.write_text(chapter.read_text() + '\n```{raw} html\n<img src="_images/missing.png" alt="gone"/>\n```\n')
@@ -138,8 +149,6 @@ def test_figure_svgs_are_made_valid_for_epub():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from textbook.sphinx_ext.epub import clean_svg
-
     fig = plt.figure(figsize=(2, 1))
     fig.text(0.1, 0.5, "a b")  # DejaVu's space is a glyph path without d
     drawn = io.BytesIO()
@@ -147,7 +156,7 @@ def test_figure_svgs_are_made_valid_for_epub():
     plt.close(fig)
     without_data = rb"<path(?![^>]*\sd=)"
     assert b"<!DOCTYPE" in drawn.getvalue() and re.search(without_data, drawn.getvalue())
-    cleaned = clean_svg(drawn.getvalue())
+    cleaned = epub.clean_svg(drawn.getvalue())
     assert b"<!DOCTYPE" not in cleaned and not re.search(without_data, cleaned)
     assert cleaned.count(b"<path") == drawn.getvalue().count(b"<path")
 

@@ -25,8 +25,8 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview, numbering
-from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, reproducible, stale_outputs
-from textbook.sphinx_ext import search_index, term_index, web_theme
+from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reproducible
+from textbook.sphinx_ext import search_index, stale_outputs, term_index, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,8 @@ def setup(app: Sphinx) -> dict:
     # env-purge-doc / env-merge-info: keep module front matter parallel-safe.
     app.connect("env-purge-doc", module_overview.purge_doc)
     app.connect("env-merge-info", module_overview.merge_info)
+    # env-get-updated: a page whose document another step re-read (shared code, figure) is rewritten.
+    app.connect("env-get-updated", read_elsewhere.pages_older_than_their_reading)
     # env-check-consistency: chapter numbers are module numbers.
     app.connect("env-check-consistency", numbering.check_chapters_match_modules)
     # doctree-read: code that would not fit the printed page is a warning.
