@@ -152,6 +152,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", read_elsewhere.pages_older_than_their_reading)
     # env-check-consistency: chapter numbers are module numbers.
     app.connect("env-check-consistency", numbering.check_chapters_match_modules)
+    # doctree-read: measured outputs (cells tagged measures-time) stay out of the search index.
+    app.connect("doctree-read", reproducible.leave_measurements_out_of_search)
     # doctree-read: code that would not fit the printed page is a warning.
     app.connect("doctree-read", code_width.check_code_width)
     # env-updated: every chapter is read, so the handout list is known.

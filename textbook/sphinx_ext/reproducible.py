@@ -12,7 +12,11 @@ in an edition always means a change in the book. What would otherwise vary:
   in math drawn by dvisvgm (see ``math_svg.py``);
 * the order files appear in: MyST-NB copies its stylesheet only at the end
   of an HTML build, so pages written by a first build link it without the
-  ``?v=`` checksum a later build adds; we copy it before pages are written.
+  ``?v=`` checksum a later build adds; we copy it before pages are written;
+* measurements: the outputs of cells an author tags ``measures-time`` (a
+  duration, a memory size) differ by nature; they stay on the page but are
+  left out of the search index, so it does not differ too (nobody searches
+  for "0.13s"). See also the EPUB's item ids in ``epub.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # this module is also used before Sphinx is imported (freshness check)
+    from docutils import nodes
     from sphinx.application import Sphinx
 
 DAY = 24 * 60 * 60
+#: The tag of a cell whose output measures the machine (documented in CONTRIBUTING.md).
+MEASURES_TIME = "measures-time"
 
 
 def source_date_epoch(root: Path) -> str:
@@ -71,3 +78,14 @@ def stamp_latex_with_the_date(app: Sphinx, config) -> None:
         elements = dict(config.latex_elements)
         elements["preamble"] = elements.get("preamble", "") + f"\n% SOURCE_DATE_EPOCH={epoch}\n"
         config.latex_elements = elements
+
+
+def leave_measurements_out_of_search(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: the outputs of ``measures-time`` cells are not indexed for search."""
+    from docutils import nodes
+
+    for cell in doctree.findall(nodes.container):
+        if f"tag_{MEASURES_TIME}" in cell["classes"]:
+            for output in cell.findall(nodes.container):
+                if "cell_output" in output["classes"]:
+                    output["classes"].append("no-search")
