@@ -71,6 +71,8 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     assert "<dc:title>Tiny project</dc:title>" in opf and "<dc:creator" in opf and ">Tests</dc:creator>" in opf
     assert "<dc:language>en</dc:language>" in opf and ">urn:uuid:" in opf
     assert '<meta property="dcterms:modified">2025-11-26T00:00:00Z</meta>' in opf
+    page_item = f'id="{epub.item_id("00-run.xhtml")}"'
+    assert page_item in opf and not re.search(r'id="epub-\d', opf), "item ids are made from file names"
     assert "00-run.xhtml" in files["nav.xhtml"].decode(), "the table of contents lists the chapter"
 
 

@@ -17,7 +17,10 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
   that EPUBCheck rejects; notebook cells get a small stylesheet of their own;
 * stale files: the builder packages every file in its folder, so pages,
   images and formulas that no current document uses are removed first;
-* bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files'.
+* bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files';
+  the manifest's item ids are made from the file names, not numbered in
+  sorted order (figures of measured outputs are named by their content, so
+  one new name would renumber every item after it).
 
 The HTML-only parts of the book (notebook downloads, starter notebooks, the
 book theme) are left out by the builder's ``download_support = False`` and
@@ -26,6 +29,7 @@ its own ``epub`` theme.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -98,6 +102,11 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(epoch)[:6]
 
 
+def item_id(name: str) -> str:
+    """A manifest item's XML id, made from its file name alone: the same in every build."""
+    return "item-" + hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
 class TextbookEpubBuilder(Epub3Builder):
     """Sphinx's ``epub`` builder with the fixes above."""
 
@@ -124,6 +133,9 @@ class TextbookEpubBuilder(Epub3Builder):
     def add_css_file(self, filename: str, **kwargs) -> None:
         if not Path(filename).name.startswith("mystnb."):  # replaced by STYLESHEET
             super().add_css_file(filename, **kwargs)
+
+    def make_id(self, name: str) -> str:
+        return item_id(name)
 
     def toc_metadata(self, level: int, navpoints: list) -> dict:
         """The NCX's identifier is the book's (Sphinx gives the XML id ``epub_uid``, which EPUBCheck refuses)."""
