@@ -173,3 +173,25 @@ def test_a_rebuild_of_one_page_runs_in_process_and_a_cold_build_in_parallel(app,
     assert "0 added, 1 changed, 0 removed" in again.status.getvalue()
     assert again.parallel == 1, "one document: no forked reader or writers"
     assert "One more sentence." in (again.outdir / "00-first.html").read_text()
+
+
+def test_numbered_references_unpickle_a_target_chapter_once_per_reading():
+    from textbook.sphinx_ext.numref_targets import _KeptDoctrees
+
+    class Environment:  # as much of Sphinx's as the resolver's lookup uses
+        all_docs = {"00-first": 1}
+        toc_fignumbers = {"00-first": {"figure": {"fig-square": (0, 1)}}}
+
+        def __init__(self):
+            self.loaded = []
+
+        def get_doctree(self, docname):
+            self.loaded.append(docname)
+            return object()
+
+    env = Environment()
+    first = _KeptDoctrees(env).get_doctree("00-first")
+    assert _KeptDoctrees(env).get_doctree("00-first") is first and env.loaded == ["00-first"]
+    assert _KeptDoctrees(env).toc_fignumbers is env.toc_fignumbers, "everything else is the environment's"
+    env.all_docs = {"00-first": 2}  # the chapter was read again
+    assert _KeptDoctrees(env).get_doctree("00-first") is not first and env.loaded == ["00-first"] * 2

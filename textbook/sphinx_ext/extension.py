@@ -24,7 +24,8 @@ from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview, numbering
+from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
+from textbook.sphinx_ext import numbering, numref_targets
 from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reproducible
 from textbook.sphinx_ext import search_index, stale_outputs, term_index, web_theme
 
@@ -187,6 +188,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("module-overview", module_overview.ModuleOverview)
     app.add_transform(term_index.IndexTermUses)
     search_index.keep_index_entries()  # an incremental build keeps unchanged pages' index entries
+    numref_targets.keep_target_doctrees()  # a {numref} does not unpickle its target's chapter each time
     app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
     # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
