@@ -195,3 +195,29 @@ def test_numbered_references_unpickle_a_target_chapter_once_per_reading():
     assert _KeptDoctrees(env).toc_fignumbers is env.toc_fignumbers, "everything else is the environment's"
     env.all_docs = {"00-first": 2}  # the chapter was read again
     assert _KeptDoctrees(env).get_doctree("00-first") is not first and env.loaded == ["00-first"] * 2
+
+
+@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
+def test_code_highlighted_for_latex_is_kept_for_the_next_build(app, make_app, app_params, monkeypatch):
+    app.build()
+    first = (app.outdir / "tiny.tex").read_text()
+    assert r"\PYG{n+nb}{print}" in first, "the code cell is highlighted"
+    assert list(paths.cache_dir(app.config).glob("highlight-latex-*.pickle"))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("a kept block was highlighted again")
+
+    monkeypatch.setattr("sphinx.highlighting.highlight", not_again)
+    args, kwargs = app_params
+    again = make_app(*args, **{**kwargs, "freshenv": True})
+    again.build()
+    assert (again.outdir / "tiny.tex").read_text() == first
+
+
+@pytest.mark.sphinx("latex", testroot="basic", srcdir="basic-highlight-warning", freshenv=True)
+def test_highlighting_that_warned_is_not_kept(app):
+    chapter = app.srcdir / "01-second.md"
+    chapter.write_text(chapter.read_text() + "\n```python\ncost = 3 $ 4\n```\n")
+    app.build()
+    assert "Lexing literal_block" in _warnings(app), "the warning shows"
+    assert not list(paths.cache_dir(app.config).glob("highlight-latex-*.pickle"))

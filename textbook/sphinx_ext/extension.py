@@ -25,7 +25,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
-from textbook.sphinx_ext import numbering, numref_targets
+from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
 from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reproducible
 from textbook.sphinx_ext import search_index, stale_outputs, term_index, web_theme
 
@@ -137,6 +137,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", draw_figures)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
+    # builder-inited / build-finished: code highlighted for LaTeX once is kept for later builds.
+    app.connect("builder-inited", highlight_cache.load)
+    app.connect("build-finished", highlight_cache.save)
     # builder-inited / build-finished: formulas drawn once are kept for later builds.
     app.connect("builder-inited", math_svg.restore_drawn_formulas)
     app.connect("build-finished", math_svg.keep_drawn_formulas, priority=400)  # before imgmath deletes them
