@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -21,14 +22,20 @@ from sphinx.environment import BuildEnvironment
 
 
 def pages_older_than_their_reading(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
-    """``env-get-updated``: documents read (by any step) since this builder wrote their page."""
+    """``env-get-updated``: documents read (by any step) since this builder wrote their page.
+
+    A reading ends with the document's doctree written to disk, so the two
+    files' times are compared, both by the file system's clock (as
+    ``handouts.py`` does for the LaTeX handouts).
+    """
     builder = app.builder
     if not isinstance(builder, StandaloneHTMLBuilder):
         return
-    for docname, read_at in env.all_docs.items():  # microseconds, as file times are compared
+    for docname in env.all_docs:
         try:
-            written_at = os.stat(builder.get_output_path(docname)).st_mtime_ns // 1_000
+            read_at = os.stat(Path(env.doctreedir) / f"{docname}.doctree").st_mtime_ns
+            written_at = os.stat(builder.get_output_path(docname)).st_mtime_ns
         except OSError:
-            continue  # never written: Sphinx's own rules write it
+            continue  # never read into a file, or never written: Sphinx's own rules decide
         if read_at > written_at:
             yield docname
