@@ -8,6 +8,7 @@ import pytest
 
 from textbook.exercises.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
+from textbook.exercises.content import AcceptedAnswers, NumericAnswer
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 
@@ -70,7 +71,12 @@ def test_code_exercises_pass_with_their_solution(project):
         ("1-short.md", "difficulty: 1", "difficulty: 5", r"1-short\.md:5: header 'difficulty': 5 is greater than the maximum of 3"),
         ("1-short.md", "space: 3\n", "", r"1-short\.md:1: header 'space' is a required property"),
         ("1-short.md", "title: Say what", "title: [Say what", r"1-short\.md:\d+: malformed YAML header"),
-        ("1-short.md", "## Solution", "## Answer", r"1-short\.md:\d+: unknown section '## Answer'"),
+        ("1-short.md", "## Solution", "## Reply", r"1-short\.md:\d+: unknown section '## Reply'"),
+        ("1-short.md", "## Solution", "## Answer\n\nabout one\n\n## Solution",
+         r"1-short\.md:18: cannot read 'about one' as an answer: write a number with its tolerance"),
+        ("1-short.md", "## Solution", "## Answer\n\n1 ± -0.5\n\n## Solution", r"1-short\.md:18: the tolerance -0.5 is negative"),
+        ("4-essay.md", "## Solution", "## Answer\n\n- yes\n\n## Solution",
+         r"4-essay\.md:\d+: '## Answer' is only for short-answer exercises"),
         ("1-short.md", "## Solution\n\nEvery code cell executes in a Jupyter kernel while the book builds.\n", "",
          r"1-short\.md:\d+: missing solution: a short-answer exercise needs a '## Solution' section"),
         ("1-short.md", "objectives: [run]", "objectives: [fly]",
@@ -89,6 +95,21 @@ def test_bad_input_is_named_with_file_line_and_fix(project, name, old, new, mess
     problems = _problems(project)
     assert re.search(message, problems), problems
     assert "exercises/00-run/" in problems
+
+
+@pytest.mark.parametrize(
+    ("written", "answer"),
+    [
+        ("0.25 ± 0.01", NumericAnswer("0.25", "0.01")),
+        ("-3e2 +/- 5", NumericAnswer("-3e2", "5")),
+        ("42", NumericAnswer("42", "0")),
+        ("- kernel\n- `a Jupyter kernel`", AcceptedAnswers(("kernel", "a Jupyter kernel"))),
+    ],
+)
+def test_a_short_answer_may_say_what_a_machine_accepts(project, written, answer):
+    _edit(project, "1-short.md", "## Solution", f"## Answer\n\n{written}\n\n## Solution")
+    assert _load(project).exercises["short"].answer == answer
+    assert _load(project).exercises["listing"].answer is None
 
 
 def test_a_folder_without_a_chapter_is_refused(project):

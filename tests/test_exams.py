@@ -268,6 +268,61 @@ def test_a_predictable_exercise_fails_the_stress_test_and_the_exam(project, caps
     assert reason in _refused(project, capsys)
 
 
+NUMERIC = """\
+---
+id: add-up
+title: Add two counts
+kind: short-answer
+difficulty: 1
+minutes: 3
+points: 2
+objectives: [count]
+space: 1
+---
+
+## Question
+
+A cell counts {{a}} rows and another {{b}}. How many rows in all?
+
+## Answer
+
+{{total}}
+
+## Parameters
+
+```python
+a = rng.randint(10, 99)
+b = rng.randint(10, 99)
+total = a + b
+```
+
+## Solution
+
+Adding them gives {{total}} rows.
+
+## Rubric
+
+- (2 points) The sum
+"""
+
+
+@pytest.mark.parametrize(
+    "old, new, reason",
+    [
+        ("total = a + b", "total = 100", "its answer is the same in every draw"),
+        ("total = a + b", "total = f'{a + b} rows' if a > 90 else a + b",
+         "the '## Answer' of 'add-up' drawn with seed"),
+    ],
+)
+def test_a_parameterised_answer_that_never_changes_or_cannot_be_read_fails_the_stress_test(project, old, new, reason):
+    exercise = project / "exercises" / "00-run" / "7-add-up.md"
+    exercise.write_text(NUMERIC)
+    assert stress.stress_test(_bank(project).exercises["add-up"]) == ""
+    exercise.write_text(NUMERIC.replace(old, new))
+    found = stress.stress_test(_bank(project).exercises["add-up"], "exercises/00-run/7-add-up.md")
+    assert reason in found
+
+
 # -- built exams --------------------------------------------------------------------------
 
 

@@ -226,6 +226,19 @@ def test_the_key_renders_the_rubric_as_a_table_with_a_total():
     assert "One point for each part" in box.astext(), "free grading notes follow the rubric"
 
 
+@pytest.mark.parametrize("answer, shown", [
+    ("0.25 ± 0.01", "Accepted answer: 0.25, give or take 0.01."),
+    ("598", "Accepted answer: 598, exactly."),
+    ("- kernel\n- `a kernel`", "Accepted answers: kernel, a kernel (any case)."),
+])  # fmt: skip
+def test_only_the_key_states_a_short_answers_accepted_answer(project, answer, shown):
+    _edit(_exercise(project, "1-short.md"), "## Solution", f"## Answer\n\n{answer}\n\n## Solution")
+    short = _bank(project).exercises["short"]
+    assert shown in exercise_nodes(short, "key", _parse).astext()
+    for mode in ("questions", "workbook"):
+        assert "Accepted" not in exercise_nodes(short, mode, _parse).astext()
+
+
 @pytest.mark.parametrize("mode", ["questions", "workbook"])
 def test_student_modes_show_no_rubric(mode):
     for exercise in _bank().exercises.values():

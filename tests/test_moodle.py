@@ -11,7 +11,7 @@ import pytest
 from textbook import cli
 from textbook.exercises import grading, schema
 from textbook.exercises.bank import load_bank
-from textbook.exercises.content import Choice
+from textbook.exercises.content import AcceptedAnswers, Choice, NumericAnswer
 from textbook.exercises.render import shown_order
 from textbook.instructor import moodle
 from textbook.instructor.markdown_html import inline_html
@@ -55,6 +55,45 @@ def project(tmp_path: Path, monkeypatch) -> Path:
         short.write(notes)
     monkeypatch.chdir(root)
     return root
+
+
+SHORT_TEMPLATE = """---
+id: {id}
+title: Answer in one go
+kind: short-answer
+difficulty: 1
+minutes: 2
+points: 2
+objectives: [run]
+space: 1
+---
+
+## Question
+
+{question}
+
+## Answer
+
+{answer}
+
+## Solution
+
+{solution}
+
+## Rubric
+
+- (2 points) The answer
+"""
+
+
+def _add_short_answer(root: Path, name: str, question: str, answer: str, solution: str) -> None:
+    text = SHORT_TEMPLATE.format(id=name, question=question, answer=answer, solution=solution)
+    (root / "exercises" / "00-run" / f"8-{name}.md").write_text(text)
+
+
+def _add_marked_short_answers(root: Path) -> None:
+    _add_short_answer(root, "twelve", "How many cells?", "12 ± 0.5", "Twelve cells, counted from the top.")
+    _add_short_answer(root, "glob", "Which pattern?", "- `*.md`\n- markdown", "The pattern that lists chapters.")
 
 
 def _add_choice(root: Path, name: str, scoring: str, correct: list[bool], points: int = 4) -> None:
@@ -133,6 +172,31 @@ def test_each_kind_becomes_its_moodle_question(project, capsys):
     assert "<td>Says how much waiting an author is spared</td><td>2</td>" in questions["essay"].findtext(
         "graderinfo/text"
     )
+
+
+def test_a_short_answer_with_an_answer_moodle_can_mark_is_shortanswer_or_numerical(project, capsys):
+    _add_marked_short_answers(project)
+    code, out, _ = _export(capsys)
+    assert code == 0
+    assert "numerical      1  from short-answer 1" in out
+    assert "shortanswer    1  from short-answer 1" in out
+    assert "essay          5  from code 1, essay 1, fill-in-table 1, list 1, short-answer 1" in out
+    questions = _questions(_output(project))
+
+    numerical = questions["twelve"]
+    assert numerical.get("type") == "numerical"
+    [answer] = numerical.findall("answer")
+    assert (answer.get("fraction"), answer.findtext("text"), answer.findtext("tolerance")) == ("100", "12", "0.5")
+    assert numerical.findtext("showunits") == "3"
+    assert "Twelve cells" in numerical.findtext("generalfeedback/text"), "the worked solution, after the attempt"
+    assert numerical.find("graderinfo") is None and "12" not in numerical.findtext("questiontext/text")
+
+    short = questions["glob"]
+    assert short.get("type") == "shortanswer" and short.findtext("usecase") == "0"
+    assert [(a.get("fraction"), a.findtext("text")) for a in short.findall("answer")] == [
+        ("100", "\\*.md"),  # a literal asterisk, not Moodle's wildcard
+        ("100", "markdown"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -270,6 +334,23 @@ def _tamper_lines(quiz):
     quiz.find("question[idnumber='listing']/responsefieldlines").text = "14"
 
 
+def _tamper_number(quiz):
+    quiz.find("question[idnumber='twelve']/answer/text").text = "twelve"
+
+
+def _tamper_tolerance(quiz):
+    quiz.find("question[idnumber='twelve']/answer/tolerance").text = "-1"
+
+
+def _tamper_full_mark(quiz):
+    for answer in quiz.findall("question[idnumber='glob']/answer"):
+        answer.set("fraction", "50")
+
+
+def _tamper_usecase(quiz):
+    quiz.find("question[idnumber='glob']/usecase").text = "yes"
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [
@@ -280,9 +361,14 @@ def _tamper_lines(quiz):
         (_tamper_question, "5-choice.md:12: Moodle XML: <questiontext> has format 'myst', not one of html"),
         (_tamper_graderinfo, "4-essay.md:2: Moodle XML: no <graderinfo>"),
         (_tamper_lines, "3-list.md:2: Moodle XML: <responsefieldlines> is not one of 5, 10"),
+        (_tamper_number, "8-twelve.md:16: Moodle XML: answer 1 is 'twelve', not a number"),
+        (_tamper_tolerance, "8-twelve.md:16: Moodle XML: answer 1 has tolerance '-1', not a number of 0 or more"),
+        (_tamper_full_mark, "8-glob.md:16: Moodle XML: no answer has fraction 100, so no answer could earn the full"),
+        (_tamper_usecase, "8-glob.md:16: Moodle XML: <usecase> is not 0 or 1"),
     ],
 )
 def test_the_check_names_the_exercise_of_a_broken_question(project, capsys, tamper, message):
+    _add_marked_short_answers(project)
     assert _export(capsys)[0] == 0
     tree = ET.parse(_output(project))
     tamper(tree.getroot())
@@ -317,13 +403,18 @@ def test_the_real_bank_round_trips(tmp_path):
     for q in read:
         exercise = bank.exercises[q["id"]]
         module = exercise.module
-        assert q["type"] == ("multichoice" if exercise.kind == "multiple-choice" else "essay")
+        marked = {NumericAnswer: "numerical", AcceptedAnswers: "shortanswer"}.get(type(exercise.answer), "essay")
+        assert q["type"] == ("multichoice" if exercise.kind == "multiple-choice" else marked)
         assert q["name"] == f"Exercise {exercise.number}: {exercise.title}"
         assert q["category"] == f"$course$/top/MLOps textbook/Module {module.number:02d}: " + module.title.replace(
             "/", "//"
         )
         assert q["grade"] == exercise.points
         assert q["text"].startswith("<") and exercise.sections["Solution"].text.strip()[:40] not in q["text"]
+        if q["type"] == "numerical":
+            assert q["answers"] == [(exercise.answer.value, 100.0)]
+        if q["type"] == "shortanswer":
+            assert q["answers"] == [(text.replace("*", "\\*"), 100.0) for text in exercise.answer.texts]
         if exercise.kind != "multiple-choice":
             continue
         shown = shown_order(exercise)  # the book's order, never the author's right-first one
@@ -333,6 +424,7 @@ def test_the_real_bank_round_trips(tmp_path):
         right = [f for (_, f), c in zip(q["answers"], shown) if c.correct]
         assert q["single"] == ("true" if len(right) == 1 else "false")
         assert abs(sum(right) - 100) < 0.001
+    assert {"shortanswer", "numerical"} <= {q["type"] for q in read}, "the bank has answers Moodle marks itself"
     assert len({q["category"] for q in read}) == summary.categories == len({e.module for e in bank.exercises.values()})
 
 

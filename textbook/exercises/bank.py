@@ -105,6 +105,11 @@ class Exercise:
     def code(self, section: str) -> str:
         return content.single_python_block(self.sections[section].text, section)
 
+    @property
+    def answer(self) -> content.NumericAnswer | content.AcceptedAnswers | None:
+        """A short answer's machine-markable answer (``## Answer``), if it has one."""
+        return content.parse_answer(self.sections["Answer"].text) if "Answer" in self.sections else None
+
 
 @dataclass
 class Bank:
@@ -346,6 +351,15 @@ def _with_default_parameters(exercise: Exercise, rel: str, problems: list[str]) 
         return exercise
 
 
+def _check_answer(exercise: Exercise, rel: str, problems: list[str]) -> None:
+    """A ``## Answer`` must read as one, with its parameters filled in (they may make the number)."""
+    try:
+        exercise.answer
+    except content.ContentError as error:
+        section = exercise.sections["Answer"]
+        problems.append(f"{rel}:{section.line + section.lead + error.line}: {error}")
+
+
 def _first_line(sections: dict[str, Section]) -> int:
     return min((s.line - 1 for s in sections.values()), default=1)
 
@@ -510,7 +524,8 @@ def _read_bank(
             scoring=data.get("scoring"),
             rubric=data["rubric"],
         )
-        bank.exercises[data["id"]] = _with_default_parameters(exercise, shown(path), problems)
+        bank.exercises[data["id"]] = exercise = _with_default_parameters(exercise, shown(path), problems)
+        _check_answer(exercise, shown(path), problems)
     if check_code is not None and not problems:
         problems.extend(check_code([e for e in bank.exercises.values() if e.kind == "code"]))
     if problems:

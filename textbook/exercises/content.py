@@ -1,4 +1,4 @@
-"""Reading the parts of an exercise body that have structure: choices, code, tables.
+"""Reading the parts of an exercise body that have structure: choices, code, tables, exact answers.
 
 Each function takes a section's MyST text and returns the structure or raises
 ContentError with a message (and a line offset within the section) that says
@@ -17,6 +17,9 @@ _PIN = re.compile(r"\s*\{\s*pin\b([^}]*)\}\s*$")
 _PIN_VALUE = re.compile(r"^\s*:\s*(first|last|\d+)\s*$")
 _FENCE = re.compile(r"^(```+|~~~+)\s*\{?([\w-]*)\}?\s*(\S*)")
 _BLANK_CELL = re.compile(r"^[_\s]*$")
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMERIC_ANSWER = re.compile(rf"^({_NUMBER})(?:\s*(?:±|\+/-)\s*({_NUMBER}))?$")
+_LISTED_ANSWER = re.compile(r"^[-*]\s+(.*)$")
 
 #: Options are lettered A, B, C...: one letter each.
 MAX_CHOICES = 26
@@ -94,6 +97,53 @@ def _pin_place(pin: re.Match, count: int, offset: int) -> int:
             offset,
         )
     return place
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """A number a short answer must equal, give or take ``tolerance`` (both as written)."""
+
+    value: str
+    tolerance: str = "0"
+
+
+@dataclass(frozen=True)
+class AcceptedAnswers:
+    """The texts a short answer may be, compared without regard to case."""
+
+    texts: tuple[str, ...]
+
+
+def parse_answer(text: str) -> NumericAnswer | AcceptedAnswers:
+    """A short answer's ``## Answer``: ``0.25 ± 0.01`` (a number, its tolerance optional)
+    or a list of accepted texts (``- dvc.lock``), each on its own line, backticks allowed.
+
+    An answer a machine can mark is what lets a quiz system (Moodle) grade the
+    exercise itself; everything else in the exercise stays as it is.
+    """
+    lines = [(offset, line.strip()) for offset, line in enumerate(text.splitlines()) if line.strip()]
+    if not lines:
+        raise ContentError("'## Answer' is empty; write a number ('0.25 ± 0.01') or a list of accepted answers")
+    offset, first = lines[0]
+    if number := _NUMERIC_ANSWER.match(first):
+        if len(lines) > 1:
+            raise ContentError("a numeric answer is one line, the number and its tolerance ('0.25 ± 0.01')", lines[1][0])
+        value, tolerance = number.group(1), number.group(2) or "0"
+        if float(tolerance) < 0:
+            raise ContentError(f"the tolerance {tolerance} is negative; write how far off an answer may be", offset)
+        return NumericAnswer(value, tolerance)
+    texts = []
+    for offset, line in lines:
+        listed = _LISTED_ANSWER.match(line)
+        answer = listed.group(1).strip().strip("`").strip() if listed else ""
+        if not answer:
+            raise ContentError(
+                f"cannot read {line!r} as an answer: write a number with its tolerance ('0.25 ± 0.01') or list "
+                "the accepted answers, one per line ('- dvc.lock')",
+                offset,
+            )
+        texts.append(answer)
+    return AcceptedAnswers(tuple(texts))
 
 
 def python_blocks(text: str) -> list[str]:

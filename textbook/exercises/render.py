@@ -2,8 +2,9 @@
 
 * ``questions`` (the book, HTML and PDF, and the handouts): the question only.
 * ``workbook`` (students, print): the question with room to write.
-* ``key`` (instructors): the question, then the solution, the checked code
-  and its hidden checks, the rubric as a table, grading notes and points.
+* ``key`` (instructors): the question, then the solution (a short answer's
+  machine-markable answer first), the checked code and its hidden checks,
+  the rubric as a table, grading notes and points.
 
 A code exercise shows its starter code and its public checks in every mode.
 
@@ -167,9 +168,19 @@ def _public_checks(exercise: Exercise) -> list[nodes.Node]:
     ]
 
 
+def answer_text(answer: content.NumericAnswer | content.AcceptedAnswers) -> str:
+    """What a quiz system accepts, in words: the key states it above the worked solution."""
+    if isinstance(answer, content.NumericAnswer):
+        within = "exactly" if float(answer.tolerance) == 0 else f"give or take {answer.tolerance}"
+        return f"Accepted answer: {answer.value}, {within}."
+    return f"Accepted answer{'s' if len(answer.texts) > 1 else ''}: {', '.join(answer.texts)} (any case)."
+
+
 def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
     box = nodes.container(classes=["exercise-solution"])
     box += nodes.rubric("", "Solution")
+    if exercise.answer is not None:
+        box += nodes.paragraph("", "", nodes.strong("", answer_text(exercise.answer)), classes=["exercise-answer"])
     # The filled-in table keeps LaTeX's own column widths, sized to its answers.
     box.extend(parse(exercise.sections["Solution"].text, exercise, "Solution"))
     if exercise.kind == "code":

@@ -44,6 +44,7 @@ SECTIONS = (
     "Starter",
     "Public checks",
     "Solution",
+    "Answer",
     "Hidden checks",
     "Rubric",
     "Grading notes",
@@ -63,10 +64,12 @@ KIND_ONLY_SECTIONS = {
     "Starter": "code",
     "Public checks": "code",
     "Hidden checks": "code",
+    # An answer a machine can mark (content.parse_answer), so quiz systems grade it themselves.
+    "Answer": "short-answer",
 }
 #: A code exercise's python blocks, in the order a program runs them (one block each).
 CODE_SECTIONS = ("Starter", "Solution", "Public checks", "Hidden checks")
 #: Sections students see: the question, its choices, the starter code and the public checks.
 STUDENT_SECTIONS = ("Question", "Choices", "Starter", "Public checks")
 #: Sections whose text only instructors may see.
-SECRET_SECTIONS = ("Solution", "Hidden checks", "Rubric", "Grading notes", "Parameters")
+SECRET_SECTIONS = ("Solution", "Answer", "Hidden checks", "Rubric", "Grading notes", "Parameters")

@@ -32,10 +32,15 @@ the exercise's points as its default mark. How each kind maps:
   ``scoring:`` line. The solution becomes the general feedback, which Moodle
   shows students only as the quiz's review options allow. The bank has no
   per-option explanations, so there is no per-option feedback.
-* **short-answer, essay, list, fill-in-table, code -> essay.** Moodle's
-  shortanswer and numerical types need exact accepted answers; every short
-  answer in the bank is free text marked on a rubric, and no exercise is
-  numeric, so none is exported as either. The grader information (shown
+* **short-answer with an ``## Answer`` -> shortanswer or numerical.** A
+  list of accepted texts becomes a shortanswer question (case ignored, each
+  text worth the full mark, ``*`` written as a literal asterisk); a number
+  with its tolerance becomes a numerical question without units. Moodle
+  marks these itself, on the final answer alone: the worked solution is the
+  general feedback, and the rubric's credit for method does not apply.
+* **short-answer (without an ``## Answer``), essay, list, fill-in-table,
+  code -> essay.** Those short answers are free text marked on a rubric,
+  which Moodle cannot match exactly. The grader information (shown
   to graders, never to students) holds the model solution, the hidden checks
   of a code exercise, the rubric as a table of criteria and points, and the
   grading notes. A code exercise gets a monospaced box prefilled with its
@@ -76,6 +81,14 @@ MOODLE_TYPES = {
     "fill-in-table": "essay",
     "code": "essay",
 }
+#: The Moodle type of a short answer that has an ``## Answer``, by the answer's form.
+MARKED_ANSWER_TYPES = {content.AcceptedAnswers: "shortanswer", content.NumericAnswer: "numerical"}
+
+
+def moodle_type(exercise: Exercise) -> str:
+    """The Moodle question an exercise becomes: by its kind, or by its machine-markable answer."""
+    answer = exercise.answer
+    return MOODLE_TYPES[exercise.kind] if answer is None else MARKED_ANSWER_TYPES[type(answer)]
 
 
 class ExportError(ProblemsError):
@@ -152,13 +165,14 @@ def _category(module) -> ET.Element:
 
 
 def _question(exercise: Exercise) -> ET.Element:
-    question = ET.Element("question", type=MOODLE_TYPES[exercise.kind])
+    question = ET.Element("question", type=moodle_type(exercise))
     _add_text(question, "name", f"Exercise {exercise.number}: {exercise.title}")
     text = to_html(exercise.sections["Question"].text)
     if "Public checks" in exercise.sections:  # students may run these on their answer
         text += "\n<p>Checks you can run on your answer:</p>\n" + to_html(exercise.sections["Public checks"].text)
     _add_text(question, "questiontext", text, "html")
-    feedback = exercise.sections["Solution"].text if exercise.kind == "multiple-choice" else ""
+    marked_by_moodle = question.get("type") != "essay"  # its solution is feedback, shown after the attempt
+    feedback = exercise.sections["Solution"].text if marked_by_moodle else ""
     _add_text(question, "generalfeedback", to_html(feedback), "html")
     _add_value(question, "defaultgrade", exercise.points)
     _add_value(question, "idnumber", exercise.id)
@@ -179,6 +193,31 @@ def _multichoice(exercise: Exercise) -> ET.Element:
     for choice in shown_order(exercise):
         answer = _add_text(question, "answer", inline_html(choice.text), "html")
         answer.set("fraction", percent(grade_of[id(choice)]))
+    return question
+
+
+def _marked_answer(question: ET.Element, text: str) -> ET.Element:
+    """One full-mark ``<answer>`` of a shortanswer or numerical question, without feedback of its own."""
+    answer = _add_text(question, "answer", text, "moodle_auto_format")
+    answer.set("fraction", "100")
+    _add_text(answer, "feedback", "", "html")
+    return answer
+
+
+def _shortanswer(exercise: Exercise) -> ET.Element:
+    question = _question(exercise)
+    _add_value(question, "usecase", 0)  # case does not matter
+    for text in exercise.answer.texts:
+        _marked_answer(question, text.replace("*", "\\*"))  # Moodle reads a bare * as a wildcard
+    return question
+
+
+def _numerical(exercise: Exercise) -> ET.Element:
+    question = _question(exercise)
+    answer = _marked_answer(question, exercise.answer.value)
+    _add_value(answer, "tolerance", exercise.answer.tolerance)
+    _add_value(question, "showunits", 3)  # no units asked for or shown
+    _add_value(question, "unitgradingtype", 0)
     return question
 
 
@@ -234,6 +273,9 @@ def _essay(exercise: Exercise) -> ET.Element:
     return question
 
 
+_BUILDERS = {"multichoice": _multichoice, "shortanswer": _shortanswer, "numerical": _numerical, "essay": _essay}
+
+
 def _unexpressible(exercise: Exercise, root: Path) -> list[str]:
     grades = choice_fractions(exercise)
     bad = sorted({g for g in grades if g not in MOODLE_FRACTIONS})
@@ -259,13 +301,11 @@ def build_quiz(bank: Bank, root: Path) -> tuple[ET.Element, Summary]:
         if exercise.module not in modules:
             modules.append(exercise.module)
             quiz.append(_category(exercise.module))
-        if exercise.kind == "multiple-choice":
-            quiz.append(_multichoice(exercise))
-            if not grades_like_the_book(exercise):
-                inexact[exercise.scoring] += 1
-        else:
-            quiz.append(_essay(exercise))
-        exported[MOODLE_TYPES[exercise.kind], exercise.kind] += 1
+        moodle_kind = moodle_type(exercise)
+        quiz.append(_BUILDERS[moodle_kind](exercise))
+        if moodle_kind == "multichoice" and not grades_like_the_book(exercise):
+            inexact[exercise.scoring] += 1
+        exported[moodle_kind, exercise.kind] += 1
     ET.indent(quiz)
     return quiz, Summary(None, len(modules), exported, inexact)
 

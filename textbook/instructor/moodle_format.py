@@ -3,8 +3,10 @@
 The rules come from Moodle's own source: ``question/format/xml/format.php``
 (what each question type reads), ``question_bank::fraction_options_full``
 (the only grades an answer may carry: the importer refuses any other, within
-0.00001 of the mark) and the essay type's ``response_formats`` and
-``response_sizes``. ``check_file`` reads a written file back and reports
+0.00001 of the mark), the essay type's ``response_formats`` and
+``response_sizes``, and what the shortanswer and numerical types refuse on
+saving (no answer with the full mark; a numerical answer that is not a
+number). ``check_file`` reads a written file back and reports
 every question that breaks one, at the exercise file and line it came from,
 so a fault in the exporter is caught before an instructor's import fails.
 """
@@ -76,6 +78,20 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _graded_answers(answers: list[ET.Element]) -> tuple[list[str], list[float]]:
+    """Problems of each ``<answer>`` (a grade Moodle refuses, no text) and the grades that are right."""
+    problems, grades = [], []
+    for number, answer in enumerate(answers, start=1):
+        grade = _number(answer.get("fraction", ""))
+        if grade is None or not accepted(grade):
+            problems.append(f"answer {number} has fraction {answer.get('fraction')!r}, a grade Moodle does not accept")
+        else:
+            grades.append(grade)
+        if not _text(answer, "text"):
+            problems.append(f"answer {number} has no <text>")
+    return problems, grades
+
+
 def _multichoice_problems(question: ET.Element) -> list[str]:
     problems = []
     single = _text(question, "single")
@@ -86,15 +102,8 @@ def _multichoice_problems(question: ET.Element) -> list[str]:
     answers = question.findall("answer")
     if len(answers) < 2:
         problems.append(f"{len(answers)} <answer> elements; a multiple-choice question needs at least two")
-    grades = []
-    for number, answer in enumerate(answers, start=1):
-        grade = _number(answer.get("fraction", ""))
-        if grade is None or not accepted(grade):
-            problems.append(f"answer {number} has fraction {answer.get('fraction')!r}, a grade Moodle does not accept")
-        else:
-            grades.append(grade)
-        if not _text(answer, "text"):
-            problems.append(f"answer {number} has no <text>")
+    answer_problems, grades = _graded_answers(answers)
+    problems += answer_problems
     if len(grades) == len(answers) and answers:
         if single == "true" and not any(abs(g - 100) < 0.001 for g in grades):
             problems.append("a single-answer question needs one answer with fraction 100")
@@ -113,8 +122,40 @@ def _essay_problems(question: ET.Element) -> list[str]:
     return problems + _formatted_text_problems(question, "graderinfo")
 
 
+def _marked_answers_problems(question: ET.Element) -> list[str]:
+    """What shortanswer and numerical share: answers with grades Moodle accepts, one worth the mark."""
+    answers = question.findall("answer")
+    if not answers:
+        return ["no <answer>; a question Moodle marks needs at least one"]
+    problems, grades = _graded_answers(answers)
+    if grades and not any(abs(g - 100) < 0.001 for g in grades):
+        problems.append("no answer has fraction 100, so no answer could earn the full mark")
+    return problems
+
+
+def _shortanswer_problems(question: ET.Element) -> list[str]:
+    problems = [] if _text(question, "usecase") in ("0", "1") else ["<usecase> is not 0 or 1"]
+    return problems + _marked_answers_problems(question)
+
+
+def _numerical_problems(question: ET.Element) -> list[str]:
+    problems = _marked_answers_problems(question)
+    for number, answer in enumerate(question.findall("answer"), start=1):
+        if _number(_text(answer, "text")) is None:
+            problems.append(f"answer {number} is {_text(answer, 'text')!r}, not a number")
+        tolerance = _number(_text(answer, "tolerance"))
+        if tolerance is None or tolerance < 0:
+            problems.append(f"answer {number} has tolerance {_text(answer, 'tolerance')!r}, not a number of 0 or more")
+    return problems
+
+
 #: Each type's own checks, and the exercise section its problems are reported at (None: the header).
-_TYPE_PROBLEMS = {"multichoice": (_multichoice_problems, "Choices"), "essay": (_essay_problems, None)}
+_TYPE_PROBLEMS = {
+    "multichoice": (_multichoice_problems, "Choices"),
+    "shortanswer": (_shortanswer_problems, "Answer"),
+    "numerical": (_numerical_problems, "Answer"),
+    "essay": (_essay_problems, None),
+}
 
 
 def question_problems(question: ET.Element) -> list[tuple[str | None, str]]:

@@ -8,14 +8,17 @@ across all of them:
 * the right option is always at the same position;
 * the right option always has the same text (the parameters never change the answer);
 * the right option is always the largest, or always the smallest, number offered;
-* (other kinds) the solution is always the same text.
+* (other kinds) the solution, or the ``## Answer`` where there is one, is
+  always the same text.
+
+A drawn ``## Answer`` that does not read as one fails too, at its line.
 """
 
 from __future__ import annotations
 
 import re
 
-from textbook.exercises import render
+from textbook.exercises import content, render
 from textbook.exercises.bank import Exercise
 from textbook.instructor import parameters, variants
 
@@ -32,7 +35,7 @@ def _predictable(shown: list[list], correct_texts: list[tuple], solutions: list[
     """What gives the answer away across the draws, or ''."""
     if not multiple_choice:
         same = len(set(solutions)) == 1
-        return "its solution is the same in every draw, so the parameters never change the answer" if same else ""
+        return "its answer is the same in every draw, so the parameters never change it" if same else ""
     positions = {tuple(i for i, choice in enumerate(order) if choice.correct) for order in shown}
     if len(positions) == 1:
         return f"the right option is always at position {', '.join(str(p + 1) for p in positions.pop())}"
@@ -63,7 +66,13 @@ def stress_test(exercise: Exercise, shown_path: str | None = None, draws: int = 
         order = render.shown_order(instance, seed)
         shown.append(order)
         correct_texts.append(tuple(choice.text for choice in order if choice.correct))
-        solutions.append(instance.sections["Solution"].text)
+        answer = instance.sections.get("Answer")
+        solutions.append((answer or instance.sections["Solution"]).text)
+        try:
+            instance.answer
+        except content.ContentError as error:
+            line = answer.line + answer.lead + error.line
+            return f"{shown_path or template.path}:{line}: the '## Answer' of '{template.id}' drawn with seed {seed}: {error}"
     reason = _predictable(shown, correct_texts, solutions, template.kind == "multiple-choice")
     if not reason:
         return ""
