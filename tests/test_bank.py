@@ -88,6 +88,8 @@ def test_code_exercises_pass_with_their_solution(project):
         ("5-choice.md", "- [x] Two", "* Two", r"5-choice\.md:\d+: a choice must read '- \[x\] text'"),
         ("6-code.md", "## Hidden checks", "## Tests", r"6-code\.md:\d+: unknown section '## Tests'"),
         ("1-short.md", "## Question", "## Question\n\n### Part A", r"1-short\.md:\d+: headings other than the '## ' sections"),
+        ("1-short.md", "What does a code cell do", "About 90\n% of cells: what does a code cell do",
+         r"1-short\.md:15: a line starting with '%' is a MyST comment, dropped from every edition"),
     ],
 )
 def test_bad_input_is_named_with_file_line_and_fix(project, name, old, new, message):

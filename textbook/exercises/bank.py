@@ -182,6 +182,9 @@ def _sections(body: list[tuple[str, int]], rel) -> tuple[dict[str, Section], lis
             fence = None if fence == match.group(1) else (fence or match.group(1))
         elif fence is None and _ANY_HEADING.match(line):
             problems.append(f"{rel}:{number}: headings other than the '## ' sections are not allowed in an exercise")
+        elif fence is None and line.lstrip().startswith("%"):
+            problems.append(f"{rel}:{number}: a line starting with '%' is a MyST comment, dropped from every "
+                            "edition; rewrap the text so that the line starts with a word")
         if name is None:
             if line.strip():
                 problems.append(f"{rel}:{number}: text before the first section; start the body with '## Question'")
