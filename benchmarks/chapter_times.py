@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/chapter_times.py [--runs N] [CHAPTER ...]
 
 (or ``make chapter-times``). A chapter's execution time bounds a cold build
-(chapters run in parallel, one per core), and CONTRIBUTING asks for at most
-30 s each. Each run is a fresh kernel in a fresh folder, exactly as the build
+(chapters run in parallel, one per core): each may take at most 30 s, the
+capstone (module 12, which runs the whole Level 2 loop) at most 60 s. Each run is a fresh kernel in a fresh folder, exactly as the build
 runs a chapter (``textbook.execution.execute_worker``, with the shared code on the
 path), and nothing is cached. With ``--runs N`` the median, min and max of N
 runs are shown, since this machine is shared and noisy.
@@ -29,6 +29,8 @@ from myst_parser.config.main import MdParserConfig
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 LIMIT_SECONDS = 30
+#: Chapters allowed longer: the capstone runs every earlier module's layer in one loop.
+LONGER_LIMITS = {"12-automated-retraining": 60}
 QUIET_KERNELS = ROOT / "_build" / "cache" / "jupyter"
 
 
@@ -64,10 +66,11 @@ def main() -> int:
         times = [execute_once(chapter) for _ in range(args.runs)]
         median = statistics.median(times)
         print(f"{chapter.stem:<32}{median:>9.1f}{min(times):>7.1f}{max(times):>7.1f}", flush=True)
-        if median > LIMIT_SECONDS:
-            over.append(chapter.stem)
+        limit = LONGER_LIMITS.get(chapter.stem, LIMIT_SECONDS)
+        if median > limit:
+            over.append(f"{chapter.stem} (limit {limit} s)")
     if over:
-        print(f"over {LIMIT_SECONDS} s: {', '.join(over)}")
+        print(f"over the limit: {', '.join(over)}")
     return 1 if over else 0
 
 
