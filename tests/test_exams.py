@@ -314,7 +314,7 @@ Adding them gives {{total}} rows.
          "the '## Answer' of 'add-up' drawn with seed"),
     ],
 )
-def test_a_parameterised_answer_that_never_changes_or_cannot_be_read_fails_the_stress_test(project, old, new, reason):
+def test_an_answer_that_never_changes_or_cannot_be_read_fails_the_stress_test(project, old, new, reason):
     exercise = project / "exercises" / "00-run" / "7-add-up.md"
     exercise.write_text(NUMERIC)
     assert stress.stress_test(_bank(project).exercises["add-up"]) == ""
