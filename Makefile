@@ -58,7 +58,7 @@ test: setup             ## unit tests plus one build of every edition
 benchmark: setup        ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
 	$(BIN)/python benchmarks/build_speed.py
 
-chapter-times: setup    ## execute each chapter alone and report its time (limit 30 s)
+chapter-times: setup    ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s)
 	$(BIN)/python benchmarks/chapter_times.py --runs 3
 
 clean:                  ## remove every build product (keeps .venv)
