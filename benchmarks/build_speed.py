@@ -315,13 +315,16 @@ def jupyter_book_project(figures: Path) -> Path:
         text = _EXERCISES.sub(lambda m, d=chapter.stem: _questions(bank, d), text)
         text = _EX_ROLE.sub(lambda m: f"Exercise {bank.exercises[m.group(1)].number}", text)
         (project / chapter.name).write_text(text)
-    # The running example's shared code, which chapters import and show.
+    # The running example's shared code, which chapters import and show, and the
+    # glossary their {term} roles point to.
     shutil.copytree(ROOT / "book" / "_course", project / "_course", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "book" / "glossary.md", project / "glossary.md")
     index = (ROOT / "book" / "index.md").read_text()
     (project / "index.md").write_text(re.sub(r"```\{toctree\}.*?```\n", "", index, flags=re.S))
     (project / "_toc.yml").write_text(
         "format: jb-book\nroot: index\nparts:\n- caption: Modules\n  numbered: true\n  chapters:\n"
         + "".join(f"  - file: {c.stem}\n" for c in chapters)
+        + "- caption: Back matter\n  chapters:\n  - file: glossary\n"
     )
     (project / "_config.yml").write_text(
         "title: MLOps from Notebook to Production\nauthor: The MLOps Textbook authors\n"
