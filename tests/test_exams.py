@@ -343,6 +343,13 @@ def _pages(pdf: Path) -> list[str]:
     return pdf_text(pdf).split("\f")[:-1]
 
 
+@pytest.mark.parametrize("exam_file", sorted((ROOT / "exams").glob("*.yml")), ids=lambda path: path.name)
+def test_every_exam_file_of_the_repository_plans_three_variants(exam_file):
+    """Each example exam names real exercises and passes every check, without building PDFs."""
+    exam, _, plans = exams.plan(Layout(ROOT), exam_file, 3, seed=1)
+    assert len(plans) == 3 and exam.title
+
+
 def test_the_midterm_builds_three_variants_and_their_keys(tmp_path):
     root = _real_project(tmp_path)
     result = exams.build_exam(Layout(root), root / "exams" / "midterm.yml", 3, seed=1)
