@@ -3,8 +3,9 @@
 The rule, made explicit because solutions often repeat what the chapter
 teaches (the DevOps vs MLOps key repeats the chapter's own table):
 
-1. An exercise's *secret text* is its ``## Solution``, ``## Hidden checks``,
-   ``## Rubric`` (each criterion's text) and ``## Grading notes`` sections.
+1. An exercise's *secret text* is its ``## Solution``, ``## Answer``,
+   ``## Hidden checks``, ``## Rubric`` (each criterion's text), ``## Grading
+   notes`` and ``## Parameters`` sections (``schema.SECRET_SECTIONS``).
    A code exercise's ``## Public checks`` are not: students see them.
 2. Text is compared as *words*: Unicode-normalised, lower-case runs of
    letters and digits, with words hyphenated across a line break rejoined.
