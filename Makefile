@@ -1,6 +1,8 @@
 # Thin wrappers around the `textbook` CLI. Every target first makes sure the
 # virtualenv exists and matches pyproject.toml (it is rebuilt only when
-# pyproject.toml changes); the CLI installs TeX Live and EPUBCheck itself when they are missing.
+# pyproject.toml changes). Each command then makes sure of the system tools it
+# needs (TeX Live, Poppler, EPUBCheck, Chromium) before it does any work: one
+# apt-get install of the missing ones as root, else the one line to run.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -49,16 +51,16 @@ serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 proof: $(STAMP)         ## every page of the PDF editions on contact sheets in _build/proof/ (after make book)
 	$(BIN)/textbook proof
 
-setup: $(STAMP)         ## install the system tools (TeX Live, Poppler, Chromium, EPUBCheck) if missing
+setup: $(STAMP)         ## install the system tools of every edition and the web gate (TeX Live, Poppler, EPUBCheck, Chromium) if missing
 	$(BIN)/textbook setup
 
 test: setup             ## unit tests plus one build of every edition
 	$(BIN)/python -m pytest
 
-benchmark: setup        ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
+benchmark: $(STAMP)     ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
 	$(BIN)/python benchmarks/build_speed.py
 
-chapter-times: setup    ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s)
+chapter-times: $(STAMP) ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s); no system tools
 	$(BIN)/python benchmarks/chapter_times.py --runs 3
 
 clean:                  ## remove every build product (keeps .venv)

@@ -55,6 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 from textbook.exercises.bank import load_bank  # noqa: E402
 from textbook.exercises.render import heading, meta_text  # noqa: E402
+from textbook.pipeline import toolchain  # noqa: E402
+from textbook.pipeline.layout import EDITIONS, tools_for  # noqa: E402
 
 BENCH = ROOT / "_build" / "bench"
 JUPYTER_BOOK = "jupyter-book==1.0.4.post1"
@@ -64,6 +66,8 @@ CHAPTER_PACKAGES = [
     "onnx", "skl2onnx", "onnxruntime", "fastapi", "httpx2", "uvicorn", "scipy", "pyarrow",
     "pandera", "dvc", "pytest", "hypothesis", "check-jsonschema", "prometheus-client", "statsmodels",
 ]  # fmt: skip
+#: Jupyter Book's LaTeX builds its index with xindy, which nothing else here needs.
+XINDY = toolchain.SystemTool("xindy (Jupyter Book's PDF index)", ("xindy",), ("xindy",))
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
 
 
@@ -315,14 +319,20 @@ def jupyter_book_project(figures: Path) -> Path:
         text = _EXERCISES.sub(lambda m, d=chapter.stem: _questions(bank, d), text)
         text = _EX_ROLE.sub(lambda m: f"Exercise {bank.exercises[m.group(1)].number}", text)
         (project / chapter.name).write_text(text)
-    # The running example's shared code, which chapters import and show, and the
-    # glossary their {term} roles point to.
+    # The running example's shared code, which chapters import and show, and every other
+    # page of the book: the preface and licence (the home page includes the preface) and
+    # the glossary the {term} roles point to.
     shutil.copytree(ROOT / "book" / "_course", project / "_course", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "book" / "glossary.md", project / "glossary.md")
+    others = [page for page in sorted((ROOT / "book").glob("*.md")) if page not in chapters and page.stem != "index"]
+    for page in others:
+        shutil.copy(page, project / page.name)
     index = (ROOT / "book" / "index.md").read_text()
     (project / "index.md").write_text(re.sub(r"```\{toctree\}.*?```\n", "", index, flags=re.S))
+    front = [page.stem for page in others if page.stem != "glossary"]
     (project / "_toc.yml").write_text(
-        "format: jb-book\nroot: index\nparts:\n- caption: Modules\n  numbered: true\n  chapters:\n"
+        "format: jb-book\nroot: index\nparts:\n- caption: About this book\n  chapters:\n"
+        + "".join(f"  - file: {stem}\n" for stem in front)
+        + "- caption: Modules\n  numbered: true\n  chapters:\n"
         + "".join(f"  - file: {c.stem}\n" for c in chapters)
         + "- caption: Back matter\n  chapters:\n  - file: glossary\n"
     )
@@ -402,6 +412,11 @@ def main() -> int:
         results = json.loads((BENCH / "results.json").read_text())
         print(table(results["ours"], results["jupyter_book"]))
         return 0
+    try:  # every edition's tools, and Jupyter Book's, before anything is timed
+        toolchain.ensure([*tools_for(EDITIONS), *(() if args.skip_jupyter_book else (XINDY,))])
+    except toolchain.ToolchainError as error:
+        print(f"benchmark: {error}", file=sys.stderr)
+        return 1
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
     jupyter_book = None if args.skip_jupyter_book else JupyterBook()

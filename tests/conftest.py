@@ -1,5 +1,8 @@
 """Shared test set-up: Sphinx's testing fixtures over the tiny books in roots/."""
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,3 +15,43 @@ ROOTS = Path(__file__).parent / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+#: The system tools a new machine lacks (TeX, Poppler, Chromium, Java), as commands.
+SYSTEM_COMMANDS = (
+    "latex", "pdflatex", "xelatex", "lualatex", "latexmk", "dvisvgm", "kpsewhich", "tex", "xdvipdfmx", "makeindex",
+    "pdftotext", "pdftoppm", "pdffonts", "pdfinfo", "chromium", "chromedriver", "java", "epubcheck",
+)  # fmt: skip
+
+
+@pytest.fixture
+def open_tmp_path():
+    """A temporary folder that every user can enter (pytest's own are the owner's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="textbook-test-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def machine_without(open_tmp_path):
+    """``machine_without(commands)``: a PATH with every executable of this one but ``commands``, and
+    an ``apt-get`` that only records its arguments, one call a line, in the file returned with it."""
+
+    def make(commands=SYSTEM_COMMANDS) -> tuple[str, Path]:
+        folder = open_tmp_path / "bin"
+        folder.mkdir()
+        calls = open_tmp_path / "apt-get-calls"
+        for directory in os.environ["PATH"].split(os.pathsep):
+            for executable in sorted(Path(directory).glob("*")) if Path(directory).is_dir() else []:
+                link = folder / executable.name
+                if executable.name in commands or link.exists() or not os.access(executable, os.X_OK):
+                    continue
+                link.symlink_to(executable)
+        stand_in = folder / "apt-get"
+        stand_in.unlink(missing_ok=True)
+        stand_in.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\n')
+        stand_in.chmod(0o755)
+        return str(folder), calls
+
+    return make

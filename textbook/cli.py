@@ -5,7 +5,7 @@
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
     textbook report [--format markdown|csv]      objective coverage: each objective's exercises
     textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
-    textbook setup                               install TeX Live, Poppler, Chromium and EPUBCheck if missing
+    textbook setup [EDITION ... | web-gate]      install the system tools they need if missing (default: all, web gate too)
     textbook serve [--port N]                    live preview, rebuilt on save
     textbook clean                               remove _build/
 
@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 
 from textbook.pipeline import freshness, problems, toolchain
-from textbook.pipeline.layout import EDITIONS, Layout
+from textbook.pipeline.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
@@ -34,14 +34,33 @@ def _project_root() -> Path:
     return root
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    unknown = [e for e in args.editions if e not in (*EDITIONS, "all")]
+def _tools_missing(tools) -> bool:
+    """Make sure of ``tools`` before any work; on failure say why (with the one install line) and return True."""
+    try:
+        toolchain.ensure(tools)
+    except toolchain.ToolchainError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return True
+    return False
+
+
+def _chosen_editions(names: list[str]) -> list[str] | None:
+    """The editions named (all of them for none or ``all``), in build order; None after saying which is unknown."""
+    unknown = [e for e in names if e not in (*EDITIONS, "all")]
     if unknown:
         choices = ", ".join([*EDITIONS, "all"])
         print(f"textbook: unknown edition {', '.join(unknown)}; choose from {choices}", file=sys.stderr)
+        return None
+    return [e for e in EDITIONS if not names or "all" in names or e in names]
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    editions = _chosen_editions(args.editions)
+    if editions is None:
         return 2
     layout = Layout(_project_root())
-    editions = [e for e in EDITIONS if not args.editions or "all" in args.editions or e in args.editions]
+    if _tools_missing(tools_for(editions)):
+        return 1
     started = time.perf_counter()
     built: dict = {}  # edition: result, filled in as each is published
     try:
@@ -92,18 +111,18 @@ def _build_failed(layout: Layout, editions: list[str], unbuilt: list[str], error
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    try:
-        toolchain.ensure_tex()
-        toolchain.ensure_poppler()
-        toolchain.ensure_chromium()
-        toolchain.ensure_epubcheck()
-    except toolchain.ToolchainError as error:
-        print(f"textbook: {error}", file=sys.stderr)
+    """Install what the named editions (and the web gate) need; with no names, everything."""
+    from textbook.gates import web_checks
+
+    wanted = args.needs or ["all", "web-gate"]
+    named = [name for name in wanted if name != "web-gate"]
+    editions = _chosen_editions(named) if named else []
+    if editions is None:
+        return 2
+    tools = [*tools_for(editions), *(web_checks.TOOLS if "web-gate" in wanted else ())]
+    if _tools_missing(tools):
         return 1
-    tools = ", ".join(
-        toolchain.TEX_COMMANDS + toolchain.POPPLER_COMMANDS + toolchain.CHROMIUM_COMMANDS + toolchain.EPUBCHECK_COMMANDS
-    )
-    print(f"textbook: system tools present: {tools}")
+    print(f"textbook: system tools present: {', '.join(c for tool in dict.fromkeys(tools) for c in tool.commands)}")
     return 0
 
 
@@ -111,6 +130,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from textbook.pipeline.serve import serve  # Sphinx: imported only to serve
 
     layout = Layout(_project_root())
+    if _tools_missing(tools_for(["html"])):
+        return 1
     generator = Path(__file__).parent  # where the generator is installed, not always in the project
     watched = [folder for folder in (layout.root / "figures_src", layout.exercises, generator) if folder.is_dir()]
     return serve([
@@ -133,6 +154,8 @@ def cmd_exam(args: argparse.Namespace) -> int:
         print("textbook: --variants must be 1 or more", file=sys.stderr)
         return 2
     layout = Layout(_project_root())
+    if _tools_missing(PRINT_TOOLS):
+        return 1
     started = time.perf_counter()
     try:
         from textbook.instructor import exams  # Sphinx: imported only for this command
@@ -179,6 +202,8 @@ def cmd_proof(args: argparse.Namespace) -> int:
     from textbook.pipeline import proof
 
     layout = Layout(_project_root())
+    if _tools_missing(proof.TOOLS):
+        return 1
     started = time.perf_counter()
     try:
         proof.proof(layout)
@@ -220,8 +245,11 @@ def main(argv: list[str] | None = None) -> int:
                               help="on failure, also print the generator's own traceback")
     build_parser.set_defaults(func=cmd_build)
 
-    setup_help = "install TeX Live, Poppler, Chromium and EPUBCheck if missing"
-    commands.add_parser("setup", help=setup_help).set_defaults(func=cmd_setup)
+    setup_parser = commands.add_parser("setup", help="install the system tools the editions need, if missing")
+    setup_parser.add_argument("needs", nargs="*", metavar="EDITION",
+                              help="html, epub, pdf, handouts, workbook, key, all or web-gate "
+                                   "(default: every edition and the web gate)")
+    setup_parser.set_defaults(func=cmd_setup)
 
     serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
     serve_parser.add_argument("--port", type=int, default=8000)

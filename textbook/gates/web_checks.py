@@ -7,8 +7,10 @@ request fails, nothing is fetched from outside this machine (the network is
 cut off: a book must work offline), every image loads and has alt text,
 every internal link and anchor resolves, and axe-core (the script shipped in
 the ``axe-playwright-python`` package) finds no accessibility violation,
-whatever its impact (minor ones included). A search for a known term must
-find it.
+whatever its impact (minor ones included), and no math shows as its LaTeX
+source: a formula element without a drawing, or ``$$`` or a math command
+(``\\frac``, ``\\mathrm``...) in text outside code. A search for a known term
+must find it.
 
 Failed requests are read from the server's side, so a request the page's
 events miss counts too. Every page must have a favicon that loads: without
@@ -30,6 +32,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
+from textbook.pipeline import toolchain
+
+#: The system tools the gate needs (``textbook setup web-gate`` installs them).
+TOOLS = (toolchain.CHROMIUM,)
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -94,7 +100,7 @@ def serve(folder: Path, failed: list[str] | None = None) -> Iterator[str]:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        raise FileNotFoundError("chromium is not installed; run 'textbook setup' (or apt-get install chromium)")
+        raise FileNotFoundError("chromium is not installed; run 'textbook setup web-gate'")
     return path
 
 
@@ -102,13 +108,33 @@ def axe_script() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
 
 
-_PAGE_STATE = """() => ({
+#: LaTeX math commands that prose outside code never shows: seen as text, a formula was not drawn.
+MATH_SOURCE = (
+    r"\$\$|\\(?:frac|dfrac|mathrm|mathbf|mathcal|mathbb|operatorname|sqrt|sum|prod|int|left|right|begin\{|end\{"
+    r"|hat|bar|cdot|times|leq|geq|approx|alpha|beta|gamma|mu|sigma|lambda|theta|log|exp)(?![A-Za-z])"
+)
+
+_PAGE_STATE = """([mathSource]) => ({
   ids: Array.from(document.querySelectorAll('[id]'), e => e.id),
   images: Array.from(document.images, img => ({
     src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
     alt: img.getAttribute('alt')})),
   links: Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href')),
   icons: Array.from(document.querySelectorAll('link[rel~="icon"]'), l => l.href),
+  rawMath: (() => {
+    const shown = [], pattern = new RegExp(mathSource);
+    for (const el of document.querySelectorAll('.math')) {
+      if (!el.matches('img, svg, math') && !el.querySelector('img, svg, math, mjx-container'))
+        shown.push(el.textContent.trim());
+    }
+    const outsideCode = {acceptNode: n => n.parentElement.closest('pre, code, script, style, textarea, .math')
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT};
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, outsideCode);
+    while (walker.nextNode()) {
+      if (pattern.test(walker.currentNode.textContent)) shown.push(walker.currentNode.textContent.trim());
+    }
+    return shown.map(text => text.slice(0, 80));
+  })(),
 })"""
 
 _AXE_RUN = """async (rules) => {
@@ -182,7 +208,7 @@ def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
             page.on("requestfailed", lambda r, note=note: note(f"request failed: {r.url}"))
             page.goto(base + name, wait_until="load")
             page.wait_for_load_state("networkidle")
-            state = page.evaluate(_PAGE_STATE)
+            state = page.evaluate(_PAGE_STATE, [MATH_SOURCE])
             ids[name] = set(state["ids"])
             for image in state["images"]:
                 report.images += 1
@@ -190,6 +216,7 @@ def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
                     problems.append(f"image does not load: {image['src']}")
                 if image["alt"] is None:
                     problems.append(f"image has no alt text: {image['src']}")
+            problems += [f"math shown as its LaTeX source, not drawn: {text}" for text in state["rawMath"]]
             for href in state["links"]:
                 target = _internal_target(name, href)
                 if target:

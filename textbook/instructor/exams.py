@@ -28,7 +28,7 @@ from textbook.gates.leaks import LeakScanner
 from textbook.instructor import exam_sources, parameters, selection, stress, variants
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_file
-from textbook.pipeline import latex, toolchain
+from textbook.pipeline import latex
 from textbook.pipeline.build import BuildError, run_sphinx
 from textbook.pipeline.layout import Layout
 from textbook.sphinx_ext.reproducible import source_date_epoch
@@ -119,8 +119,6 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
     folder = layout.build / "exams" / exam_path.stem
     try:
         exam, bank, plans = plan(layout, exam_path, count, seed)
-        toolchain.ensure_tex(log=log)
-        toolchain.ensure_poppler(log=log)
         work = layout.work / "exams" / exam.name
         exam_sources.write_sources(exam, plans, work / "src")
         run_sphinx(

@@ -41,7 +41,7 @@ from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.exercises.bank import Bank, BankError, load_bank
 from textbook.gates import epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
-from textbook.pipeline import latex, toolchain
+from textbook.pipeline import latex
 from textbook.pipeline.encoding import undecodable_sources
 from textbook.pipeline.layout import EDITIONS, Layout
 from textbook.pipeline.problems import WarningLog
@@ -201,7 +201,6 @@ class Builder:
         run_sphinx(self.layout, "epub", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
         [book] = work.glob("*.epub")  # the builder removes an older one of another name (see epub.py)
         self.check_for_leaks([book], "epub")
-        toolchain.ensure_epubcheck(log=_say)
         check = ThreadPoolExecutor(max_workers=1)  # the thread waits on Java; Python goes on
         self.epub_check = (book, check.submit(epub_checks.check_epub, book, self.layout.source, self.layout.root))
         check.shutdown(wait=False)
@@ -366,8 +365,6 @@ class Builder:
                 else:
                     pdfs = [e for e in self.requested if e not in ("html", "epub")]
                     _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
-                    toolchain.ensure_tex(log=_say)
-                    toolchain.ensure_poppler(log=_say)
                     jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
                         self.exercise_latex_jobs() if wants_exercise_pdf else []
                     )

@@ -6,9 +6,27 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from textbook.pipeline import toolchain
+
 EDITIONS = ("html", "epub", "pdf", "handouts", "workbook", "key")
+#: What every PDF edition needs: LaTeX compiles it, Poppler reads it back for the page gate.
+PRINT_TOOLS = (toolchain.XELATEX, toolchain.POPPLER)
+#: The system tools each edition needs: `textbook build` makes sure of them before any work.
+EDITION_TOOLS = {
+    "html": (toolchain.MATH_IMAGES,),
+    "epub": (toolchain.MATH_IMAGES, toolchain.EPUBCHECK),
+    "pdf": PRINT_TOOLS,
+    "handouts": PRINT_TOOLS,
+    "workbook": PRINT_TOOLS,
+    "key": PRINT_TOOLS,
+}
 WORKBOOK, KEY = "workbook", "answer-key"
 MODULE_KEYS = "keys"  # a key per module: sources keys/<docname>.md, PDFs _build/pdf/keys/<docname>.pdf
+
+
+def tools_for(editions) -> list[toolchain.SystemTool]:
+    """The system tools that building ``editions`` needs, each once."""
+    return list(dict.fromkeys(tool for edition in editions for tool in EDITION_TOOLS[edition]))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from textbook.pipeline import toolchain
 from textbook.pipeline.layout import Layout
 
+TOOLS = (toolchain.POPPLER,)  # pdftoppm renders the pages
 PAGES_PER_SHEET = 8
 COLUMNS = 4
 DPI = 40
