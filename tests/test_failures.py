@@ -1,5 +1,6 @@
 """Every failure is a clear one: named files and lines, no raw traceback, no stale edition."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,58 @@ def test_a_build_that_executes_a_cell_prints_no_configuration_or_kernel_chatter(
     assert "running over TCP" not in shown
     assert "MdParserConfig" not in shown and "NbParserConfig" not in shown
     assert "reading sources" in shown, "the progress lines stay"
+
+
+MATH_CONF = """
+extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]
+myst_enable_extensions = ["dollarmath"]
+imgmath_image_format = "svg"
+imgmath_embed = True
+"""
+FORMULAS = "\nThe mean is $\\bar{x} = \\frac{1}{n} \\sum_i x_i$, and\n\n$$\\mathrm{KL}(a \\,\\|\\, e) = \\sum_i a_i \\log a_i$$\n"
+
+
+def raw_math(page: Path) -> list[str]:
+    """What ``page`` shows of a formula as its LaTeX source (as the web gate sees it, without a browser)."""
+    from bs4 import BeautifulSoup
+
+    from textbook.gates.web_checks import MATH_SOURCE
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    shown = [str(el) for el in soup.select(".math") if el.name != "img" and not el.find(["img", "svg", "math"])]
+    for text in soup.find_all(string=re.compile(MATH_SOURCE)):
+        if not text.find_parent(["pre", "code", "script", "style", "title"]) and not text.find_parent(class_="math"):
+            shown.append(str(text))
+    return shown
+
+
+def test_pages_a_failed_build_wrote_are_written_again_by_the_next_one(project, monkeypatch, machine_without):
+    """A build that fails while writing (latex missing: imgmath leaves each formula as its source
+    and warns) must not leave those pages for the next build, which would find them up to date."""
+    (project.root / "conf.py").write_text((project.root / "conf.py").read_text() + MATH_CONF)
+    for page in (project.source / "00-run.md", project.source / "index.md"):
+        page.write_text(page.read_text() + FORMULAS)
+    hidden, _ = machine_without(["latex", "dvisvgm"])
+    with monkeypatch.context() as without_latex:
+        without_latex.setenv("PATH", hidden)
+        with pytest.raises(build.BuildError, match="Sphinx's html build of book/ failed"):
+            build.build(project, ["html"])
+    written = project.work_output("html")
+    assert raw_math(written / "00-run.html") and raw_math(written / "index.html"), "the failure to reproduce"
+
+    build.build(project, ["html"])
+    pages = sorted(page for page in project.html.rglob("*.html") if "_static" not in page.parts)
+    assert {page: raw_math(page) for page in pages} == {page: [] for page in pages}
+    assert "data:image/svg+xml" in (project.html / "00-run.html").read_text()
+
+
+def test_a_chapter_whose_cell_failed_is_read_again_by_the_next_build(project, capsys):
+    """The failed build saved the chapter's doctree (traceback and all): the next build must not
+    take it as up to date and publish it."""
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text().replace("sum(range(10))", "sum(range(10)) / 0"))
+    for _ in range(2):
+        with pytest.raises(build.BuildError):
+            build.build(project, ["html"])
+        assert "ZeroDivisionError" in capsys.readouterr().err
+    assert not project.html.exists()

@@ -45,7 +45,20 @@ DEFECTS = {
     "cdn.html": ('<script src="https://cdn.example.org/lib.js"></script>', "fetches https://cdn.example.org/lib.js from outside"),
     "css-404.html": ('<span style="background-image: url(gone.png)">Gone</span>', "HTTP 404: /gone.png"),
     "mismatch.html": ('<button aria-label="Close">Open the menu</button>', "accessibility (serious): label-content-name-mismatch"),
+    # What imgmath writes when latex cannot run: the formula's source as text.
+    "raw-display-math.html": (r'<div class="math">$$\mathrm{KL}(a \,\|\, e)$$</div>',
+                              r"math shown as its LaTeX source, not drawn: $$\mathrm{KL}"),
+    "raw-inline-math.html": (r'<span class="math">\(x^2\)</span>', r"math shown as its LaTeX source, not drawn: \(x^2\)"),
+    "raw-math-in-prose.html": (r"The mean is \frac{1}{n} of the sum.", r"not drawn: The mean is \frac{1}{n}"),
 }
+
+
+def test_math_drawn_or_in_code_is_not_raw_math(site):
+    folder = site("drawn.html", '<div class="math"><p><img src="dot.png" alt="x^2" class="math"></p></div>'
+                  '<p><img src="dot.png" alt="y" class="math"> and <code>$$x$$</code>, '
+                  '<pre>print("\\frac")</pre></p>')
+    by_page = {page.page: page.problems for page in check_site(folder).pages}
+    assert by_page["drawn.html"] == []
 
 
 def test_each_defect_is_caught_on_its_page_only(site):

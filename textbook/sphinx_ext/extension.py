@@ -27,7 +27,7 @@ from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
 from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reproducible
-from textbook.sphinx_ext import search_index, stale_outputs, term_index, web_theme
+from textbook.sphinx_ext import search_index, stale_outputs, term_index, unfinished_runs, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     app.connect("config-inited", term_index.print_the_index)
     app.connect("config-inited", epub.configure)  # the EPUB's metadata, where conf.py sets none
+    # builder-inited ... build-finished: what a failed or killed run read and wrote is redone next time.
+    unfinished_runs.register(app)
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
