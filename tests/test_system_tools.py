@@ -28,7 +28,10 @@ def as_user(root: bool) -> list[str]:
         return []
     if root:  # a user's tests: root inside a user namespace of their own
         return ["unshare", "--map-root-user"]
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    # Root's tests: a user without privileges who may still read a checkout in a private folder (root's
+    # home), so that it runs this virtualenv's Python rather than the system's.
+    read_anything = ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *read_anything]
 
 
 @pytest.fixture
