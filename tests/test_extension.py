@@ -1,11 +1,12 @@
 """The Sphinx extension on a tiny book: figures, front matter, numbering, handouts."""
 
 import re
+import shutil
 
 import pytest
 from bs4 import BeautifulSoup
 
-from textbook.sphinx_ext import paths
+from textbook.sphinx_ext import paths, reading_code
 from textbook.sphinx_ext.module_overview import modules
 
 
@@ -221,3 +222,17 @@ def test_highlighting_that_warned_is_not_kept(app):
     app.build()
     assert "Lexing literal_block" in _warnings(app), "the warning shows"
     assert not list(paths.cache_dir(app.config).glob("highlight-latex-*.pickle"))
+
+
+def test_only_code_that_sphinx_runs_makes_it_read_the_book_again(tmp_path):
+    package = tmp_path / "textbook"
+    shutil.copytree(reading_code.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = reading_code.digest(package)
+    for outside in ("cli.py", "pipeline/build.py", "gates/leaks.py", "instructor/moodle.py"):
+        (package / outside).write_text((package / outside).read_text() + "\n# edited\n")
+    assert reading_code.digest(package) == before
+    for inside in ("sphinx_ext/code_width.py", "exercises/render.py", "sphinx_ext/templates/navbar-logo.html"):
+        edited = package / inside
+        edited.write_text(edited.read_text() + "\n")
+        assert reading_code.digest(package) != before, inside
+        before = reading_code.digest(package)

@@ -45,11 +45,13 @@ from textbook.pipeline import latex
 from textbook.pipeline.encoding import undecodable_sources
 from textbook.pipeline.layout import EDITIONS, Layout
 from textbook.pipeline.problems import WarningLog
-from textbook.sphinx_ext.extension import generator_digest
+from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
+#: The code that turns the bank into the workbook's and keys' LaTeX: the reader, and the sources it reads.
+EXERCISE_EDITION_CODE = (*reading_code.ENTRIES, "textbook.exercises.editions")
 STUDENT_EDITIONS = ("html", "epub", "pdf", "handouts", "workbook")
 
 
@@ -248,7 +250,7 @@ class Builder:
         # chapter), the LaTeX written last time stands and Sphinx is not run.
         stamp = work / ".inputs-digest"
         inputs = editions.inputs_digest(self.bank, source, [
-            (self.layout.root / "conf.py").read_text(encoding="utf-8"), generator_digest(), sphinx.__display_version__])
+            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=EXERCISE_EDITION_CODE), sphinx.__display_version__])
         texs = [work / f"{WORKBOOK_DOC}.tex", work / f"{KEY_DOC}.tex"]
         texs += [work / module_key_tex(docname) for docname in editions.modules_with_exercises(self.bank)]
         if not (stamp.is_file() and stamp.read_text() == inputs and all(tex.is_file() for tex in texs)):

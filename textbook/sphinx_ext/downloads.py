@@ -122,7 +122,7 @@ def write_starter_notebooks(app: Sphinx, exception: Exception | None) -> None:
     bank = tracking.bank(app.env)
     made_from = repr([(m, bank.modules[m].title, [(e.id, e.number, e.digest) for e in code])
                       for m, code in modules.items()])  # fmt: skip
-    digest = hashlib.sha256(f"{app.config.textbook_generator}\n{made_from}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{app.config.textbook_reading_code}\n{made_from}".encode()).hexdigest()
     stamp = paths.cache_dir(app.config) / "starter-notebooks.digest"
     names = [starter_notebooks.file_name(module) for module in modules]
     if stamp.is_file() and stamp.read_text() == digest and all((folder / name).is_file() for name in names):

@@ -8,7 +8,6 @@ so ``sphinx-build`` and ``sphinx-autobuild`` work the same way.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import time
@@ -26,20 +25,10 @@ from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
-from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reproducible
-from textbook.sphinx_ext import search_index, stale_outputs, term_index, unfinished_runs, web_theme
+from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reading_code
+from textbook.sphinx_ext import reproducible, search_index, stale_outputs, term_index, unfinished_runs, web_theme
 
 logger = logging.getLogger(__name__)
-
-
-def generator_digest() -> str:
-    """A digest of the generator's code and templates (all of ``textbook/``): when the
-    generator changes, Sphinx re-reads and rewrites everything."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.parent.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def draw_figures(app: Sphinx) -> None:
@@ -109,9 +98,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
     app.add_config_value("textbook_code_width", 80, "env", types=[int])
     app.add_config_value("textbook_paper", "a4", "env", types=[str])
-    # Not for conf.py: its default changes with the generator's code and so
+    # Not for conf.py: its default changes with the code Sphinx runs and so
     # invalidates environments read by an older generator.
-    app.add_config_value("textbook_generator", generator_digest(), "env", types=[str])
+    app.add_config_value("textbook_reading_code", reading_code.digest(), "env", types=[str])
 
     quiet.silence_config_dumps()
 
