@@ -16,6 +16,8 @@ import copy
 from myst_nb.core import render, utils
 from nbformat import NotebookNode
 
+from textbook import patches
+
 _myst_nb_coalesce = utils.coalesce_streams
 
 
@@ -34,4 +36,4 @@ def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
 
 def merge_streams_exactly() -> None:
     """Make MyST-NB's pages use ``coalesce_streams`` (it imported its own by name)."""
-    render.coalesce_streams = coalesce_streams
+    patches.replace(render, "coalesce_streams", coalesce_streams)

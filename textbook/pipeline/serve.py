@@ -29,6 +29,8 @@ from sphinx_autobuild.build import Builder
 from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
 from sphinx_autobuild.utils import show_message
 
+from textbook import patches
+
 #: Imported once by the preview; what a rebuild would otherwise import every time.
 PRELOAD = [
     "sphinx.cmd.build",
@@ -83,7 +85,7 @@ def serve(arguments: list[str]) -> int:
     """Run sphinx-autobuild with ``arguments`` (its command line, without the program name)."""
     for module in PRELOAD:
         importlib.import_module(module)
-    autobuild.Builder = ForkedBuilder  # main() builds and serves with whatever Builder names
-    autobuild.JavascriptInjectorMiddleware = UnmeasuredInjector  # and injects with this
+    patches.replace(autobuild, "Builder", ForkedBuilder)  # main() builds and serves with whatever Builder names
+    patches.replace(autobuild, "JavascriptInjectorMiddleware", UnmeasuredInjector)  # and injects with this
     autobuild.main(arguments)
     return 0

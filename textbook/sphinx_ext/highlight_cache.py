@@ -22,6 +22,7 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 
+from textbook import patches
 from textbook.sphinx_ext import paths
 
 _highlight_block = PygmentsBridge.highlight_block
@@ -69,7 +70,7 @@ def load(app: Sphinx) -> None:
         folder = hashlib.sha256(str(app.outdir).encode()).hexdigest()[:12]  # book, workbook, an exam...
         file = paths.cache_dir(app.config) / f"highlight-latex-{folder}.pickle"
         _kept = _Kept(file)
-        PygmentsBridge.highlight_block = _highlight_kept
+        patches.replace(PygmentsBridge, "highlight_block", _highlight_kept)
 
 
 def save(app: Sphinx, exc: Exception | None) -> None:

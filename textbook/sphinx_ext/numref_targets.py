@@ -16,6 +16,8 @@ from docutils import nodes
 from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 
+from textbook import patches
+
 _resolve_numref_xref = StandardDomain._resolve_numref_xref
 #: Per environment: docname -> (the time it was read, its doctree, never modified).
 _read_only: weakref.WeakKeyDictionary[BuildEnvironment, dict[str, tuple[int, nodes.document]]] = (
@@ -46,4 +48,4 @@ def _resolve_with_kept_doctrees(self: StandardDomain, env: BuildEnvironment, *ar
 
 
 def keep_target_doctrees() -> None:
-    StandardDomain._resolve_numref_xref = _resolve_with_kept_doctrees
+    patches.replace(StandardDomain, "_resolve_numref_xref", _resolve_with_kept_doctrees)

@@ -17,6 +17,8 @@ import io
 
 from sphinx.search import IndexBuilder
 
+from textbook import patches
+
 _load = IndexBuilder.load
 _prune = IndexBuilder.prune
 _freeze = IndexBuilder.freeze
@@ -50,6 +52,6 @@ def _freeze_in_page_order(self: IndexBuilder):
 
 
 def keep_index_entries() -> None:
-    IndexBuilder.load = _load_with_index_entries
-    IndexBuilder.prune = _prune_with_index_entries
-    IndexBuilder.freeze = _freeze_in_page_order
+    patches.replace(IndexBuilder, "load", _load_with_index_entries)
+    patches.replace(IndexBuilder, "prune", _prune_with_index_entries)
+    patches.replace(IndexBuilder, "freeze", _freeze_in_page_order)
