@@ -1,6 +1,6 @@
 # Thin wrappers around the `textbook` CLI. Every target first makes sure the
-# virtualenv exists and matches pyproject.toml (it is rebuilt only when
-# pyproject.toml changes). Each command then makes sure of the system tools it
+# virtualenv exists and holds the generator (pyproject.toml) and what the
+# chapters run (requirements.txt); it is re-installed only when one changes. Each command then makes sure of the system tools it
 # needs (TeX Live, Poppler, EPUBCheck, Chromium) before it does any work: one
 # apt-get install of the missing ones as root, else the one line to run.
 
@@ -66,8 +66,8 @@ chapter-times: $(STAMP) ## execute each chapter alone and report its time (limit
 clean:                  ## remove every build product (keeps .venv)
 	rm -rf _build
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml requirements.txt
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -r requirements.txt
 	touch $@
