@@ -116,6 +116,29 @@ One line of prompt, then starter code.
 """ + PARAGRAPH * 3
 
 
+#: A short exercise, whole at the foot of a page, the next one on the next page, in a
+#: document whose running heads are on two pages of six (the rest: title, contents, blanks).
+SHORT_AT_FOOT = r"""
+\thispagestyle{empty}\noindent A title page
+\newpage\thispagestyle{empty}\mbox{}
+\newpage\thispagestyle{empty}\noindent Contents
+\newpage\thispagestyle{empty}\mbox{}
+\newpage
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\vspace*{0.7\textheight}
+\noindent\textbf{Exercise 0.1: Say what a cell is}
+
+\noindent Short answer, difficulty 1 of 3, about 2 min, 1 point
+
+What does a code cell do when the book builds? Say it in a sentence.
+
+\newpage
+\noindent\textbf{Exercise 0.2: Fill the counting table}
+
+""" + PARAGRAPH
+
+
 def _kept(body: str) -> str:
     """``body`` with its exercise made a kept unit, as the generator writes it."""
     start = body.index("\\noindent\\textbf{Exercise")
@@ -129,6 +152,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     cases = {
         "stranded": STRANDED, "exercise": STRANDED_EXERCISE, "lines": LONE_ANSWER_LINES,
         "caption": CAPTION_APART, "clean": CLEAN, "tall": TALL_UNIT, "tall-kept": _kept(TALL_UNIT),
+        "short-at-foot": SHORT_AT_FOOT,
     }
     return {name: _pdf(folder, name, body) for name, body in cases.items()}
 
@@ -150,6 +174,11 @@ def test_an_exercise_heading_at_the_foot_of_a_page_is_caught(pdfs):
         'exercise.pdf, page 1: heading "Exercise 0.2: Complete the comparison" and what follows it fill less '
         "than 15% of the page and its body is on page 2"
     ]
+
+
+def test_a_short_exercise_whole_at_the_foot_of_a_page_passes(pdfs):
+    """Judged by where its own content ends, in a short document as in a long one."""
+    assert page_layout.stranded_headings(page_layout._Pdf(pdfs["short-at-foot"])) == []
 
 
 def test_an_exercise_taller_than_a_page_starts_where_its_start_fits(pdfs):

@@ -85,16 +85,22 @@ def read_lines(pdf: Path) -> list[Page]:
     return pages
 
 
+def _without_digits(text: str) -> str:
+    return re.sub(r"\d+|\b[ivxlc]+\b", "", text).strip()  # arabic and roman page numbers
+
+
 def text_area(pages: list[Page]) -> tuple[float, float]:
     """The top and bottom of the text area: inside the running heads and feet.
 
-    A running head is a row at a height that recurs on two pages in five or
-    more, and wherever it appears is the page's first row with a gap under it
-    (a blank line or more): the first body row recurs as often, but under a
-    head or close above the next row. A running foot likewise, last.
+    A running head is a page's first row with a gap under it (a blank line or
+    more) at a height where it is so wherever a row appears: the first body
+    row recurs as often, but under a head or close above the next row. Either
+    the height recurs on two pages in five or more, or the same words (page
+    numbers aside) recur there on two pages or more: a short document's
+    title, contents and blank pages carry no heads. A running foot likewise, last.
     """
     height = max((page.height for page in pages), default=842.0)
-    rows, heads_there, feet_there = Counter(), Counter(), Counter()
+    rows, heads_there, feet_there, repeated = Counter(), Counter(), Counter(), Counter()
     for page in pages:
         tops = [round(line.top) for line in page.lines]
         rows.update(tops)
@@ -103,9 +109,12 @@ def text_area(pages: list[Page]) -> tuple[float, float]:
             gap = 1.5 * (first.bottom - first.top)
             if len(page.lines) == 1 or page.lines[1].top - first.bottom >= gap:
                 heads_there[tops[0]] += 1
+                repeated[tops[0], _without_digits(first.text)] += 1
             if len(page.lines) == 1 or last.top - page.lines[-2].bottom >= 1.5 * (last.bottom - last.top):
                 feet_there[tops[-1]] += 1
+                repeated[tops[-1], _without_digits(last.text)] += 1
     recurring = {top for top, count in rows.items() if count >= max(2, len(pages) * 2 / 5)}
+    recurring |= {top for (top, _), count in repeated.items() if count >= 2}
     heads = {top for top in recurring if heads_there[top] >= 0.9 * rows[top] and top < height / 4}
     feet = {top for top in recurring if feet_there[top] >= 0.9 * rows[top] and top > height * 3 / 4}
     head_bottom = max((line.bottom for page in pages for line in page.lines if round(line.top) in heads), default=0.0)

@@ -329,7 +329,11 @@ class Builder:
         _say(f"page layout: {len(pdfs)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
         if faults:
             details = "\n".join(f"  {message}" for message in faults)
-            raise BuildError(f"the PDFs' pages are badly laid out; fix the sources or the generator:\n{details}", faults)
+            raise BuildError(
+                "the PDFs' pages are badly laid out; at each place below, a sentence more or less before it, or "
+                f"a shorter block, moves the page break (if the page looks right, report the gate's error):\n{details}",
+                faults,
+            )
 
     def scan_report(self) -> str:
         if self.scanner is None:
