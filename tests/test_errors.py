@@ -104,7 +104,7 @@ def test_a_role_inside_math_is_refused_at_its_line(variant):
     assert f"00-run.md:{line}: WARNING: the role {{term}}`divergence` is inside math" in warnings
 
 
-MEASURED = RUN.replace('print(f"total = {total}")', 'print(f"recall = {0.93912:.5f}, share = {0.78049:.5f}")')
+MEASURED = RUN.replace('print(f"total = {total}")', 'print(f"recall = {0.93912:.5f}, share = {0.78049:.5f}, rare = {0.0007:.4f}")')
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_glued_numbers_and_numbers_the_outputs_do_not_compute_pass(variant):
     glued = MEASURED.replace(
         'print(f"recall', 'from myst_nb import glue\nglue("recall", 0.93912, display=False)\nprint(f"recall'
     )
-    chapter = glued + "\nThe recall is {glue:text}`recall:.3f`; a threshold of 0.950 and 12.5 % are the author's.\n"
+    chapter = glued + "\nThe recall is {glue:text}`recall:.3f`; a threshold of 0.950, 12.5 % and `422` are the author's, and so is 0.1 % (the output's 0.0007 rounds to it, but is 30 % smaller).\n"
     app = variant("execute", {"00-run.md": chapter})
     assert "typed by hand" not in app.warning.getvalue()
     assert 'The recall is <span class="pasted-text">0.939</span>;' in (app.outdir / "00-run.html").read_text()

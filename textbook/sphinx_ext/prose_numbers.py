@@ -7,8 +7,9 @@ in the cell, ``{glue:text}`name:.3f``` in the sentence) change with the
 output. This check flags a number typed in a chapter's prose that also
 appears, rounded as the prose rounds it, among the numbers of that chapter's
 cell outputs: one with three or more significant digits, or a percentage
-with a decimal. Smaller numbers (counts, thresholds like 0.90) are left to
-the author; so are exercises, whose text lives in the bank.
+with a decimal. Smaller numbers (thresholds like 0.90) are left to the
+author, and so are exercises, whose text lives in the bank, and constants
+written as code (an HTTP status such as ``422``).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def _rounded(value: Decimal, decimals: int) -> set[Decimal]:
     return {value.quantize(step, rounding) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
 
 
+def _close(rounded: Decimal, value: Decimal) -> bool:
+    """A quotation keeps the value's size: 0.07 % is not quoted as 0.1 %, nor 0.004 as 0.0."""
+    return rounded != 0 and abs(rounded - value) <= abs(rounded) * Decimal("0.05")
+
+
 def quotations(number: Number) -> set[tuple[bool, int, Decimal]]:
     """Every way prose could quote an output number: rounded to fewer decimals, and
     a fraction as a percentage or a percentage as a fraction. Whole numbers are
@@ -80,7 +86,7 @@ def quotations(number: Number) -> set[tuple[bool, int, Decimal]]:
     for percent, value, decimals in ((True, as_percent, number.decimals - (0 if number.percent else 2)),
                                      (False, as_fraction, number.decimals + (2 if number.percent else 0))):
         for places in range(1, decimals + 1):
-            keys |= {(percent, places, rounded) for rounded in _rounded(value, places)}
+            keys |= {(percent, places, rounded) for rounded in _rounded(value, places) if _close(rounded, value)}
         if decimals == 0 and percent == number.percent:
             keys.add((percent, 0, value))
     return keys
