@@ -92,3 +92,40 @@ def test_a_gap_in_the_module_numbers_is_refused(variant, tmp_path):
     (app.srcdir / "01-second.md").unlink(missing_ok=True)
     warnings = app.warning.getvalue()
     assert "module 2 (02-third) is chapter 1 in the toctree; list the modules in order, with no gaps" in warnings
+
+
+RUN = (ROOTS / "test-execute" / "00-run.md").read_text()
+
+
+def test_a_role_inside_math_is_refused_at_its_line(variant):
+    chapter = RUN + "\nDrift is measured by\n\n```{math}\nD = \\mathrm{KL}(p \\,\\|\\, q) \\quad {term}`divergence`\n```\n"
+    line = chapter.splitlines().index("D = \\mathrm{KL}(p \\,\\|\\, q) \\quad {term}`divergence`") + 1
+    warnings = variant("execute", {"00-run.md": chapter}).warning.getvalue()
+    assert f"00-run.md:{line}: WARNING: the role {{term}}`divergence` is inside math" in warnings
+
+
+MEASURED = RUN.replace('print(f"total = {total}")', 'print(f"recall = {0.93912:.5f}, share = {0.78049:.5f}, rare = {0.0007:.4f}")')
+
+
+@pytest.mark.parametrize(
+    ("prose", "typed"),
+    [
+        ("The recall is 0.939, as printed.", "0.939"),  # rounded as the prose rounds it
+        ("The share is 78.0 % of the cases.", "78.0 %"),  # a fraction quoted as a percentage
+    ],
+)
+def test_a_number_the_outputs_compute_typed_by_hand_is_flagged_at_its_line(variant, prose, typed):
+    chapter = MEASURED + f"\n{prose}\n"
+    line = chapter.splitlines().index(prose) + 1
+    warnings = variant("execute", {"00-run.md": chapter}).warning.getvalue()
+    assert f"00-run.md:{line}: WARNING: {typed} is typed by hand, but a cell of this chapter prints it" in warnings
+
+
+def test_glued_numbers_and_numbers_the_outputs_do_not_compute_pass(variant):
+    glued = MEASURED.replace(
+        'print(f"recall', 'from myst_nb import glue\nglue("recall", 0.93912, display=False)\nprint(f"recall'
+    )
+    chapter = glued + "\nThe recall is {glue:text}`recall:.3f`; a threshold of 0.950, 12.5 % and `422` are the author's, and so is 0.1 % (the output's 0.0007 rounds to it, but is 30 % smaller).\n"
+    app = variant("execute", {"00-run.md": chapter})
+    assert "typed by hand" not in app.warning.getvalue()
+    assert 'The recall is <span class="pasted-text">0.939</span>;' in (app.outdir / "00-run.html").read_text()

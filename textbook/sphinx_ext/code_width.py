@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from textbook.sphinx_ext.source_lines import locate
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,18 +28,6 @@ def _is_output(node: nodes.Node) -> bool:
     return False
 
 
-def _locate(block: nodes.literal_block, chapter: Path, line: str):
-    """The file and line that hold ``line``: the block's own source if it is a file
-    (an exercise in the bank), else the chapter. Node line numbers of notebook
-    cells are not reliable enough to send an author to."""
-    for source in (Path(block.source) if block.source else None, chapter):
-        if source is not None and source.is_file():
-            for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
-                if text == line:
-                    return f"{source}:{number}"  # a string: Sphinx shows it as it is
-    return block
-
-
 def check_code_width(app: Sphinx, doctree: nodes.document) -> None:
     limit = app.config.textbook_code_width
     chapter = Path(app.env.doc2path(app.env.docname))
@@ -46,7 +36,7 @@ def check_code_width(app: Sphinx, doctree: nodes.document) -> None:
             continue
         for line in block.astext().splitlines():
             if len(line) > limit:
-                where = _locate(block, chapter, line)
+                where = locate(block, chapter, line.__eq__)
                 logger.warning(
                     "code line of %d characters is wider than the printed page allows (%d); break it",
                     len(line),

@@ -25,8 +25,9 @@ from textbook.pipeline import encoding
 from textbook.pipeline.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
-from textbook.sphinx_ext import keep_together, paths, plot_code, print_matter, quiet, read_elsewhere, reading_code
-from textbook.sphinx_ext import reproducible, search_index, stale_outputs, term_index, unfinished_runs, web_theme
+from textbook.sphinx_ext import keep_together, math_roles, paths, plot_code, print_matter, prose_numbers, quiet
+from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, search_index, stale_outputs, term_index
+from textbook.sphinx_ext import unfinished_runs, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", reproducible.leave_measurements_out_of_search)
     # doctree-read: code that would not fit the printed page is a warning.
     app.connect("doctree-read", code_width.check_code_width)
+    # doctree-read: a role inside math, and a number typed where the outputs compute it, are warnings.
+    app.connect("doctree-read", math_roles.refuse_roles_in_math)
+    app.connect("doctree-read", prose_numbers.flag_typed_numbers)
     # env-updated: every chapter is read, so the handout list is known.
     app.connect("env-updated", handouts.add_handout_documents)
     # doctree-resolved: the book's front and back matter, short code kept on one page.
