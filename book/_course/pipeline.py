@@ -64,16 +64,17 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from sklearn.model_selection import train_test_split
-
-from _course.data import load_data
 
 params = yaml.safe_load(Path("params.yaml").read_text())
 export = params["data"].get("export")
 if export:  # rows another system exported, taken as they are
     train = pd.read_csv(f"{export}/train.csv")
     test = pd.read_csv(f"{export}/test.csv")
-else:
+else:  # the data set, split here (scikit-learn is imported only here)
+    from sklearn.model_selection import train_test_split
+
+    from _course.data import load_data
+
     X, y = load_data()
     frame = X.assign(target=y)
     train, test = train_test_split(

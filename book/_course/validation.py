@@ -20,8 +20,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .data import load_split
-
 #: The file in which a pipeline keeps its reference schema.
 SCHEMA_FILE = "schema.yaml"
 
@@ -83,6 +81,8 @@ def batch_schema(X_train: pd.DataFrame | None = None, *,
     with the target and ``y_train`` (or the book's split), to the target.
     """
     if X_train is None:
+        from .data import load_split  # scikit-learn, only when needed
+
         split = load_split()
         X_train, y_train = split.X_train, split.y_train
     low, high = feature_ranges(X_train)
