@@ -1,10 +1,11 @@
 """The running example's training pipeline as DVC sees it (module 06).
 
-Five stage boxes from top to bottom, each naming the code it depends on,
-joined by the outputs each stage hands to the next. params.yaml, on the
-left, feeds the two stages that declare parameters; the held-out half of the
-features bypasses train on the right on its way to evaluate, and
-metrics.json leaves evaluate on the left.
+Five stage boxes from top to bottom, each naming the code it depends on
+(and validate the reference schema it reads), joined by the outputs each
+stage hands to the next. params.yaml, on the left, feeds the three stages
+that declare parameters; the held-out half of the features bypasses train
+on the right on its way to evaluate, and metrics.json leaves evaluate on
+the left.
 """
 
 from _style import PALETTE, arrow, box, diagram
@@ -16,7 +17,8 @@ TOP_Y, STEP = 6.6, 1.4
 # stage, code it depends on, colour
 STAGES = [
     ("load", "steps/load.py  _course/data.py", "sky"),
-    ("validate", "steps/validate.py  _course/validation.py", "sky"),
+    ("validate", "steps/validate.py  _course/validation.py\nschema.yaml",
+     "sky"),
     ("featurize", "steps/featurize.py  _course/features.py", "sky"),
     ("train", "steps/train.py  _course/model.py", "orange"),
     ("evaluate", "steps/evaluate.py  _course/model.py", "green"),
@@ -66,6 +68,12 @@ def draw():
         ax.text(start[0] - 0.3, (start[1] + end[1]) / 2, label,
                 ha="center", va="center", fontsize=6.5, linespacing=1.1,
                 color=PALETTE["purple"], **MONO)
+    # featurize reads the list of derived features, from the box's side.
+    start = (1.35 + 1.1, _y(1) - 0.7 - 0.1)
+    arrow(ax, start, (LEFT, _y(2)), linestyle=(0, (4, 2)),
+          color=PALETTE["purple"])
+    ax.text(start[0] + 0.1, start[1] + 0.04, "featurize.derived", ha="left",
+            va="bottom", fontsize=6.5, color=PALETTE["purple"], **MONO)
     arrow(ax, (LEFT, _y(4)), (LEFT - 1.3, _y(4)))
     ax.text(LEFT - 1.4, _y(4), "metrics.json", ha="right", va="center",
             fontsize=7, fontweight="bold", **MONO)

@@ -1,23 +1,26 @@
 """Module 06's training pipeline: five steps that DVC runs from one config.
 
 ``write_pipeline(folder, config)`` writes a self-contained pipeline into
-``folder``: ``params.yaml`` (the config), ``dvc.yaml`` (the stages, each
-with the files and parameters it depends on), one script per step in
-``steps/`` and a copy of the shared modules the steps import in
-``_course/``, so that DVC can hash the code it runs. ``run_pipeline(folder)``
-runs ``dvc repro`` there and returns the metrics, the paths of the outputs
-and which stages ran. ``run_manifest(folder)`` describes a finished run (the
-config, the digest of the code, the data hash, the package versions) for
-``log_run`` to record in MLflow, and ``read_manifest`` to read back.
-Module 12 retrains with these functions.
+``folder``: ``params.yaml`` (the config), ``schema.yaml`` (the reference
+schema of Module 05), ``dvc.yaml`` (the stages, each with the files and
+parameters it depends on), one script per step in ``steps/`` and a copy of
+the shared modules the steps import in ``_course/``, so that DVC can hash
+the code it runs. ``run_pipeline(folder)`` runs ``dvc repro`` there and
+returns the metrics, the paths of the outputs and which stages ran, with
+what each printed. ``run_manifest(folder)`` describes a finished run (the
+config, the digest of the code, the hashes of the data and of the schema,
+the package versions) for ``log_run`` to record in MLflow, and
+``read_manifest`` to read back. Module 12 retrains with these functions.
 
-The steps: ``load`` (the data set and the seeded split), ``validate`` (both
-halves against the schema of Module 05, built from the training half),
-``featurize`` (the derived columns), ``train`` (the recipe) and
-``evaluate`` (the held-out metrics). The model file is a joblib pickle,
-written and read only by the pipeline's own steps, which check its SHA-256
-before loading it; a model that leaves the pipeline is logged in skops
-format, as Module 02 does.
+The steps: ``load`` (the data set and the seeded split or, with
+``data.export`` in the config, rows exported by another system),
+``validate`` (both halves against the fixed reference schema in
+``schema.yaml``, never one learned from the rows it checks), ``featurize``
+(the derived columns that ``featurize.derived`` names; none for the
+champion's recipe), ``train`` (the recipe) and ``evaluate`` (the held-out
+metrics). The model file is a joblib pickle, written and read only by the
+pipeline's own steps, which check its SHA-256 before loading it; a model
+that leaves the pipeline is logged in skops format, as Module 02 does.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,10 +41,12 @@ import yaml
 
 from .data import SEED, TEST_SIZE
 from .model import CHOSEN_C
+from .validation import SCHEMA_FILE, write_reference_schema
 
-#: The config every run starts from: the book's split and recipe.
+#: The config every run starts from: the book's split and the champion's
+#: recipe, the 30 measurements and no derived feature.
 DEFAULT_CONFIG = {"seed": SEED, "data": {"test_size": TEST_SIZE},
-                  "train": {"C": CHOSEN_C}}
+                  "featurize": {"derived": []}, "train": {"C": CHOSEN_C}}
 #: The stages in the order they run.
 STAGES = ("load", "validate", "featurize", "train", "evaluate")
 #: The shared modules the steps import, copied next to them.
@@ -52,55 +58,79 @@ PACKAGES = ("dvc", "joblib", "numpy", "pandas", "pandera", "scikit-learn",
 
 _STEPS = {
     "load": '''\
-"""Load the data set and split it with the configured seed and test size."""
+"""Load the data set and split it with the configured seed and test size,
+or take the training and test rows exported to the folder data.export."""
 from pathlib import Path
 
+import pandas as pd
 import yaml
-from sklearn.model_selection import train_test_split
-
-from _course.data import load_data
 
 params = yaml.safe_load(Path("params.yaml").read_text())
-X, y = load_data()
-frame = X.assign(target=y)
-train, test = train_test_split(frame, test_size=params["data"]["test_size"],
-                               random_state=params["seed"],
-                               stratify=frame["target"])
+export = params["data"].get("export")
+if export:  # rows another system exported, taken as they are
+    train = pd.read_csv(f"{export}/train.csv")
+    test = pd.read_csv(f"{export}/test.csv")
+else:  # the data set, split here (scikit-learn is imported only here)
+    from sklearn.model_selection import train_test_split
+
+    from _course.data import load_data
+
+    X, y = load_data()
+    frame = X.assign(target=y)
+    train, test = train_test_split(
+        frame, test_size=params["data"]["test_size"],
+        random_state=params["seed"], stratify=frame["target"])
 Path("data/raw").mkdir(parents=True, exist_ok=True)
 train.to_csv("data/raw/train.csv", index=False)
 test.to_csv("data/raw/test.csv", index=False)
 print(f"load: {len(train)} training rows, {len(test)} test rows")
 ''',
     "validate": '''\
-"""Check both halves against the schema built from the training half."""
+"""Check both halves against the reference schema in schema.yaml, a fixed
+file: never a schema learned from the rows it checks."""
 from pathlib import Path
 
 import pandas as pd
+from pandera.errors import SchemaErrors
 
-from _course.validation import validate_batch
+from _course.validation import read_schema, validate_batch
 
-train = pd.read_csv("data/raw/train.csv")
-test = pd.read_csv("data/raw/test.csv")
-features = train.drop(columns="target")
+schema = read_schema("schema.yaml")
 Path("data/valid").mkdir(parents=True, exist_ok=True)
-for name, frame in [("train", train), ("test", test)]:
-    checked = validate_batch(frame, X_train=features, with_target=True)
+refused = []
+for name in ["train", "test"]:
+    frame = pd.read_csv(f"data/raw/{name}.csv")
+    try:
+        checked = validate_batch(frame, schema)
+    except SchemaErrors as error:
+        cases = error.failure_cases
+        counts = cases.groupby(["column", "check"]).size()
+        refused.append(f"{name}: {len(cases)} failure cases\\n"
+                       + counts.to_string(header=False))
+        continue
     checked.to_csv(f"data/valid/{name}.csv", index=False)
-print("validate: both halves pass the schema")
+if refused:
+    raise SystemExit("validate: refused by the reference schema\\n"
+                     + "\\n".join(refused))
+print("validate: both halves pass the reference schema")
 ''',
     "featurize": '''\
-"""Append the derived features to both halves."""
+"""Append the derived columns the config names to both halves."""
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from _course.features import add_features
+from _course.features import featurize
 
+params = yaml.safe_load(Path("params.yaml").read_text())
+derived = params["featurize"]["derived"]
 Path("data/features").mkdir(parents=True, exist_ok=True)
 for name in ["train", "test"]:
-    frame = pd.read_csv(f"data/valid/{name}.csv")
-    add_features(frame).to_csv(f"data/features/{name}.csv", index=False)
-print("featurize: derived columns added")
+    frame = featurize(pd.read_csv(f"data/valid/{name}.csv"), derived)
+    frame.to_csv(f"data/features/{name}.csv", index=False)
+print(f"featurize: {len(frame.columns) - 1} features,",
+      "derived:", ", ".join(derived) or "none")
 ''',
     "train": '''\
 """Fit the recipe with the configured C; save it for the evaluate step."""
@@ -141,7 +171,8 @@ file_sha256 = hashlib.sha256(
     Path("models/model.joblib").read_bytes()).hexdigest()
 record = {"file_sha256": file_sha256, "learned_sha256": learned.hexdigest()}
 Path("models/model.json").write_text(json.dumps(record, indent=2))
-print(f"train: C={params['train']['C']}, {len(train)} rows")
+print(f"train: C={params['train']['C']}, {len(train)} rows,",
+      f"{model.n_features_in_} features")
 ''',
     "evaluate": '''\
 """Score the saved model on the held-out rows."""
@@ -173,16 +204,17 @@ _DVC_YAML = """\
 stages:
   load:
     cmd: python steps/load.py
-    deps: [steps/load.py, _course/data.py]
-    params: [seed, data.test_size]
+    {load_inputs}
     outs: [data/raw]
   validate:
     cmd: python steps/validate.py
-    deps: [steps/validate.py, _course/validation.py, data/raw]
+    deps: [steps/validate.py, _course/validation.py, schema.yaml,
+           data/raw]
     outs: [data/valid]
   featurize:
     cmd: python steps/featurize.py
     deps: [steps/featurize.py, _course/features.py, data/valid]
+    params: [featurize.derived]
     outs: [data/features]
   train:
     cmd: python steps/train.py
@@ -197,6 +229,14 @@ stages:
       - metrics.json:
           cache: false
 """
+#: What the load stage reads: the book's data set, split with the seed and
+#: test size, or (with ``data.export`` in the config) an exported folder.
+_LOAD_INPUTS = {
+    False: "deps: [steps/load.py, _course/data.py]\n"
+           "    params: [seed, data.test_size]",
+    True: "deps: [steps/load.py, _course/data.py, {export}]\n"
+          "    params: [data.export]",
+}
 
 
 _BIN = Path(sys.executable).parent
@@ -227,10 +267,14 @@ def write_params(folder, config) -> Path:
 
 def write_pipeline(folder, config=None) -> Path:
     """Write the pipeline into ``folder`` (created if needed): ``params.yaml``
-    from ``config`` (``DEFAULT_CONFIG`` if None), ``dvc.yaml``, the step
-    scripts and the shared modules they import; initialise DVC there
-    without Git the first time. Returns the folder."""
+    from ``config`` (``DEFAULT_CONFIG`` if None), the reference schema
+    ``schema.yaml`` (Module 05's, of the book's training split),
+    ``dvc.yaml``, the step scripts and the shared modules they import;
+    initialise DVC there without Git the first time. If the config's
+    ``data.export`` names a folder, the load stage takes its rows from
+    there and declares the folder as a dependency. Returns the folder."""
     folder = Path(folder)
+    config = copy.deepcopy(config or DEFAULT_CONFIG)
     (folder / "steps").mkdir(parents=True, exist_ok=True)
     (folder / "_course").mkdir(exist_ok=True)
     for name in COURSE_FILES:
@@ -238,8 +282,12 @@ def write_pipeline(folder, config=None) -> Path:
                         folder / "_course" / name)
     for stage, code in _STEPS.items():
         (folder / "steps" / f"{stage}.py").write_text(code)
-    (folder / "dvc.yaml").write_text(_DVC_YAML)
-    write_params(folder, copy.deepcopy(config or DEFAULT_CONFIG))
+    write_reference_schema(folder / SCHEMA_FILE)
+    export = config["data"].get("export")
+    load_inputs = _LOAD_INPUTS[bool(export)].replace("{export}", str(export))
+    (folder / "dvc.yaml").write_text(
+        _DVC_YAML.replace("{load_inputs}", load_inputs))
+    write_params(folder, config)
     if not (folder / ".dvc").exists():
         dvc(folder, "init", "--no-scm", "--quiet")
         # Usage reports off; DVC's bookkeeping stays inside the folder.
@@ -250,9 +298,21 @@ def write_pipeline(folder, config=None) -> Path:
 
 
 #: What ``dvc repro`` prints for a stage, and what it means.
-_MESSAGES = {"Running stage '{}'": "ran",
-             "Stage '{}' didn't change": "skipped",
-             "Stage '{}' is cached": "restored"}
+_MESSAGES = {"Running stage '(.+)':": "ran",
+             "Stage '(.+)' didn't change": "skipped",
+             "Stage '(.+)' is cached": "restored"}
+#: Lines of ``dvc repro``'s log that DVC writes itself, not a step.
+_DVC_LINES = ("> ", "Generating lock file", "Updating lock file", "ERROR:",
+              "Use `dvc push`", "Data and pipelines are up to date")
+
+
+class PipelineFailed(RuntimeError):
+    """``dvc repro`` stopped at a stage that failed; ``stage`` names it,
+    ``stages`` and ``log`` are as in ``run_pipeline``'s result."""
+
+    def __init__(self, stage, stages, log):
+        super().__init__(f"dvc repro failed at stage {stage!r}:\n{log}")
+        self.stage, self.stages, self.log = stage, stages, log
 
 
 def run_pipeline(folder, *args) -> dict:
@@ -262,8 +322,11 @@ def run_pipeline(folder, *args) -> dict:
     - ``metrics``: the held-out metrics in ``metrics.json``;
     - ``outputs``: paths of the model, its record, the metrics, the lock file;
     - ``stages``: for each stage, its ``status`` (``"ran"``, ``"skipped"``
-      as unchanged, or ``"restored"`` from DVC's run cache) and its seconds;
+      as unchanged, or ``"restored"`` from DVC's run cache), its seconds
+      and its ``output``, what the step itself printed;
     - ``seconds``: the whole ``dvc repro``; ``log``: DVC's output.
+
+    If a stage fails, raise ``PipelineFailed`` naming it.
     """
     folder = Path(folder).resolve()
     start = time.perf_counter()
@@ -271,22 +334,30 @@ def run_pipeline(folder, *args) -> dict:
         [_DVC, "repro", *args], cwd=folder, env=_env(folder),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines, events = [], []  # (seconds since start, stage, status)
+    printed = {}  # stage -> the lines its step printed
     for line in process.stdout:
-        lines.append(line.rstrip("\n"))
-        for stage in STAGES:
-            for message, status in _MESSAGES.items():
-                if message.format(stage) in line:
-                    events.append((time.perf_counter() - start, stage,
-                                   status))
+        line = line.rstrip("\n")
+        lines.append(line)
+        for message, status in _MESSAGES.items():
+            found = re.match(message, line)
+            if found:
+                events.append((time.perf_counter() - start,
+                               found.group(1), status))
+                break
+        else:
+            if events and line.strip() and not line.startswith(_DVC_LINES):
+                printed.setdefault(events[-1][1], []).append(line)
     process.wait()
     seconds = time.perf_counter() - start
     log = "\n".join(lines)
-    if process.returncode:
-        raise RuntimeError(f"dvc repro failed:\n{log}")
     stages = {}
     for i, (at, stage, status) in enumerate(events):
         until = events[i + 1][0] if i + 1 < len(events) else seconds
-        stages[stage] = {"status": status, "seconds": until - at}
+        stages[stage] = {"status": status, "seconds": until - at,
+                         "output": "\n".join(printed.get(stage, []))}
+    if process.returncode:
+        failed = events[-1][1] if events else None
+        raise PipelineFailed(failed, stages, log)
     return {
         "metrics": json.loads((folder / "metrics.json").read_text()),
         "outputs": {"model": folder / "models" / "model.joblib",
@@ -312,8 +383,9 @@ def code_digest(folder) -> dict[str, str]:
 def run_manifest(folder) -> dict:
     """What a finished run in ``folder`` was made of: its config, the digest
     of its code, the SHA-256 of its training data (``data_sha256`` of the
-    validated training frame), the model's hashes, and the versions of
-    Python and of the packages in ``PACKAGES``."""
+    validated training frame) and of the schema it passed, the model's
+    hashes, and the versions of Python and of the packages in
+    ``PACKAGES``."""
     import pandas as pd
 
     from .data import data_sha256
@@ -324,6 +396,8 @@ def run_manifest(folder) -> dict:
         "config": yaml.safe_load((folder / "params.yaml").read_text()),
         "code_sha256": code_digest(folder)["all"],
         "train_sha256": data_sha256(train),
+        "schema_sha256": hashlib.sha256(
+            (folder / SCHEMA_FILE).read_bytes()).hexdigest(),
         "model": json.loads((folder / "models" / "model.json").read_text()),
         "python": sys.version.split()[0],
         "packages": {name: version(name) for name in PACKAGES},
@@ -352,6 +426,7 @@ def log_run(folder, result, run_name="pipeline") -> str:
         mlflow.set_tags({
             "code_sha256": manifest["code_sha256"],
             "train_sha256": manifest["train_sha256"],
+            "schema_sha256": manifest["schema_sha256"],
             "learned_sha256": manifest["model"]["learned_sha256"],
             "python": manifest["python"]})
         mlflow.log_dict(manifest, "manifest.json")

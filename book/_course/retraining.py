@@ -11,11 +11,14 @@ Nothing here is new technique; every stage calls the module that taught it:
   labelled, and which are kept for judging models (never trained on).
 - ``daily_psi`` / ``calibrate_psi``: Module 09's drift report per day, and
   its threshold calibrated on undrifted batches.
-- ``write_retraining_pipeline``: Module 06's pipeline with its ``load`` step
-  reading the exported training and evaluation rows, a ``featurize`` step
-  that passes the 30 measured columns through (Module 04's service sends
-  exactly those), and a ``package`` step that turns the pipeline's checked
-  joblib file into a skops file for the registry.
+- ``write_retraining_pipeline``: Module 06's pipeline, its five steps as
+  they are, with a config whose ``data.export`` points the ``load`` step at
+  the exported training and evaluation rows (``export_rows``), and one step
+  added, ``package``, which turns the pipeline's checked joblib file into a
+  skops file for the registry. The ``validate`` step checks the rows
+  against the pipeline's fixed reference schema, and ``featurize`` adds
+  the derived features the config names: none by default, so the model
+  takes the 30 measurements that Module 04's service receives.
 - ``register_pipeline_model``: logs the run (Module 06's ``log_run``) and
   the packaged model (Module 02's registry, skops format) in one MLflow run.
 - ``champion_loader``: the service's loader (Module 04's ``create_app``):
@@ -102,32 +105,12 @@ def calibrate_psi(reference: pd.DataFrame, days: int = 200,
     return float(daily_psi(quiet, reference).quantile(quantile))
 
 
-# The retraining pipeline's own steps; validate, train and evaluate are
-# Module 06's, unchanged.
-_LOAD = '''\
-"""Take the exported rows: training rows and the judging rows."""
-from pathlib import Path
+#: Where ``export_rows`` writes the rows the retraining pipeline loads.
+EXPORT = "data/export"
+#: Module 06's default config, with the load step reading the export.
+RETRAINING_CONFIG = {**DEFAULT_CONFIG, "data": {"export": EXPORT}}
 
-import pandas as pd
-
-Path("data/raw").mkdir(parents=True, exist_ok=True)
-for name in ["train", "test"]:
-    frame = pd.read_csv(f"data/export/{name}.csv")
-    frame.to_csv(f"data/raw/{name}.csv", index=False)
-    print(f"load: {len(frame)} {name} rows")
-'''
-
-_FEATURIZE = '''\
-"""Pass the 30 measured columns through: the service sends exactly these."""
-import shutil
-from pathlib import Path
-
-Path("data/features").mkdir(parents=True, exist_ok=True)
-for name in ["train", "test"]:
-    shutil.copyfile(f"data/valid/{name}.csv", f"data/features/{name}.csv")
-print("featurize: measured columns only")
-'''
-
+# The one step the retraining pipeline adds to Module 06's five.
 _PACKAGE = '''\
 """Check the trained model's file, then write it in skops format."""
 import hashlib
@@ -152,18 +135,13 @@ print("package: package/model.skops")
 
 
 def write_retraining_pipeline(folder, config=None) -> Path:
-    """Module 06's pipeline in ``folder`` with the retraining loop's load,
-    featurize and package steps (see the module docstring)."""
-    folder = write_pipeline(folder, config or DEFAULT_CONFIG)
-    (folder / "steps" / "load.py").write_text(_LOAD)
-    (folder / "steps" / "featurize.py").write_text(_FEATURIZE)
+    """Module 06's pipeline in ``folder``, run with ``config``
+    (``RETRAINING_CONFIG`` if None: the load step reads ``EXPORT``), and a
+    ``package`` stage after train (see the module docstring)."""
+    folder = write_pipeline(folder, config or RETRAINING_CONFIG)
     (folder / "steps" / "package.py").write_text(_PACKAGE)
     dvc_yaml = yaml.safe_load((folder / "dvc.yaml").read_text())
     stages = dvc_yaml["stages"]
-    stages["load"] = {"cmd": "python steps/load.py",
-                      "deps": ["steps/load.py", "data/export"],
-                      "outs": ["data/raw"]}
-    stages["featurize"]["deps"] = ["steps/featurize.py", "data/valid"]
     stages["package"] = {"cmd": "python steps/package.py",
                          "deps": ["steps/package.py", "models"],
                          "outs": ["package"]}
@@ -174,8 +152,8 @@ def write_retraining_pipeline(folder, config=None) -> Path:
 
 def export_rows(folder, train: pd.DataFrame, test: pd.DataFrame) -> None:
     """Write the rows the pipeline trains and evaluates on, the 30 features
-    and ``target``, into ``folder/data/export``."""
-    export = Path(folder) / "data" / "export"
+    and ``target``, into ``folder/EXPORT``."""
+    export = Path(folder) / EXPORT
     export.mkdir(parents=True, exist_ok=True)
     columns = list(load_split().X_train.columns) + ["target"]
     train[columns].to_csv(export / "train.csv", index=False)
@@ -258,8 +236,9 @@ class Timeline:
         return pd.DataFrame(self.events, columns=["day", "event", "detail"])
 
 
-__all__ = ["CHANGE_DAYS", "CHANGE_PER_DAY", "CHANGE_START",
-           "JUDGING_SHARE", "LABEL_DELAY", "Timeline", "calibrate_psi",
+__all__ = ["CHANGE_DAYS", "CHANGE_PER_DAY", "CHANGE_START", "EXPORT",
+           "JUDGING_SHARE", "LABEL_DELAY", "RETRAINING_CONFIG", "Timeline",
+           "calibrate_psi",
            "champion_loader", "daily_psi", "export_rows",
            "measurement_factor", "production_traffic",
            "register_pipeline_model", "serve_day", "split_tumours",

@@ -21,6 +21,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from .data import CLASS_NAMES
+from .features import derived_in, features_for
 from .serialization import (ALLOWED_TYPES, CHECKSUM_TAG, ENVIRONMENT_TAG,
                             environment, load_reviewed)
 from .tracking import MODEL_NAME, quiet_offline_mlflow
@@ -107,7 +108,10 @@ def load_champion(model_file):
     # travels with the file decides whether the file is loaded.
     loaded = load_reviewed(model_file, record.tags[CHECKSUM_TAG],
                            ALLOWED_TYPES)
-    if set(loaded.feature_names_in_) != set(COLUMNS):
+    # The schema's 30 columns, and any derived feature the model was
+    # trained with: the service computes those itself (features_for).
+    needed = {*COLUMNS, *derived_in(loaded.feature_names_in_)}
+    if set(loaded.feature_names_in_) != needed:
         raise RuntimeError("the model's features do not match the schema")
     return loaded, {"name": record.name, "version": str(record.version),
                     "uri": f"models:/{record.name}/{record.version}",
@@ -126,7 +130,7 @@ def predict_frame(request, tumours):
          for m, value in getattr(t, s).model_dump().items()}
         for t in tumours])
     model = request.app.state.model
-    proba = model.predict_proba(frame[list(model.feature_names_in_)])
+    proba = model.predict_proba(features_for(model, frame))
     labels = model.classes_[proba.argmax(axis=1)]  # class 0 is malignant
     return [Prediction(diagnosis=CLASS_NAMES[int(label)],
                        probability_malignant=float(p[0]))

@@ -5,15 +5,23 @@ float, never missing, and inside the range seen in training widened by a
 margin; the target, where there is one, 0 or 1. With ``statistical=True``
 it also checks the batch as a whole: each column's mean (for the 0/1
 target, the share of benign cases) must lie near its training value.
+
+``write_reference_schema`` writes the per-value schema of the reference
+training data to a YAML file once, and ``read_schema`` reads it back: the
+fixed, versioned schema that Module 06's pipeline validates every batch
+against, instead of one learned from the rows it checks.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .data import load_split
+#: The file in which a pipeline keeps its reference schema.
+SCHEMA_FILE = "schema.yaml"
 
 #: How far outside the training range a value may fall, as a share of the range.
 RANGE_MARGIN = 0.5
@@ -26,10 +34,13 @@ MEAN_MIN_ROWS = 30
 
 
 def feature_ranges(X_train: pd.DataFrame, margin: float = RANGE_MARGIN):
-    """Per feature, the training range widened by ``margin`` of its width."""
+    """Per feature, the training range widened by ``margin`` of its width,
+    but never lowered by more than ``margin`` of the smallest training
+    value: a feature never seen at zero keeps a lower bound above zero."""
     low, high = X_train.min(), X_train.max()
     width = high - low
-    return (low - margin * width).clip(lower=0.0), high + margin * width
+    return ((low - margin * width).clip(lower=(1 - margin) * low),
+            high + margin * width)
 
 
 def mean_tolerance(sd: float, n: int, k: float = MEAN_TOLERANCE_SE,
@@ -70,12 +81,17 @@ def batch_schema(X_train: pd.DataFrame | None = None, *,
     with the target and ``y_train`` (or the book's split), to the target.
     """
     if X_train is None:
+        from .data import load_split  # scikit-learn, only when needed
+
         split = load_split()
         X_train, y_train = split.X_train, split.y_train
     low, high = feature_ranges(X_train)
     columns = {}
     for name in X_train.columns:
-        checks = [pa.Check.in_range(low[name], high[name])]
+        # Plain floats of six significant digits: the schema can be
+        # written to a file, and reads well there.
+        bounds = [float(f"{bound:.6g}") for bound in (low[name], high[name])]
+        checks = [pa.Check.in_range(*bounds)]
         if statistical:
             checks.append(mean_near(X_train[name]))
         columns[name] = pa.Column(float, checks, nullable=False)
@@ -87,8 +103,28 @@ def batch_schema(X_train: pd.DataFrame | None = None, *,
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
-def validate_batch(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """``frame`` if it passes the schema; otherwise raise
+def write_reference_schema(path, X_train: pd.DataFrame | None = None):
+    """Write the per-value schema of a labelled batch, built from the
+    reference training features ``X_train`` (the book's split if None), as
+    YAML to ``path``; return the path. Written once and then kept fixed:
+    a change to the file is a change to the rules, to be reviewed."""
+    path = Path(path)
+    path.write_text(batch_schema(X_train, with_target=True).to_yaml())
+    return path
+
+
+def read_schema(path) -> pa.DataFrameSchema:
+    """The schema that ``write_reference_schema`` wrote to ``path``."""
+    return pa.DataFrameSchema.from_yaml(path)
+
+
+def validate_batch(frame: pd.DataFrame,
+                   schema: pa.DataFrameSchema | None = None,
+                   **kwargs) -> pd.DataFrame:
+    """``frame`` if it passes ``schema`` (by default, the schema that
+    ``batch_schema(**kwargs)`` builds); otherwise raise
     ``pandera.errors.SchemaErrors`` listing every failure (``lazy=True``),
     not just the first."""
-    return batch_schema(**kwargs).validate(frame, lazy=True)
+    if schema is None:
+        schema = batch_schema(**kwargs)
+    return schema.validate(frame, lazy=True)
