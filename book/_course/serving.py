@@ -24,6 +24,7 @@ from .data import CLASS_NAMES
 from .features import derived_in, features_for
 from .serialization import (ALLOWED_TYPES, CHECKSUM_TAG, ENVIRONMENT_TAG,
                             environment, load_reviewed)
+from .service_metrics import instrument
 from .tracking import MODEL_NAME, quiet_offline_mlflow
 
 # [schemas]
@@ -178,6 +179,7 @@ def create_app(load_model, *, max_body_bytes=MAX_BODY_BYTES,
     app = FastAPI(title=title, lifespan=lifespan,
                   max_body_size=max_body_bytes)
     app.include_router(router)
+    instrument(app)  # GET /metrics: requests and latencies (Module 09)
     return app
 
 
