@@ -93,7 +93,7 @@ def recall_gate(model, split: Split,
     its 95% Wilson interval must reach ``minimum``."""
     found, malignant = malignant_found(split.y_test,
                                        model.predict(split.X_test))
-    low, _ = rate_interval(found, malignant)
+    low = float(rate_interval(found, malignant)[0])
     return GateResult("malignant_recall", low >= minimum, low, minimum,
                       f"recall {found}/{malignant} = {found / malignant:.4f}"
                       f", 95% Wilson lower bound {low:.4f} (needs {minimum})")

@@ -49,6 +49,11 @@ def rate_interval(successes, trials, level=0.95) -> tuple[float, float]:
     """
     low, high = proportion_confint(successes, trials, alpha=1 - level,
                                    method="wilson")
+    # With no successes, or no failures, an end is exactly 0 or 1 (statsmodels
+    # may land a rounding error short of it).
+    successes = np.asarray(successes)
+    low = np.where(successes == 0, 0.0, low)[()]
+    high = np.where(successes == np.asarray(trials), 1.0, high)[()]
     return low, high
 
 
