@@ -1,14 +1,16 @@
 """The model quality gates of the running example (Module 07).
 
 A trained candidate must pass every gate before it may be registered or
-promoted (Modules 08 and 12 call ``check_gates``). There are two kinds:
+promoted (Module 12 calls ``check_gates``; Module 08's CI gate step is
+where they belong). There are two kinds:
 
 - *quality gates* on the held-out rows: ROC AUC and the recall of malignant
   masses, each judged by the lower end of a 95% interval rather than by its
   point estimate, because 143 rows (53 malignant) leave a wide margin of
   chance. Recall is a rate, found out of malignant, so its interval is
   Wilson's binomial interval; ROC AUC is not a count of independent
-  successes, so its interval comes from a bootstrap of the rows;
+  successes, so its interval comes from a bootstrap of the rows. With 53
+  malignant cases, a recall gate at 0.90 forgives at most one missed mass;
 - *behavioural gates*: an invariance test (noise below the precision of the
   measurements flips no prediction), directional tests (a larger
   ``worst radius`` or ``worst concave points`` never lowers the probability
