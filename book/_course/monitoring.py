@@ -29,6 +29,9 @@ RELABELLED = "worst area"
 #: Smallest share a histogram bin is given in PSI, so that an empty bin gives
 #: a large but finite term instead of an infinite one.
 PSI_FLOOR = 1e-4
+#: A Jensen-Shannon distance in base 2 (``js``) per unit of the same distance
+#: in natural logarithms (scipy's default): 1 / sqrt(ln 2).
+JS_PER_NAT_DISTANCE = 1 / np.sqrt(np.log(2))
 
 
 def simulate_traffic(days: int = 30, batch_size: int = 100, *,
@@ -134,7 +137,11 @@ def js(expected, actual, bins: int = 10) -> float:
     """Jensen-Shannon *distance* (base 2, between 0 and 1) of the two
     samples' histograms, on the same bins as ``psi``.
 
-    scipy's ``jensenshannon`` returns the square root of the divergence.
+    scipy's ``jensenshannon`` returns the square root of the divergence, in
+    natural logarithms unless given a base. A distance in base 2 is
+    1 / sqrt(ln 2), about 1.20, times the natural-log distance, so a
+    threshold set for natural logarithms must be multiplied by that factor
+    before it is compared with this one (``JS_PER_NAT_DISTANCE``).
     """
     e_counts, a_counts = _bin_counts(_column(expected), _column(actual), bins)
     return float(jensenshannon(e_counts, a_counts, base=2, axis=0)[0])

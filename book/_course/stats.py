@@ -1,9 +1,11 @@
-"""How sure a comparison is: a paired bootstrap of a metric's difference."""
+"""How sure a measurement is: a paired bootstrap of a metric's difference,
+and a binomial interval for a rate."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.stats import rankdata
+from statsmodels.stats.proportion import proportion_confint
 
 from .data import SEED
 
@@ -25,6 +27,34 @@ def malignant_recall(y_true, predicted) -> float:
     """Share of malignant masses (class 0) that were predicted malignant."""
     malignant = np.asarray(y_true) == 0
     return float(np.mean(np.asarray(predicted)[malignant] == 0))
+
+
+def malignant_found(y_true, predicted) -> tuple[int, int]:
+    """How many malignant masses (class 0) were predicted malignant, and
+    how many there were: the two counts behind ``malignant_recall``."""
+    malignant = np.asarray(y_true) == 0
+    found = int(np.sum(np.asarray(predicted)[malignant] == 0))
+    return found, int(malignant.sum())
+
+
+def rate_interval(successes, trials, level=0.95) -> tuple[float, float]:
+    """Wilson score interval of the rate ``successes / trials``.
+
+    A rate such as a recall is a count of successes out of ``trials``
+    cases, and its interval should come from the binomial distribution,
+    not from a percentile bootstrap, which is too narrow near 0 and 1 (a
+    perfect record resamples to a perfect record every time). Brown, Cai
+    and DasGupta (Statistical Science, 2001) recommend Wilson's interval
+    for small samples. Vectorised: arrays of counts give arrays of ends.
+    """
+    low, high = proportion_confint(successes, trials, alpha=1 - level,
+                                   method="wilson")
+    # With no successes, or no failures, an end is exactly 0 or 1 (statsmodels
+    # may land a rounding error short of it).
+    successes = np.asarray(successes)
+    low = np.where(successes == 0, 0.0, low)[()]
+    high = np.where(successes == np.asarray(trials), 1.0, high)[()]
+    return low, high
 
 
 def paired_bootstrap(y_true, scores_a, scores_b, metric, *, draws=1000,
