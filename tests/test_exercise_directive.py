@@ -129,3 +129,16 @@ def test_a_wrong_code_solution_stops_the_build_before_writing(tiny):
     with pytest.raises(ExtensionError, match=r"6-code\.md:\d+: the solution of 'sum-code' fails its checks"):
         tiny()
     assert not (tiny.root / "book" / "_build" / "html" / "00-run.html").exists()
+
+
+def test_a_number_in_an_exercise_is_not_the_chapters_prose(tiny):
+    """The typed-number check reads the chapter's own prose; the bank's questions are not glued."""
+    (tiny.root / "book" / "conf.py").write_text(CONF.replace('nb_execution_mode = "off"', 'nb_execution_mode = "cache"'))
+    chapter = tiny.root / "book" / "00-run.md"
+    text = chapter.read_text().replace("sum(range(10))", "sum(range(30))")  # prints total = 435
+    chapter.write_text(text.replace("Try {ex}`sum-code`", "It printed 435. Try {ex}`sum-code`"))
+    question = tiny.root / "exercises" / "00-run" / "1-short.md"
+    question.write_text(question.read_text().replace("What does a code cell", "A cell printed 435. What does a code cell"))
+    warnings = tiny().warning.getvalue()
+    assert "00-run.md" in warnings and "435 is typed by hand" in warnings  # the chapter's sentence
+    assert "1-short.md" not in warnings  # the exercise's

@@ -99,7 +99,7 @@ def _is_prose(text: nodes.Text, chapter: Path) -> bool:
             return False
         if any(name.startswith("pasted") for name in node.get("classes", [])):
             return False  # a glued value
-        source = node.get("source") if isinstance(node, nodes.Element) else None
+        source = getattr(node, "source", None)  # the file it was read from (not the attribute)
         if source and not isinstance(node, nodes.document) and Path(source) != chapter:
             return False  # an exercise of the bank, rendered into the chapter
         node = node.parent
