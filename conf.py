@@ -30,10 +30,11 @@ nb_execution_timeout = 120
 nb_execution_in_temp = True
 nb_merge_streams = True
 
-# The textbook extension: module chapters are numbered from 0.
-textbook_figures_source = "figures_src"
-textbook_figures_output = "_build/figures"
-textbook_first_chapter = 0
+# The generator's settings (all of them, with defaults: README, "Settings").
+# The folders are the defaults: book/, exercises/, figures_src/, exams/, _build/.
+textbook_unit_label = "Module"
+textbook_first_number = 0  # module 00 is the introduction
+textbook_course_name = "MLOps textbook"  # the Moodle export's category root
 
 # Math is drawn as SVG at build time and embedded in the page, so the HTML
 # edition needs no MathJax from a CDN and works offline.

@@ -53,10 +53,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from textbook.exercises.bank import load_bank  # noqa: E402
+from textbook.bank.bank import load_bank  # noqa: E402
 from textbook.exercises.render import heading, meta_text  # noqa: E402
-from textbook.pipeline import toolchain  # noqa: E402
-from textbook.pipeline.layout import EDITIONS, tools_for  # noqa: E402
+from textbook.core import toolchain  # noqa: E402
+from textbook.core.layout import EDITIONS, tools_for  # noqa: E402
 
 BENCH = ROOT / "_build" / "bench"
 JUPYTER_BOOK = "jupyter-book==1.0.4.post1"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from textbook.exercises.bank import BankError, load_bank
+from textbook.bank.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
-from textbook.exercises.content import AcceptedAnswers, NumericAnswer
+from textbook.bank.content import AcceptedAnswers, NumericAnswer
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 
@@ -178,7 +178,7 @@ def test_code_runs_beside_the_cache_file_by_default(project):
 
 
 def test_a_kept_bank_serves_the_next_build_until_what_it_was_read_from_changes(project, monkeypatch):
-    from textbook.exercises import bank as bank_module
+    from textbook.bank import bank as bank_module
 
     kept = project / "_build" / "cache" / "bank.pickle"
 

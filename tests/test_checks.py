@@ -231,8 +231,8 @@ def test_the_chapter_offers_its_starter_notebook(project):
 def test_the_leak_scan_reads_the_starter_notebook(project, monkeypatch):
     planted = starter_notebooks.notebook_bytes
 
-    def with_a_hidden_check(module, exercises):
-        return planted(module, exercises).replace(PUBLIC.encode(), f"{PUBLIC}\\n{HIDDEN}".encode())
+    def with_a_hidden_check(module, exercises, project):
+        return planted(module, exercises, project).replace(PUBLIC.encode(), f"{PUBLIC}\\n{HIDDEN}".encode())
 
     monkeypatch.setattr(starter_notebooks, "notebook_bytes", with_a_hidden_check)
     layout = build.Layout(project)

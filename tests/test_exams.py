@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from textbook import cli
-from textbook.exercises.bank import BankError, load_bank
-from textbook.exercises.render import shown_order
+from textbook.bank.bank import BankError, load_bank
+from textbook.bank.order import shown_order
 from textbook.gates.leaks import pdf_text
-from textbook.instructor import exam_file, exams, parameters, selection, stress, variants
-from textbook.pipeline.layout import Layout
+from textbook.instructor import exam_file, exams, selection, stress, variants
+from textbook.bank import parameters
+from textbook.core.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).parent / "projects" / "tiny"

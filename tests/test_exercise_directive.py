@@ -15,10 +15,9 @@ nitpicky = True
 numfig = True
 nb_execution_mode = "off"
 exclude_patterns = ["_build"]
-textbook_exercises_source = "../exercises"
-textbook_figures_source = "../figures_src"
-textbook_figures_output = "../_build/figures"
-textbook_cache = "../_build/cache"
+textbook_exercises = "../exercises"
+textbook_figures = "../figures_src"
+textbook_build = "../_build"
 latex_documents = [("index", "tiny.tex", "Tiny", "Tests", "manual", True)]
 """
 

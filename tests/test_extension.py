@@ -6,7 +6,9 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from textbook.sphinx_ext import paths, reading_code
+from textbook.core.config import of_sphinx
+
+from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.module_overview import modules
 
 
@@ -108,7 +110,7 @@ def test_math_is_embedded_svg_with_no_mathjax(app):
 def test_formulas_drawn_once_are_reused_when_pages_are_rewritten(app, make_app):
     app.build()
     assert not (app.outdir / "_images" / "math").exists(), "embedded formulas are not published as files"
-    assert list((paths.cache_dir(app.config) / "math-svg").glob("*.svg"))
+    assert list((of_sphinx(app.config).cache_dir / "math-svg").glob("*.svg"))
     # Every page is rewritten (a converter setting changed), and the converter
     # cannot run: the formulas can only come from the kept ones.
     again = make_app("html", srcdir=app.srcdir, confoverrides={"imgmath_dvisvgm": "false"})
@@ -203,7 +205,7 @@ def test_code_highlighted_for_latex_is_kept_for_the_next_build(app, make_app, ap
     app.build()
     first = (app.outdir / "tiny.tex").read_text()
     assert r"\PYG{n+nb}{print}" in first, "the code cell is highlighted"
-    assert list(paths.cache_dir(app.config).glob("highlight-latex-*.pickle"))
+    assert list(of_sphinx(app.config).cache_dir.glob("highlight-latex-*.pickle"))
 
     def not_again(*args, **kwargs):
         raise AssertionError("a kept block was highlighted again")
@@ -221,7 +223,7 @@ def test_highlighting_that_warned_is_not_kept(app):
     chapter.write_text(chapter.read_text() + "\n```python\ncost = 3 $ 4\n```\n")
     app.build()
     assert "Lexing literal_block" in _warnings(app), "the warning shows"
-    assert not list(paths.cache_dir(app.config).glob("highlight-latex-*.pickle"))
+    assert not list(of_sphinx(app.config).cache_dir.glob("highlight-latex-*.pickle"))
 
 
 def test_only_code_that_sphinx_runs_makes_it_read_the_book_again(tmp_path):

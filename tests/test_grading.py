@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 
-from textbook.exercises import grading
-from textbook.exercises.bank import BankError, load_bank
+from textbook.bank import grading
+from textbook.bank.bank import BankError, load_bank
 from textbook.exercises.render import exercise_nodes
 from textbook.gates.leaks import LeakScanner, pdf_text
 from textbook.pipeline import build
@@ -281,7 +281,7 @@ def test_the_key_prints_the_rubric_and_the_student_editions_do_not(project):
 
 
 def test_choices_are_shown_in_a_seeded_order_that_does_not_give_the_answer_away():
-    from textbook.exercises.render import shown_order
+    from textbook.bank.order import shown_order
 
     root = Path(__file__).resolve().parent.parent
     bank = load_bank(root / "exercises", root / "book")
@@ -298,7 +298,7 @@ def test_choices_are_shown_in_a_seeded_order_that_does_not_give_the_answer_away(
 
 @pytest.mark.parametrize("mode", ["questions", "workbook", "key"])
 def test_only_the_key_ticks_the_right_options_and_names_their_letters(mode):
-    from textbook.exercises.render import lettered
+    from textbook.bank.order import lettered
 
     exercise = _bank().exercises["choice"]
     box = exercise_nodes(exercise, mode, _parse)

@@ -42,7 +42,7 @@ def _execute(tmp_path: Path, run: str) -> list[str]:
 def test_two_executions_draw_identical_svg(tmp_path, monkeypatch):
     monkeypatch.setenv("MATPLOTLIBRC", str(tmp_path / "none"))  # restored after the test
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # as textbook build sets it: the SVG's date
-    fix_figure_ids(None, SimpleNamespace(textbook_cache=str(tmp_path / "cache")))
+    fix_figure_ids(None, SimpleNamespace(textbook_root=str(tmp_path), textbook_build="."))
     first, second = _execute(tmp_path, "first"), _execute(tmp_path, "second")
     assert len(first) == 2 and 'id="' in first[0]
     assert first == second

@@ -16,9 +16,9 @@ import pytest
 
 from textbook import cli
 from textbook.exercises import editions
-from textbook.exercises.bank import load_bank
+from textbook.bank.bank import load_bank
 from textbook.gates.leaks import pdf_text
-from textbook.instructor import coverage
+from textbook.bank import coverage
 from textbook.pipeline import build
 
 TINY = Path(__file__).parent / "projects" / "tiny"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from textbook.exercises.bank import load_bank
+from textbook.bank.bank import load_bank
 from textbook.gates import leaks as leaks_module
 from textbook.gates.leaks import LeakScanner
 from textbook.pipeline import build

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from textbook import cli
-from textbook.exercises import grading, schema
-from textbook.exercises.bank import load_bank
-from textbook.exercises.content import AcceptedAnswers, Choice, NumericAnswer
-from textbook.exercises.render import shown_order
+from textbook.bank import grading, schema
+from textbook.bank.bank import load_bank
+from textbook.bank.content import AcceptedAnswers, Choice, NumericAnswer
+from textbook.bank.order import shown_order
 from textbook.instructor import moodle
 from textbook.instructor.markdown_html import inline_html
 from textbook.instructor.moodle_format import check_file
-from textbook.pipeline.layout import Layout
+from textbook.core.layout import Layout
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 REPO = Path(__file__).parent.parent
@@ -117,6 +117,14 @@ def _output(root: Path) -> Path:
     return root / "_build" / "export" / "moodle.xml"
 
 
+def test_the_categories_hang_under_the_course_name_that_conf_py_sets(project, capsys):
+    with (project / "conf.py").open("a") as conf:
+        conf.write('textbook_course_name = "Data/ML 101"\n')
+    assert _export(capsys)[0] == 0
+    first = ET.parse(_output(project)).getroot().find("question")
+    assert first.findtext("category/text") == "$course$/top/Data//ML 101/Module 00: A module that runs code"
+
+
 def test_every_kind_of_the_schema_maps_to_a_moodle_type():
     assert set(moodle.MOODLE_TYPES) == set(schema.KINDS)
 
@@ -130,7 +138,7 @@ def test_each_kind_becomes_its_moodle_question(project, capsys):
     quiz = ET.parse(_output(project)).getroot()
     first = quiz.find("question")
     assert first.get("type") == "category"
-    assert first.findtext("category/text") == "$course$/top/MLOps textbook/Module 00: A module that runs code"
+    assert first.findtext("category/text") == "$course$/top/Tiny project/Module 00: A module that runs code"  # the project's name
     questions = _questions(_output(project))
     assert list(questions) == ["short", "table", "listing", "essay", "choice", "sum-code"]
     assert {i: q.get("type") for i, q in questions.items()} == {

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from textbook.exercises import content
-from textbook.exercises.bank import BankError, load_bank
-from textbook.exercises.render import lettered, shown_order
+from textbook.bank import content
+from textbook.bank.bank import BankError, load_bank
+from textbook.bank.order import lettered, shown_order
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 

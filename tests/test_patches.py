@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sphinx.search import IndexBuilder
 
-from textbook import patches
+from textbook.core import patches
 
-PACKAGE = Path(patches.__file__).parent
+PACKAGE = Path(patches.__file__).parent.parent  # the whole generator
 
 
 def replaced_names() -> set[str]:

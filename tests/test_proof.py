@@ -7,7 +7,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from textbook.pipeline import proof
-from textbook.pipeline.layout import Layout
+from textbook.core.layout import Layout
 
 
 def _blank_pdf(path: Path, pages: int) -> Path:

@@ -48,12 +48,12 @@ def test_a_change_to_the_shared_code_re_executes_only_its_importers(app, make_ap
 
 def test_a_chapter_depends_on_the_modules_it_runs(rootdir):
     srcdir = rootdir / "test-shared-code"
-    names = [p.name for p in chapter_dependencies((srcdir / "00-uses.md").read_text(), srcdir)]
+    names = [p.name for p in chapter_dependencies((srcdir / "00-uses.md").read_text(), srcdir / "_course")]
     assert names == ["__init__.py", "greeting.py", "words.py"]
-    assert chapter_dependencies((srcdir / "01-plain.md").read_text(), srcdir) == []
-    assert [p.name for p in chapter_dependencies("import _course\n", srcdir)] == ["__init__.py"]
+    assert chapter_dependencies((srcdir / "01-plain.md").read_text(), srcdir / "_course") == []
+    assert [p.name for p in chapter_dependencies("import _course\n", srcdir / "_course")] == ["__init__.py"]
     both = "from _course import greeting, other\n"
-    assert [p.name for p in chapter_dependencies(both, srcdir)] == ["__init__.py", "greeting.py", "other.py", "words.py"]
+    assert [p.name for p in chapter_dependencies(both, srcdir / "_course")] == ["__init__.py", "greeting.py", "other.py", "words.py"]
 
 
 @pytest.mark.sphinx("html", testroot="shared-code", srcdir="shared-code-download")

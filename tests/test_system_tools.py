@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from textbook.pipeline import toolchain
+from textbook.core import toolchain
 
 TINY = Path(__file__).parent / "projects" / "tiny"
 #: What the HTML edition needs on Debian: LaTeX with imgmath's packages, and dvisvgm.

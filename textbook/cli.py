@@ -22,8 +22,10 @@ import time
 import traceback
 from pathlib import Path
 
-from textbook.pipeline import freshness, problems, toolchain
-from textbook.pipeline.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
+from textbook.pipeline import freshness
+
+from textbook.core import problems, toolchain
+from textbook.core.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
@@ -133,13 +135,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if _tools_missing(tools_for(["html"])):
         return 1
     generator = Path(__file__).parent  # where the generator is installed, not always in the project
-    watched = [folder for folder in (layout.root / "figures_src", layout.exercises, generator) if folder.is_dir()]
+    watched = [folder for folder in (layout.figures, layout.exercises, generator) if folder.is_dir()]
     return serve([
         "-b", "html",
         "-c", str(layout.root),
         "-d", str(layout.doctrees),
         *(argument for folder in watched for argument in ("--watch", str(folder))),
-        "--ignore", "*/_build/*",
+        "--ignore", f"{layout.build}/*",
         "--ignore", "*/__pycache__/*",
         "--host", "127.0.0.1",
         "--port", str(args.port),
@@ -166,7 +168,8 @@ def cmd_exam(args: argparse.Namespace) -> int:
             traceback.print_exception(error, file=sys.stderr)
         found = getattr(error, "problems", None) or [
             str(error) if isinstance(error, toolchain.ToolchainError) else problems.unexpected(error)]
-        print(f"\ntextbook: exam not built; nothing was published to _build/exams/{Path(args.exam).stem}/ "
+        print(f"\ntextbook: exam not built; nothing was published to "
+              f"{(layout.build / 'exams' / Path(args.exam).stem).relative_to(layout.root)}/ "
               f"(an older build of it was removed, not left stale).\n\n{problems.report(found)}", file=sys.stderr)
         return 130 if isinstance(error, KeyboardInterrupt) else 1
     for output in result.outputs:
@@ -216,8 +219,8 @@ def cmd_proof(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the objective coverage report from the bank, without building anything."""
-    from textbook.exercises.bank import BankError, load_bank
-    from textbook.instructor import coverage
+    from textbook.bank.bank import BankError, load_bank
+    from textbook.bank import coverage
 
     layout = Layout(_project_root())
     try:

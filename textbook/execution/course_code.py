@@ -1,7 +1,7 @@
-"""The book's shared code (``book/_course/``) as an input of every chapter that imports it.
+"""The course's shared code (a package in the chapters folder, ``textbook_course_code``) as an input of every chapter that imports it.
 
 The running example lives in one importable package that chapters use with
-``from _course import ...``. Kernels find it because its parent folder (the
+``from _course import ...`` (the package's name is a setting; ``_course`` by default). Kernels find it because its parent folder (the
 Sphinx source folder) is put on their ``PYTHONPATH``. Two things must follow
 a change to one of its modules, and only for the chapters whose code imports
 that module, directly or through another module of the package (and every
@@ -23,46 +23,48 @@ import ast
 import hashlib
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-#: The folder, under the Sphinx source folder, that holds the shared package.
-PACKAGE = "_course"
+from textbook.core.config import of_sphinx
+
 #: The metadata key of the appended cell; the download leaves such cells out.
 DIGEST_KEY = "textbook-shared-code"
 
-#: ``from _course.data import x``, ``from _course import data, model``, ``import _course.data``
-_CHAPTER_IMPORT = re.compile(
-    rf"^\s*(?:from\s+{PACKAGE}(?:\.(\w+))?\s+import\s+\(?([\w\s,]+)|import\s+{PACKAGE}(?:\.(\w+))?)", re.M
-)
+@lru_cache
+def _chapter_import(name: str) -> re.Pattern:
+    """``from _course.data import x``, ``from _course import data, model``, ``import _course.data``"""
+    name = re.escape(name)
+    return re.compile(rf"^\s*(?:from\s+{name}(?:\.(\w+))?\s+import\s+\(?([\w\s,]+)|import\s+{name}(?:\.(\w+))?)", re.M)
 
 
-def _module_file(srcdir: Path, name: str) -> Path | None:
-    path = Path(srcdir) / PACKAGE / f"{name}.py"
+def _module_file(package: Path, name: str) -> Path | None:
+    path = package / f"{name}.py"
     return path if path.is_file() else None
 
 
-def _imports_of(path: Path, srcdir: Path) -> set[Path]:
+def _imports_of(path: Path, package: Path) -> set[Path]:
     """The package's modules that ``path`` (one of them) imports, relatively or by name."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if not isinstance(node, ast.ImportFrom):
             continue
-        if node.level == 1 or node.module == PACKAGE or (node.module or "").startswith(f"{PACKAGE}."):
-            module = (node.module or "").removeprefix(PACKAGE).lstrip(".") if node.level == 0 else node.module
+        if node.level == 1 or node.module == package.name or (node.module or "").startswith(f"{package.name}."):
+            module = (node.module or "").removeprefix(package.name).lstrip(".") if node.level == 0 else node.module
             names = [module] if module else [alias.name for alias in node.names]
-            found.update(f for f in (_module_file(srcdir, n.split(".")[0]) for n in names) if f)
+            found.update(f for f in (_module_file(package, n.split(".")[0]) for n in names) if f)
     return found
 
 
-def chapter_dependencies(text: str, srcdir: Path) -> list[Path]:
+def chapter_dependencies(text: str, package: Path) -> list[Path]:
     """The package files a chapter runs: ``__init__.py`` (every import runs it), the modules
     its code imports, and theirs, transitively. Empty if it imports nothing of the package."""
-    matches = list(_CHAPTER_IMPORT.finditer(text))
+    matches = list(_chapter_import(package.name).finditer(text))
     if not matches:
         return []
-    init = Path(srcdir) / PACKAGE / "__init__.py"
+    init = package / "__init__.py"
     todo = {init} if init.is_file() else set()
     for match in matches:
         module, names, imported = match.groups()
@@ -70,31 +72,36 @@ def chapter_dependencies(text: str, srcdir: Path) -> list[Path]:
             candidates = [module or imported]
         else:  # ``from _course import a, b`` (modules or names of __init__), or ``import _course``
             candidates = re.split(r"[\s,]+", (names or "").strip())
-        todo.update(f for f in (_module_file(srcdir, c) for c in candidates if c) if f)
+        todo.update(f for f in (_module_file(package, c) for c in candidates if c) if f)
     seen: set[Path] = set()
     while todo:
         path = todo.pop()
         if path not in seen:
             seen.add(path)
-            todo |= _imports_of(path, srcdir) - seen
+            todo |= _imports_of(path, package) - seen
     return sorted(seen)
 
 
-def digest_of(files: list[Path], srcdir: Path) -> str:
+def digest_of(files: list[Path], package: Path) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.relative_to(srcdir).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def with_package_digest(text: str, srcdir: Path) -> str:
+def shared_package(srcdir: Path, config) -> Path:
+    """The folder of the shared package: ``textbook_course_code`` in the chapters (source) folder."""
+    return Path(srcdir) / of_sphinx(config).course_code
+
+
+def with_package_digest(text: str, package: Path) -> str:
     """``text`` (a chapter) with the hidden digest cell appended, if it imports the package."""
-    files = chapter_dependencies(text, srcdir)
+    files = chapter_dependencies(text, package)
     if not files:
         return text
     cell = (
         "\n```{code-cell} ipython3\n---\n"
-        f"tags: [remove-cell]\n{DIGEST_KEY}: {digest_of(files, srcdir)}\n---\n```\n"
+        f"tags: [remove-cell]\n{DIGEST_KEY}: {digest_of(files, package)}\n---\n```\n"
     )
     return text.rstrip("\n") + "\n" + cell
 
@@ -112,6 +119,7 @@ def put_package_on_kernel_path(app: Sphinx, config) -> None:
 def mark_importing_chapter(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: a chapter that imports the package depends on its files, and its
     cache key on their digest."""
-    for path in chapter_dependencies(source[0], Path(app.srcdir)):
+    package = shared_package(app.srcdir, app.config)
+    for path in chapter_dependencies(source[0], package):
         app.env.note_dependency(path)
-    source[0] = with_package_digest(source[0], Path(app.srcdir))
+    source[0] = with_package_digest(source[0], package)

@@ -62,11 +62,12 @@ def _expected_seconds(cache, path: Path, notebook: nbformat.NotebookNode) -> flo
 def stale_notebooks(env: BuildEnvironment, docnames: list[str]) -> list[Stale]:
     config = env.mystnb_config
     cache = get_cache(config.execution_cache_path)
+    package = course_code.shared_package(env.srcdir, env.config)
     stale = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
         # As MyST-NB will read it, after ``source-read`` (see course_code).
-        text = course_code.with_package_digest(path.read_text(encoding="utf-8"), Path(env.srcdir))
+        text = course_code.with_package_digest(path.read_text(encoding="utf-8"), package)
         reader = create_nb_reader(str(path), env.myst_config, config, text)
         if reader is None:
             continue  # a plain Markdown page, nothing to execute

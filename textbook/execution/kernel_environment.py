@@ -19,7 +19,7 @@ import os
 
 from sphinx.application import Sphinx
 
-from textbook.sphinx_ext import paths
+from textbook.core.config import of_sphinx
 
 #: Environment variables of the author's shell that would change what chapters print.
 PERSONAL_SETTINGS = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
@@ -30,7 +30,7 @@ KERNEL_MATPLOTLIBRC = "svg.hashsalt: textbook-chapter\n"
 
 def fix_figure_ids(app: Sphinx, config) -> None:
     """Write our matplotlibrc under the cache folder and name it in ``MATPLOTLIBRC``."""
-    rc = paths.cache_dir(config) / "matplotlib" / "matplotlibrc"
+    rc = of_sphinx(config).cache_dir / "matplotlib" / "matplotlibrc"
     if not rc.is_file() or rc.read_text(encoding="utf-8") != KERNEL_MATPLOTLIBRC:
         rc.parent.mkdir(parents=True, exist_ok=True)
         rc.write_text(KERNEL_MATPLOTLIBRC, encoding="utf-8")

@@ -16,7 +16,7 @@ import copy
 from myst_nb.core import render, utils
 from nbformat import NotebookNode
 
-from textbook import patches
+from textbook.core import patches
 
 _myst_nb_coalesce = utils.coalesce_streams
 

@@ -13,30 +13,33 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from textbook.exercises import answer_space, instructor_theme, tracking
-from textbook.exercises.bank import BankError, load_bank
+from textbook.exercises import answer_space, instructor_theme, starter_downloads, tracking
+from textbook.bank.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
 from textbook.exercises.directive import ExerciseReference, Exercises
-from textbook.pipeline.layout import KEY as KEY_DOC
-from textbook.pipeline.layout import MODULE_KEYS
-from textbook.pipeline.layout import WORKBOOK as WORKBOOK_DOC
-from textbook.pipeline.problems import carrying
-from textbook.sphinx_ext import paths
-from textbook.sphinx_ext.module_overview import module_number
+from textbook.core.layout import KEY as KEY_DOC
+from textbook.core.layout import MODULE_KEYS
+from textbook.core.layout import WORKBOOK as WORKBOOK_DOC
+from textbook.core.problems import carrying
+from textbook.core.config import of_sphinx
+from textbook.core.front_matter import module_number
 
 
 def load_exercise_bank(app: Sphinx) -> None:
     """Read and check the bank; start running its code exercises in the background."""
     try:
-        bank = load_bank(paths.exercises_dir(app.config), paths.chapters_dir(app), shown_from=Path(app.confdir),
-                         cache=paths.cache_dir(app.config) / "bank.pickle")  # fmt: skip
+        project = of_sphinx(app.config)
+        # The book's chapters are the Sphinx sources; the workbook's and an exam's project read them.
+        chapters = Path(app.srcdir) if app.config.textbook_edition == "book" else project.chapters_dir
+        bank = load_bank(project.exercises_dir, chapters, shown_from=Path(app.confdir),
+                         cache=project.cache_dir / "bank.pickle")  # fmt: skip
     except BankError as error:
         raise carrying(ExtensionError(str(error)), error.problems) from None
     app.env.textbook_bank = bank
     # The code exercises run (in subprocesses) while Sphinx reads and executes the
     # chapters; their verdict is awaited before anything is written.
     # Each program runs in a folder of its own under the cache, with its own MLflow store.
-    cache = paths.cache_dir(app.config)
+    cache = of_sphinx(app.config).cache_dir
     checker = code_checker(cache / "exercise-checks.json", scratch=cache / "exercise-runs")
     code = [exercise for exercise in bank.exercises.values() if exercise.kind == "code"]
     _code_checks[id(app)] = ThreadPoolExecutor(max_workers=1).submit(checker, code)
@@ -88,9 +91,6 @@ def configure_exercise_edition(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_edition", "book", "env", types=[str])
-    app.add_config_value("textbook_exercises_source", "exercises", "env", types=[str])
-    app.add_config_value("textbook_chapters_source", "", "env", types=[str])
-    app.add_config_value("textbook_cache", "_build/cache", "env", types=[str])
 
     # config-inited: answer-space macros for LaTeX; the exercise edition's documents.
     app.connect("config-inited", configure_exercise_edition)
@@ -105,6 +105,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", tracking.merge_info)
     # env-check-consistency: every module with exercises shows them.
     app.connect("env-check-consistency", tracking.check_every_module_lists_its_exercises)
+
+    # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
+    app.connect("doctree-resolved", starter_downloads.link_starter_notebook)
+    app.connect("build-finished", starter_downloads.write_starter_notebooks)
 
     app.add_node(answer_space.answer_space, **answer_space.VISITORS)
     app.add_directive("exercises", Exercises)

@@ -34,8 +34,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from textbook.exercises import schema
-from textbook.exercises.bank import Exercise
+from textbook.bank import schema
+from textbook.bank.bank import Exercise
 
 #: A guard against a program that never ends, not a speed limit: generous, so that a correct
 #: solution on a busy machine (every core executing chapters) is not reported as failing.

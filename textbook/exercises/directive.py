@@ -27,7 +27,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from textbook.exercises import render, tracking
-from textbook.exercises.bank import Exercise
+from textbook.bank.bank import Exercise
 
 
 @contextmanager

@@ -5,7 +5,7 @@ The workbook, the whole answer key and one key per module
 small MyST documents, generated into the build folder (never into
 ``book/``), that list the modules' exercises with the ``exercises``
 directive in ``workbook`` or ``key`` mode; the keys open with the objective
-coverage report (``textbook.instructor.coverage``). They are built as a
+coverage report (``textbook.bank.coverage``). They are built as a
 Sphinx project of their own (``textbook_edition = "exercises"``), so no key
 shares an environment, a search index or an output folder with the book.
 """
@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from textbook.exercises.bank import Bank
-from textbook.instructor import coverage
-from textbook.pipeline.layout import MODULE_KEYS
+from textbook.bank.bank import Bank
+from textbook.bank import coverage
+from textbook.core.layout import MODULE_KEYS
 
 _NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
 _NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n"

@@ -9,7 +9,7 @@
 A code exercise shows its starter code and its public checks in every mode.
 
 A multiple-choice question shows its options lettered, in one seeded order
-(``shown_order``), with tick boxes in print, and states its scoring rule in
+(``bank/order.py``), with tick boxes in print, and states its scoring rule in
 every mode; only ``key`` marks the right options.
 
 Only ``key`` ever reads the secret sections (``schema.SECRET_SECTIONS``);
@@ -19,15 +19,14 @@ its text.
 
 from __future__ import annotations
 
-import hashlib
-import random
 from collections.abc import Callable
 
 from docutils import nodes
 
-from textbook.exercises import content, grading
+from textbook.bank import content, grading
+from textbook.bank.order import lettered, shown_order
 from textbook.exercises.answer_space import answer_space, asked_room, blank_cell_strut, tick_box
-from textbook.exercises.bank import Exercise
+from textbook.bank.bank import Exercise
 from textbook.sphinx_ext import keep_together
 
 MODES = ("questions", "workbook", "key")
@@ -49,33 +48,6 @@ def meta_text(exercise: Exercise) -> str:
         f"{exercise.kind_name} · difficulty {exercise.difficulty} of 3 · about {exercise.minutes} min · "
         f"{exercise.points} points · {objectives}"
     )
-
-
-def shown_order(exercise: Exercise, seed: int | None = None) -> list[content.Choice]:
-    """The choices in the order every edition shows them: shuffled, seeded by the exercise id.
-
-    Authors tend to write the right options first; shown in that order, the
-    position would give the answer away. The same id always gives the same
-    order, so the book, handouts, workbook and key agree on the letters. A
-    pinned choice keeps its place (see ``arrange``). An exam variant mixes
-    its ``seed`` in, so its variants differ in option order.
-    """
-    key = exercise.id if seed is None else f"{exercise.id}:{seed}"
-    return arrange(exercise.choices, random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")))
-
-
-def arrange(choices: tuple[content.Choice, ...], rng: random.Random) -> list[content.Choice]:
-    """Pinned choices at their places ("None of the above" last), the others shuffled into the rest."""
-    free = [choice for choice in choices if choice.place is None]
-    rng.shuffle(free)
-    unpinned = iter(free)
-    pinned = {choice.place: choice for choice in choices if choice.place is not None}
-    return [pinned[place] if place in pinned else next(unpinned) for place in range(1, len(choices) + 1)]
-
-
-def lettered(exercise: Exercise, seed: int | None = None) -> list[tuple[str, content.Choice]]:
-    """Each choice with the letter it has in every edition (or exam variant): A, B, C... in the shown order."""
-    return [(chr(ord("A") + index), choice) for index, choice in enumerate(shown_order(exercise, seed))]
 
 
 def _choices(exercise: Exercise, parse: Parser, mark_correct: bool, seed: int | None) -> nodes.enumerated_list:

@@ -20,12 +20,12 @@ from importlib.metadata import packages_distributions
 import nbformat
 from nbformat import v4
 
-from textbook.exercises.bank import Exercise, Module
+from textbook.bank.bank import Exercise, Module
+from textbook.core.config import ProjectConfig
 from textbook.exercises.render import heading, meta_text
 
 #: Where the notebooks go in the HTML output, and what each is called.
 FOLDER = "_downloads/exercises"
-COURSE_PACKAGE = "_course"
 
 
 def file_name(module_docname: str) -> str:
@@ -43,8 +43,8 @@ def _imported(code: str) -> set[str]:
     return found
 
 
-#: Imported names that are no package to install.
-_NOT_INSTALLED = set(sys.stdlib_module_names) | {COURSE_PACKAGE}
+#: Imported names that are no package to install (besides the course's shared code).
+_STANDARD_LIBRARY = set(sys.stdlib_module_names)
 
 
 @cache
@@ -63,33 +63,34 @@ def _students_code(exercise: Exercise) -> list[str]:
     return [exercise.code(s) for s in ("Starter", "Public checks") if s in exercise.sections]
 
 
-def _needs(exercises: list[Exercise]) -> str:
+def _needs(exercises: list[Exercise], project: ProjectConfig) -> str:
     """What the notebook's code imports: the shared course code, and the packages to install."""
     imported: dict[str, set[str]] = {}  # module name -> numbers of the exercises importing it
     for exercise in exercises:
         for name in set().union(*map(_imported, _students_code(exercise))):
             imported.setdefault(name, set()).add(exercise.number)
-    packages = sorted({_distribution(name) for name in imported if name not in _NOT_INSTALLED})
+    shared = project.course_code
+    packages = sorted({_distribution(name) for name in imported if name not in _STANDARD_LIBRARY | {shared}})
     needs = "Python 3"
     if packages:
         needs += f" with the packages {', '.join(f'`{p}`' for p in packages)} (as for the book)"
-    if COURSE_PACKAGE in imported:
-        users = ", ".join(sorted(imported[COURSE_PACKAGE], key=lambda n: tuple(map(int, n.split(".")))))
+    if shared in imported:
+        users = ", ".join(sorted(imported[shared], key=lambda n: tuple(map(int, n.split(".")))))
         needs += (
-            f", and the course's shared code: the folder `book/{COURSE_PACKAGE}/` of the book's sources, next "
+            f", and the course's shared code: the folder `{project.chapters}/{shared}/` of the book's sources, next "
             f"to this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
             f"import{'' if ',' in users else 's'} it)"
         )
     return needs
 
 
-def _about(module: Module, exercises: list[Exercise]) -> str:
+def _about(module: Module, exercises: list[Exercise], project: ProjectConfig) -> str:
     return (
         f"# Module {module.number}: {module.title}. Starter notebook\n\n"
         f"The code exercises of module {module.number}: for each, its question, the starter code and the "
         "public checks. Write your answer in the starter code's cell, then run the checks below it: they "
         "fail until your code works. Instructors mark your answer with further checks of their own.\n\n"
-        f"**What it needs.** {_needs(exercises)}. Run the cells from the top, in order."
+        f"**What it needs.** {_needs(exercises, project)}. Run the cells from the top, in order."
     )
 
 
@@ -97,10 +98,10 @@ def _code_cell(exercise: Exercise, section: str, tag: str) -> nbformat.NotebookN
     return v4.new_code_cell(exercise.code(section).rstrip("\n"), metadata={"tags": [tag]})
 
 
-def starter_notebook(module: Module, exercises: list[Exercise]) -> nbformat.NotebookNode:
+def starter_notebook(module: Module, exercises: list[Exercise], project: ProjectConfig = ProjectConfig()) -> nbformat.NotebookNode:
     """The notebook of ``module``'s code exercises (``exercises`` in number order)."""
     code = [exercise for exercise in exercises if exercise.kind == "code"]
-    cells = [v4.new_markdown_cell(_about(module, code))]
+    cells = [v4.new_markdown_cell(_about(module, code, project))]
     for exercise in code:
         question = exercise.sections["Question"].text.strip()
         cells.append(v4.new_markdown_cell(f"## {heading(exercise)}\n\n*{meta_text(exercise)}*\n\n{question}"))
@@ -118,7 +119,7 @@ def starter_notebook(module: Module, exercises: list[Exercise]) -> nbformat.Note
     return notebook
 
 
-def notebook_bytes(module: Module, exercises: list[Exercise]) -> bytes:
-    notebook = starter_notebook(module, exercises)
+def notebook_bytes(module: Module, exercises: list[Exercise], project: ProjectConfig) -> bytes:
+    notebook = starter_notebook(module, exercises, project)
     nbformat.validate(notebook)
     return nbformat.writes(notebook).encode("utf-8")

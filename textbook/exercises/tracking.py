@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from textbook.exercises.bank import Bank, Exercise
+from textbook.bank.bank import Bank, Exercise
 
 logger = logging.getLogger(__name__)
 

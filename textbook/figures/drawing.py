@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textbook.figures import figure_worker
-from textbook.pipeline.problems import traceback_problem
+from textbook.core.problems import traceback_problem
 
 #: The formats every figure is written in: SVG for HTML, PDF for print.
 FORMATS = figure_worker.FORMATS

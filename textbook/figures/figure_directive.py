@@ -23,7 +23,7 @@ from docutils.parsers.rst import directives
 from sphinx.directives.patches import Figure
 from sphinx.util.docutils import SphinxDirective
 
-from textbook.sphinx_ext.paths import figure_output_dir, figure_source_dir
+from textbook.core.config import of_sphinx
 
 
 class ScriptFigure(SphinxDirective):
@@ -38,7 +38,7 @@ class ScriptFigure(SphinxDirective):
 
     def run(self):
         name = self.arguments[0]
-        script = figure_source_dir(self.config) / f"{name}.py"
+        script = of_sphinx(self.config).figures_dir / f"{name}.py"
         if not script.is_file():
             raise self.error(
                 f"no figure script for '{name}': create {_shown(script, Path.cwd())} "
@@ -49,7 +49,7 @@ class ScriptFigure(SphinxDirective):
         if not self.content:
             raise self.error(f"script-figure '{name}' needs a caption (the directive's content)")
 
-        image_path = figure_output_dir(self.config) / f"{name}.*"
+        image_path = of_sphinx(self.config).figures_output / f"{name}.*"
         srcdir = Path(self.env.srcdir)
         uri = "/" + Path(os.path.relpath(image_path, srcdir)).as_posix()
         options = dict(self.options)

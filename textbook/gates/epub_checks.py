@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textbook.pipeline import toolchain
+from textbook.core import toolchain
 
 FAILING = ("FATAL", "ERROR")
 

@@ -51,8 +51,8 @@ from zipfile import ZipFile
 
 from sphinx.search.en import SearchEnglish
 
-from textbook.exercises.bank import Bank
-from textbook.exercises.schema import SECRET_SECTIONS, STUDENT_SECTIONS
+from textbook.bank.bank import Bank
+from textbook.bank.schema import SECRET_SECTIONS, STUDENT_SECTIONS
 
 MIN_WORDS, WINDOW, PASTED = 4, 6, 10
 _WORD = re.compile(r"[^\W_]+")

@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-from textbook.pipeline import toolchain
+from textbook.core import toolchain
 
 #: The system tools the gate needs (``textbook setup web-gate`` installs them).
 TOOLS = (toolchain.CHROMIUM,)

@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from textbook.exercises import instructor_theme, render, tracking
 from textbook.exercises.answer_space import answer_space
-from textbook.exercises.bank import Exercise
+from textbook.bank.bank import Exercise
 from textbook.exercises.directive import _source_swapped
 from textbook.instructor import variants
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from textbook.exercises.schema import KINDS
-from textbook.pipeline.problems import ProblemsError
+from textbook.bank.schema import KINDS
+from textbook.core.problems import ProblemsError
 
 _ID = {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}
 
@@ -114,13 +114,14 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return f"{where}{error.message}"
 
 
-def read_exam_file(path: Path, shown: str | None = None) -> ExamFile:
-    """Read and check the exam file at ``path``; raise ExamFileError naming every problem."""
+def read_exam_file(path: Path, shown: str | None = None, folder: str = "exams") -> ExamFile:
+    """Read and check the exam file at ``path``; raise ExamFileError naming every problem.
+    ``folder``: where the course keeps its exam files (``textbook_exams``), for the message."""
     shown = shown or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ExamFileError([f"{shown}:1: no such exam file; exam files live in exams/, e.g. exams/midterm.yml"]) from None
+        raise ExamFileError([f"{shown}:1: no such exam file; exam files live in {folder}/, e.g. {folder}/midterm.yml"]) from None
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise ExamFileError([f"{shown}:{line}: the file is not UTF-8; save it as UTF-8"]) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textbook.exercises.bank import Exercise
+from textbook.bank.bank import Exercise
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile
 

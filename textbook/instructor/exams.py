@@ -22,15 +22,16 @@ from pathlib import Path
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 
-from textbook.exercises.bank import Bank, BankError, load_bank
+from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import print_checks
 from textbook.gates.leaks import LeakScanner
-from textbook.instructor import exam_sources, parameters, selection, stress, variants
+from textbook.instructor import exam_sources, selection, stress, variants
+from textbook.bank import parameters
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_file
 from textbook.pipeline import latex
 from textbook.pipeline.build import BuildError, run_sphinx
-from textbook.pipeline.layout import Layout
+from textbook.core.layout import Layout
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
@@ -50,7 +51,7 @@ def _shown(layout: Layout, path: Path) -> str:
 
 def _load(layout: Layout, exam_path: Path) -> tuple[ExamFile, Bank]:
     try:
-        exam = read_exam_file(exam_path, _shown(layout, exam_path))
+        exam = read_exam_file(exam_path, _shown(layout, exam_path), layout.project.exams)
         bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     except (ExamFileError, BankError) as error:
         raise BuildError(str(error), error.problems) from None
@@ -123,7 +124,7 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
         exam_sources.write_sources(exam, plans, work / "src")
         run_sphinx(
             layout, "latex", work / "src", work / "latex", work / "doctrees",
-            "textbook_edition=exam", f"textbook_chapters_source={layout.source}",
+            "textbook_edition=exam",
             f"textbook_exam_title={exam.title}", f"extensions={_extensions(layout)}",
             jobs=jobs,
         )  # fmt: skip

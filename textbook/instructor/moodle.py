@@ -1,13 +1,13 @@
 """The exercise bank as Moodle XML, the format Moodle's question bank imports.
 
 ``textbook export moodle`` writes every exercise as one question, after a
-category question per module (``$course$/top/MLOps textbook/Module NN:
+category question per module (``$course$/top/<course name>/Module NN:
 title``). Each question is named "Exercise N.M: title", carries the
 exercise id as its ``idnumber``, the Markdown question rendered to HTML, and
 the exercise's points as its default mark. How each kind maps:
 
 * **multiple-choice -> multichoice**, options written in the book's shown
-  order (``render.shown_order``) and shuffled by Moodle, lettered A, B, C; a
+  order (``bank.order.shown_order``) and shuffled by Moodle, lettered A, B, C; a
   question with a pinned option is not shuffled (Moodle cannot keep one
   option in place while shuffling the rest). Exactly one right option gives a single-answer question (radio
   buttons); otherwise a multiple-answer one. Moodle marks a multiple-answer
@@ -64,15 +64,16 @@ from fractions import Fraction
 from itertools import product
 from pathlib import Path
 
-from textbook.exercises import content, grading
-from textbook.exercises.bank import Bank, BankError, Exercise, load_bank
-from textbook.exercises.render import shown_order
+from textbook.bank import content, grading
+from textbook.bank.bank import Bank, BankError, Exercise, load_bank
+from textbook.bank.order import shown_order
 from textbook.instructor.markdown_html import inline_html, to_html
 from textbook.instructor.moodle_format import MOODLE_FRACTIONS, RESPONSE_FIELD_LINES, check_file, percent, where
-from textbook.pipeline.layout import Layout
-from textbook.pipeline.problems import ProblemsError
+from textbook.core.layout import Layout
+from textbook.core.problems import ProblemsError
 
-CATEGORY_ROOT = "$course$/top/MLOps textbook"
+#: Where the categories go in Moodle: the course's question bank, under a category named after the course.
+CATEGORY_ROOT = "$course$/top"
 MOODLE_TYPES = {
     "multiple-choice": "multichoice",
     "short-answer": "essay",
@@ -156,10 +157,10 @@ def _add_value(parent: ET.Element, tag: str, value) -> None:
     ET.SubElement(parent, tag).text = str(value)
 
 
-def _category(module) -> ET.Element:
+def _category(module, course: str) -> ET.Element:
     question = ET.Element("question", type="category")
-    title = module.title.replace("/", "//")  # a single slash would start a subcategory
-    _add_text(question, "category", f"{CATEGORY_ROOT}/Module {module.number:02d}: {title}")
+    course, title = (text.replace("/", "//") for text in (course, module.title))  # one slash starts a subcategory
+    _add_text(question, "category", f"{CATEGORY_ROOT}/{course}/Module {module.number:02d}: {title}")
     _add_text(question, "info", "", "html")
     return question
 
@@ -290,8 +291,9 @@ def _unexpressible(exercise: Exercise, root: Path) -> list[str]:
     ]
 
 
-def build_quiz(bank: Bank, root: Path) -> tuple[ET.Element, Summary]:
-    """The ``<quiz>`` element for the whole bank, module by module; ExportError if Moodle cannot hold it."""
+def build_quiz(bank: Bank, root: Path, course: str) -> tuple[ET.Element, Summary]:
+    """The ``<quiz>`` element for the whole bank, module by module, under a category named ``course``;
+    ExportError if Moodle cannot hold it."""
     problems = [p for e in bank.exercises.values() if e.kind == "multiple-choice" for p in _unexpressible(e, root)]
     if problems:
         raise ExportError(problems)
@@ -300,7 +302,7 @@ def build_quiz(bank: Bank, root: Path) -> tuple[ET.Element, Summary]:
     for exercise in bank.exercises.values():  # in number order, so grouped by module
         if exercise.module not in modules:
             modules.append(exercise.module)
-            quiz.append(_category(exercise.module))
+            quiz.append(_category(exercise.module, course))
         moodle_kind = moodle_type(exercise)
         quiz.append(_BUILDERS[moodle_kind](exercise))
         if moodle_kind == "multichoice" and not grades_like_the_book(exercise):
@@ -310,9 +312,9 @@ def build_quiz(bank: Bank, root: Path) -> tuple[ET.Element, Summary]:
     return quiz, Summary(None, len(modules), exported, inexact)
 
 
-def write_moodle(bank: Bank, output: Path, root: Path) -> Summary:
+def write_moodle(bank: Bank, output: Path, root: Path, course: str) -> Summary:
     """Write the bank to ``output`` as Moodle XML, checked before it replaces any earlier file."""
-    quiz, summary = build_quiz(bank, root)
+    quiz, summary = build_quiz(bank, root, course)
     output.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     os.close(handle)
@@ -342,4 +344,4 @@ def export(layout: Layout, output: Path | None = None) -> Summary:
         bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     except BankError as error:
         raise ExportError(error.problems) from None
-    return write_moodle(bank, output, layout.root)
+    return write_moodle(bank, output, layout.root, layout.project.name)

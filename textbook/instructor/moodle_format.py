@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
 
-from textbook.exercises.bank import Bank, Exercise
+from textbook.bank.bank import Bank, Exercise
 
 _GRADES = [Fraction(1), Fraction(9, 10), Fraction(5, 6), Fraction(4, 5), Fraction(3, 4), Fraction(7, 10),
            Fraction(2, 3), Fraction(3, 5), Fraction(1, 2), Fraction(2, 5), Fraction(1, 3), Fraction(3, 10),

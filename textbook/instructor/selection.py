@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from textbook.exercises.bank import Bank, Exercise
+from textbook.bank.bank import Bank, Exercise
 from textbook.instructor.exam_file import ExamFile, ExamFileError, Selection
 
 

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import re
 
-from textbook.exercises import content, render
-from textbook.exercises.bank import Exercise
-from textbook.instructor import parameters, variants
+from textbook.bank import content
 
+from textbook.bank.order import shown_order
+from textbook.bank.bank import Exercise
+from textbook.bank import parameters
+
+from textbook.instructor import variants
 DRAWS = 200
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -63,7 +66,7 @@ def stress_test(exercise: Exercise, shown_path: str | None = None, draws: int = 
     shown, correct_texts, solutions = [], [], []
     for seed, values in zip(seeds, drawn):
         instance = parameters.instantiate(template, values)
-        order = render.shown_order(instance, seed)
+        order = shown_order(instance, seed)
         shown.append(order)
         correct_texts.append(tuple(choice.text for choice in order if choice.correct))
         answer = instance.sections.get("Answer")

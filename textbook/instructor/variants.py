@@ -1,5 +1,5 @@
 """What makes exam variants differ, all derived from the exam's seed: exercise order,
-option order (``render.shown_order``'s seed) and each exercise's parameters.
+option order (``bank.order.shown_order``'s seed) and each exercise's parameters.
 
 Seeds are hashed, not added, so variant 2 of seed 1 shares nothing with
 variant 1 of seed 2, and the same seed always gives the same variants.
@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import random
 
-from textbook.exercises.bank import Exercise
-from textbook.instructor import parameters
+from textbook.bank.bank import Exercise
+from textbook.bank import parameters
 
 
 def _hashed(text: str) -> int:

@@ -38,13 +38,13 @@ from sphinx.util.console import color_terminal, nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
-from textbook.exercises.bank import Bank, BankError, load_bank
+from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex
-from textbook.pipeline.encoding import undecodable_sources
-from textbook.pipeline.layout import EDITIONS, Layout
-from textbook.pipeline.problems import WarningLog
+from textbook.core.encoding import undecodable_sources
+from textbook.core.layout import EDITIONS, Layout
+from textbook.core.problems import WarningLog
 from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.reproducible import source_date_epoch
@@ -262,7 +262,6 @@ class Builder:
                 work,
                 self.layout.work / "exercises-doctrees",
                 "textbook_edition=exercises",
-                f"textbook_chapters_source={self.layout.source}",
                 jobs=self.jobs,
             )
             stamp.write_text(inputs)

@@ -4,8 +4,8 @@ Sphinx, MyST-NB, the figure runner and latexmk each avoid redoing work, but
 just asking them costs seconds: loading Sphinx and its pickled environment,
 assembling every LaTeX document, scanning every file for leaks. When none of
 the inputs changed, none of that can change the editions, so the build stops
-before it imports Sphinx. The inputs are every file of the book's sources,
-its exercises and figure scripts, ``conf.py`` and ``pyproject.toml``, the
+before it imports Sphinx. The inputs are every file of the course's chapters,
+its exercises and figure scripts (the folders its ``conf.py`` names), ``conf.py`` and ``pyproject.toml``, the
 generator's own files, the installed Python packages and their versions,
 the TeX, browser and EPUBCheck tools, and ``SOURCE_DATE_EPOCH``.
 
@@ -21,15 +21,16 @@ import shutil
 import sys
 from pathlib import Path
 
-SOURCE_FOLDERS = ("book", "exercises", "figures_src")
+from textbook.core.config import ProjectConfig
+
 SOURCE_FILES = ("conf.py", "pyproject.toml")
 TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "chromium", "epubcheck", "java")
 
 
 def _files(root: Path) -> list[Path]:
     found = [root / name for name in SOURCE_FILES]
-    for folder in SOURCE_FOLDERS:
-        found += (p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for folder in ProjectConfig.read(root).source_folders:
+        found += (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     package = Path(__file__).parent.parent  # the whole generator, textbook/
     found += (p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return sorted(p for p in found if p.is_file())
@@ -63,7 +64,7 @@ def inputs_digest(root: Path) -> str:
 
 
 def _state_file(root: Path) -> Path:
-    return root / "_build" / ".work" / "last-build.json"
+    return ProjectConfig.read(root).build_dir / ".work" / "last-build.json"
 
 
 def _load(root: Path) -> dict:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from textbook.pipeline import toolchain
-from textbook.pipeline.layout import Layout
+from textbook.core import toolchain
+from textbook.core.layout import Layout
 
 TOOLS = (toolchain.POPPLER,)  # pdftoppm renders the pages
 PAGES_PER_SHEET = 8

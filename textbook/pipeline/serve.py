@@ -29,7 +29,7 @@ from sphinx_autobuild.build import Builder
 from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
 from sphinx_autobuild.utils import show_message
 
-from textbook import patches
+from textbook.core import patches
 
 #: Imported once by the preview; what a rebuild would otherwise import every time.
 PRELOAD = [

@@ -44,7 +44,7 @@ from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 from sphinx.util.osutil import make_filename
 
-from textbook.sphinx_ext import paths
+from textbook.core.config import of_sphinx
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class TextbookEpubBuilder(Epub3Builder):
     def _reuse_drawn_formulas(self) -> None:
         """imgmath names a formula's file by a hash of its LaTeX and settings: the HTML
         edition's drawn formulas (kept in the cache, see math_svg.py) are the same files."""
-        drawn = paths.cache_dir(self.config) / "math-svg"
+        drawn = of_sphinx(self.config).cache_dir / "math-svg"
         target = Path(self.outdir) / self.imagedir / "math"
         for formula in drawn.glob("*.svg") if drawn.is_dir() else []:
             if not (target / formula.name).exists():

@@ -21,12 +21,14 @@ from textbook import __version__
 from textbook.execution import course_code, execute_ahead, kernel_environment, streams
 from textbook.figures.drawing import FigureError, refresh_figures
 from textbook.figures.figure_directive import ScriptFigure
-from textbook.pipeline import encoding
-from textbook.pipeline.problems import carrying
+from textbook.core import encoding
+from textbook.core.config import of_sphinx
+from textbook.core.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
-from textbook.sphinx_ext import keep_together, math_roles, paths, plot_code, print_matter, prose_numbers, quiet
-from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, search_index, stale_outputs, term_index
+from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
+from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, search_index, settings, stale_outputs
+from textbook.sphinx_ext import term_index
 from textbook.sphinx_ext import unfinished_runs, web_theme
 
 logger = logging.getLogger(__name__)
@@ -36,9 +38,8 @@ def draw_figures(app: Sphinx) -> None:
     """Redraw changed figures before Sphinx decides which documents are outdated."""
     started = time.perf_counter()
     try:
-        report = refresh_figures(
-            paths.figure_source_dir(app.config), paths.figure_output_dir(app.config)
-        )
+        project = of_sphinx(app.config)
+        report = refresh_figures(project.figures_dir, project.figures_output)
     except FigureError as error:
         raise carrying(ExtensionError(str(error)), error.problems) from None
     logger.info(
@@ -65,7 +66,7 @@ def execute_inside_build_folder(app: Sphinx, config) -> None:
     the build folder, so what a chapter writes (an MLflow store, a model file) stays there."""
     if not config.nb_execution_in_temp:
         return
-    scratch = paths.cache_dir(config) / "execution"
+    scratch = of_sphinx(config).cache_dir / "execution"
     scratch.mkdir(parents=True, exist_ok=True)
     tempfile.tempdir = os.environ["TMPDIR"] = str(scratch)
 
@@ -87,26 +88,22 @@ def add_templates(app: Sphinx, config) -> None:
 def add_latex_numbering(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
-        config.textbook_first_chapter
+        config.textbook_first_number
     )
     config.latex_elements = elements
 
 
 def setup(app: Sphinx) -> dict:
     streams.merge_streams_exactly()
-    app.add_config_value("textbook_figures_source", "figures_src", "env", types=[str])
-    app.add_config_value("textbook_figures_output", "_build/figures", "env", types=[str])
-    app.add_config_value("textbook_first_chapter", 0, "env", types=[int])
-    app.add_config_value("textbook_code_width", 80, "env", types=[int])
-    app.add_config_value("textbook_paper", "a4", "env", types=[str])
+    settings.register(app)  # every textbook_<name> a course sets (core/config.py)
     # Not for conf.py: its default changes with the code Sphinx runs and so
     # invalidates environments read by an older generator.
     app.add_config_value("textbook_reading_code", reading_code.digest(), "env", types=[str])
 
     quiet.silence_config_dumps()
 
-    # config-inited: make paths absolute and give LaTeX the chapter numbering.
-    app.connect("config-inited", paths.resolve_paths)
+    # config-inited: check the course's settings, give LaTeX the chapter numbering.
+    app.connect("config-inited", settings.check_and_record_root, priority=100)
     app.connect("config-inited", add_latex_numbering)
     app.connect("config-inited", keep_together.add_macros)
     app.connect("config-inited", print_matter.configure_print)
@@ -169,13 +166,10 @@ def setup(app: Sphinx) -> dict:
         downloads.offer_notebook_download,
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
-    # doctree-resolved / build-finished: a module's starter notebook, linked before its exercises.
     # html-page-context: empty header cells are written as data cells (accessibility).
     app.connect("html-page-context", web_theme.empty_header_cells_as_data)
-    app.connect("doctree-resolved", downloads.link_starter_notebook)
     # doctree-resolved: pandas' scoped styles are not XML; the EPUB's pages leave them out.
     app.connect("doctree-resolved", epub.drop_scoped_styles)
-    app.connect("build-finished", downloads.write_starter_notebooks)
 
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)

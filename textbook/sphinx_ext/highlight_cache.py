@@ -22,8 +22,8 @@ import sphinx
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 
-from textbook import patches
-from textbook.sphinx_ext import paths
+from textbook.core import patches
+from textbook.core.config import of_sphinx
 
 _highlight_block = PygmentsBridge.highlight_block
 
@@ -68,7 +68,7 @@ def load(app: Sphinx) -> None:
     _kept = None
     if app.builder.format == "latex":
         folder = hashlib.sha256(str(app.outdir).encode()).hexdigest()[:12]  # book, workbook, an exam...
-        file = paths.cache_dir(app.config) / f"highlight-latex-{folder}.pickle"
+        file = of_sphinx(app.config).cache_dir / f"highlight-latex-{folder}.pickle"
         _kept = _Kept(file)
         patches.replace(PygmentsBridge, "highlight_block", _highlight_kept)
 

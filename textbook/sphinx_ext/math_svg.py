@@ -24,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textbook.sphinx_ext import paths
+from textbook.core.config import of_sphinx
 
 _DEFS = re.compile(r"(<defs>\n)(.*?)(</defs>)", re.S)
 _ID = re.compile(r"id='([^']*)'")
@@ -44,7 +44,7 @@ def use_sorted_dvisvgm(app, config) -> None:
     """``config-inited``: point imgmath at a script that runs this module."""
     if "imgmath_dvisvgm" not in config or config.imgmath_dvisvgm != "dvisvgm":
         return  # no imgmath, or the author chose another converter
-    script = paths.cache_dir(config) / "bin" / "dvisvgm-sorted"
+    script = of_sphinx(config).cache_dir / "bin" / "dvisvgm-sorted"
     text = f'#!/bin/sh\nexec "{sys.executable}" -m textbook.sphinx_ext.math_svg "$@"\n'
     if not script.is_file() or script.read_text() != text:
         script.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def _drawn_formulas(app) -> tuple[Path, Path] | None:
     """imgmath's folder of drawn formulas, and where the cache keeps it."""
     if app.builder.format != "html" or "imgmath_embed" not in app.config or not app.config.imgmath_embed:
         return None
-    return Path(app.builder.outdir) / app.builder.imagedir / "math", paths.cache_dir(app.config) / "math-svg"
+    return Path(app.builder.outdir) / app.builder.imagedir / "math", of_sphinx(app.config).cache_dir / "math-svg"
 
 
 def restore_drawn_formulas(app) -> None:

@@ -5,10 +5,10 @@ Sphinx numbers a numbered toctree from 1 and LaTeX's chapter counter starts at
 (section 0.2, Figure 0.3, Exercise 0.1) must agree across HTML and print. So:
 
 * HTML: a TocTreeCollector subclass shifts the first component of every
-  section number by ``textbook_first_chapter - 1``. Figure numbers derive from
+  section number by ``textbook_first_number - 1``. Figure numbers derive from
   section numbers and follow. The shift is undone before Sphinx compares old
   and new numbers, so an unchanged book is not rewritten on every build.
-* LaTeX: the chapter counter starts at ``textbook_first_chapter - 1``; a
+* LaTeX: the chapter counter starts at ``textbook_first_number - 1``; a
   handout (an article, which has no chapters) numbers its sections and floats
   ``<module>.<n>`` through the ``\\textbookmodule`` macro.
 """
@@ -21,7 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
 
-from textbook.sphinx_ext.module_overview import module_number
+from textbook.core.front_matter import module_number
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class ChapterOffsetTocTreeCollector(TocTreeCollector):
     """Sphinx's toctree collector with chapter numbers starting at the first module."""
 
     def assign_section_numbers(self, env: BuildEnvironment) -> list[str]:
-        offset = env.config.textbook_first_chapter - 1
+        offset = env.config.textbook_first_number - 1
         if not offset:
             return super().assign_section_numbers(env)
         # Compare against the unshifted numbers Sphinx itself would have kept.

@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 
-from textbook import patches
+from textbook.core import patches
 
 _resolve_numref_xref = StandardDomain._resolve_numref_xref
 #: Per environment: docname -> (the time it was read, its doctree, never modified).

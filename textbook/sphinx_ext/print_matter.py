@@ -6,6 +6,7 @@ this module sets what differs per book (title, copyright, paper) and marks
 where front, main and back matter begin in the assembled book.
 
 * Paper: ``textbook_paper = "a4"`` (default) or ``"letter"`` in ``conf.py``
+  (checked with the other settings, ``core/config.py``)
   sets the page size of every PDF: book, handouts, workbook, keys and exams,
   which all read the same ``conf.py``.
 * Matter: the chapters before the first module (a preface, the licence) and
@@ -22,10 +23,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
 from sphinx.util.texescape import escape
 
-from textbook.sphinx_ext.module_overview import module_number
+from textbook.core.front_matter import module_number
 
 STYLE = Path(__file__).parent / "latex" / "textbookprint.sty"
 PAPER_SIZES = {"a4": "a4paper", "letter": "letterpaper"}
@@ -38,11 +38,6 @@ LICENCE_LINE = (
 
 def configure_print(app: Sphinx, config) -> None:
     """``config-inited``: the paper size, the title page, the style file and its macros."""
-    if config.textbook_paper not in PAPER_SIZES:
-        raise ConfigError(
-            f"{Path(app.confdir, 'conf.py')}: textbook_paper is {config.textbook_paper!r};"
-            f" use one of {', '.join(repr(size) for size in PAPER_SIZES)}"
-        )
     elements = dict(config.latex_elements)
     elements["papersize"] = PAPER_SIZES[config.textbook_paper]
     elements["fncychap"] = ""  # textbookprint.sty draws the chapter openings

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from textbook.sphinx_ext import paths
+from textbook.core.config import of_sphinx
 
 #: The loggers that print a configuration, and the type of the configuration they print.
 CONFIG_DUMPS = {"sphinx.myst_parser.sphinx_ext.main": "MdParserConfig", "sphinx.myst_nb.sphinx_ext": "NbParserConfig"}
@@ -50,7 +50,7 @@ def quiet_kernel_spec(app: Sphinx, config) -> None:
     """Write our kernel spec under the cache folder and put it first on ``JUPYTER_PATH``."""
     from ipykernel.kernelspec import get_kernel_dict
 
-    data = paths.cache_dir(config) / "jupyter"
+    data = of_sphinx(config).cache_dir / "jupyter"
     spec = get_kernel_dict()
     spec["argv"] = [*spec["argv"], "--IPKernelApp.log_level=ERROR"]
     target = data / "kernels" / KERNEL_NAME / "kernel.json"

@@ -17,8 +17,8 @@ import hashlib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-#: Where Sphinx enters the generator.
-ENTRIES = ("textbook.sphinx_ext.extension",)
+#: Where Sphinx enters the generator: the extension, and the exercise extension it sets up by name.
+ENTRIES = ("textbook.sphinx_ext.extension", "textbook.exercises")
 
 
 def _module_file(package: Path, name: str) -> Path | None:

@@ -26,6 +26,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textbook.core.config import ProjectConfig
+
 if TYPE_CHECKING:  # this module is also used before Sphinx is imported (freshness check)
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -56,7 +58,8 @@ def source_date_epoch(root: Path) -> str:
     except (OSError, ValueError, subprocess.CalledProcessError):
         pass
     if stamp is None:
-        sources = [root / "conf.py", *(p for d in ("book", "exercises", "figures_src") for p in (root / d).rglob("*"))]
+        folders = ProjectConfig.read(root).source_folders
+        sources = [root / "conf.py", *(p for folder in folders for p in folder.rglob("*"))]
         stamp = int(max(p.stat().st_mtime for p in sources if p.is_file()))
     return str(stamp - stamp % DAY)
 

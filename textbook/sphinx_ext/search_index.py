@@ -17,7 +17,7 @@ import io
 
 from sphinx.search import IndexBuilder
 
-from textbook import patches
+from textbook.core import patches
 
 _load = IndexBuilder.load
 _prune = IndexBuilder.prune

@@ -1,9 +1,10 @@
-"""The HTML edition's own look and markup: the book's logo and favicon, and header cells
+"""The HTML edition's own look and markup: the course's logo and favicon, and header cells
 that screen readers can use.
 
 Without a favicon every page load asks the server for ``/favicon.ico`` and
-gets a 404; the book's logo (``static/textbook-logo.svg``, drawn for this
-book) serves as both, unless ``conf.py`` names another favicon. An empty
+gets a 404; the logo serves as both unless the course names a favicon. The
+logo is ``textbook_logo`` (a file, relative to ``conf.py``), else the
+generator's own (``static/textbook-logo.svg``). An empty
 header cell (a DataFrame's corner, a table whose first column has no title)
 announces nothing to a screen reader and is reported by axe-core as
 ``empty-table-header``: it holds no header, so it is written as a data cell.
@@ -15,18 +16,32 @@ import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+from textbook.core.config import of_sphinx
 
 STATIC = Path(__file__).parent / "static"
 LOGO = "textbook-logo.svg"
+#: What the generator's own logo shows.
+LOGO_ALT = "Logo: a notebook page feeding a pipeline that loops back"
 #: ``<th>`` holding nothing (or an empty paragraph, as docutils writes an empty cell).
 _EMPTY_HEADER_CELL = re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>")
 
 
 def add_logo_and_favicon(app: Sphinx, config) -> None:
-    """``config-inited``: our static folder is copied to ``_static/``; the logo is the favicon."""
-    config.html_static_path = [*config.html_static_path, str(STATIC)]
-    if not config.html_favicon:
-        config.html_favicon = str(STATIC / LOGO)
+    """``config-inited``: the logo copied to ``_static/`` and named to the navigation template;
+    the favicon is the course's, else the logo."""
+    project = of_sphinx(config)
+    logo = project.root / project.logo if project.logo else STATIC / LOGO
+    alt = project.logo_alt if project.logo else LOGO_ALT
+    if not logo.is_file():
+        raise ConfigError(f"{project.root / 'conf.py'}: textbook_logo names {logo}, which does not exist")
+    config.html_static_path = [*config.html_static_path, str(logo)]
+    config.html_context = {**config.html_context, "textbook_logo": logo.name, "textbook_logo_alt": alt}
+    if project.favicon:
+        config.html_favicon = str(project.root / project.favicon)
+    elif not config.html_favicon:
+        config.html_favicon = str(logo)
 
 
 def empty_header_cells_as_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -5,11 +5,9 @@ nitpicky = True
 numfig = True
 numfig_secnum_depth = 1
 nb_execution_mode = "off"
-textbook_figures_source = "figures_src"
-textbook_figures_output = "_generated/figures"
 latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
 numfig_format = {"figure": "Figure %s"}
-exclude_patterns = ["_build", "_generated"]
+exclude_patterns = ["_build"]
 extensions.append("sphinx.ext.imgmath")
 imgmath_image_format = "svg"
 imgmath_embed = True

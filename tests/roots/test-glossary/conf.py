@@ -4,6 +4,4 @@ extensions = ["myst_nb", "textbook"]
 nb_execution_mode = "off"
 nitpicky = True
 latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
-exclude_patterns = ["_build", "_generated"]
-textbook_figures_source = "figures_src"
-textbook_figures_output = "_generated/figures"
+exclude_patterns = ["_build"]

@@ -1,8 +1,6 @@
 project = "Executed book"
 extensions = ["myst_nb", "textbook"]
-exclude_patterns = ["_build", "_generated"]
+exclude_patterns = ["_build"]
 nb_execution_mode = "cache"
 nb_execution_raise_on_error = False  # a failing cell is a warning, and -W fails the build
 nb_execution_show_tb = True
-textbook_figures_source = "figures_src"
-textbook_figures_output = "_generated/figures"

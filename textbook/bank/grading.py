@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from textbook.exercises.content import ContentError, markdown_tables
+from textbook.bank.content import ContentError, markdown_tables
 
 #: Kinds whose answers an instructor marks by hand, so they need a rubric.
 RUBRIC_REQUIRED = ("short-answer", "list", "essay", "fill-in-table")

@@ -18,9 +18,9 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from textbook.exercises.bank import Bank, Exercise, Module
-from textbook.pipeline.encoding import read_utf8
-from textbook.sphinx_ext.module_overview import chapter_objective_texts
+from textbook.bank.bank import Bank, Exercise, Module
+from textbook.core.encoding import read_utf8
+from textbook.core.front_matter import chapter_objective_texts
 
 COLUMNS = ("Objective", "Exercises", "Kinds", "Points", "Minutes")
 PRINT_WIDTHS = (34, 17, 27, 10, 12)  # percent of the line, in print

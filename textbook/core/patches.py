@@ -53,14 +53,14 @@ def check(name: str) -> Patch:
     """The declared patch ``name``, if the installed package is a release it was written for."""
     patch = PATCHES.get(name)
     if patch is None:
-        raise PatchError(f"{name} is replaced but not declared in textbook/patches.py; declare it there")
+        raise PatchError(f"{name} is replaced but not declared in textbook/core/patches.py; declare it there")
     installed = version(patch.distribution)
     if Version(installed) not in SpecifierSet(patch.written_for):
         raise PatchError(
             f"the generator replaces {name} ({patch.why}), written for {patch.distribution} "
             f"{patch.written_for}, but {patch.distribution} {installed} is installed: install a release "
             f"it was written for (pip install '{patch.distribution}{patch.written_for}'), or read the new "
-            "release's code and update the replacement and its range in textbook/patches.py"
+            "release's code and update the replacement and its range in textbook/core/patches.py"
         )
     return patch
 
@@ -77,5 +77,5 @@ def replace(owner: object, attribute: str, replacement: Callable | type) -> None
     name = qualified_name(owner, attribute)
     check(name)
     if not hasattr(owner, attribute):
-        raise PatchError(f"{name} no longer exists; the replacement in textbook/patches.py needs updating")
+        raise PatchError(f"{name} no longer exists; the replacement in textbook/core/patches.py needs updating")
     setattr(owner, attribute, replacement)

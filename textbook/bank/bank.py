@@ -26,11 +26,11 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from textbook.exercises import content, grading, schema
-from textbook.instructor import parameters
-from textbook.pipeline.encoding import SourceEncodingError, read_utf8
-from textbook.pipeline.problems import ProblemsError
-from textbook.sphinx_ext.module_overview import (
+from textbook.bank import content, grading, schema
+from textbook.bank import parameters
+from textbook.core.encoding import SourceEncodingError, read_utf8
+from textbook.core.problems import ProblemsError
+from textbook.core.front_matter import (
     YAML_LOADER,
     chapter_objective_lines,
     chapter_objectives,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: The project's text sources, as globs under its root.
-SOURCE_GLOBS = ("book/**/*.md", "exercises/**/*.md", "figures_src/**/*.py", "conf.py")
+from textbook.core.config import ProjectConfig
+
 
 
 class SourceEncodingError(ValueError):
@@ -46,6 +46,12 @@ def read_utf8(path: Path, shown: str | Path | None = None) -> str:
 
 def undecodable_sources(root: Path) -> list[str]:
     """A problem (``file:line: message``, paths relative to ``root``) for each source that is not UTF-8."""
-    sources = sorted(path for pattern in SOURCE_GLOBS for path in root.glob(pattern) if path.is_file())
-    problems = (decoding_problem(path, path.relative_to(root)) for path in sources)
+    conf = Path(root) / "conf.py"
+    if conf.is_file() and (problem := decoding_problem(conf, "conf.py")):
+        return [problem]  # the settings that name the other folders cannot be read
+    project = ProjectConfig.read(root)
+    globs = [(project.chapters_dir, "**/*.md"), (project.exercises_dir, "**/*.md"), (project.figures_dir, "**/*.py")]
+    sources = sorted(path for folder, pattern in globs for path in folder.glob(pattern) if path.is_file())
+    problems = (decoding_problem(path, path.relative_to(project.root) if path.is_relative_to(project.root) else path)
+                for path in sources)  # fmt: skip
     return [problem for problem in problems if problem is not None]

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textbook.exercises import content
+from textbook.bank import content
 
 DEFAULT_SEED = 0
 SECTION = "Parameters"

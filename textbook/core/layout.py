@@ -1,12 +1,16 @@
-"""Where a project's sources and every build product live (imports nothing heavy)."""
+"""Where a project's sources and every build product live (imports nothing heavy).
+
+The folders are the course's settings (``core/config.py``), read from its ``conf.py``."""
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from textbook.pipeline import toolchain
+from textbook.core import toolchain
+from textbook.core.config import ProjectConfig
 
 EDITIONS = ("html", "epub", "pdf", "handouts", "workbook", "key")
 #: What every PDF edition needs: LaTeX compiles it, Poppler reads it back for the page gate.
@@ -33,17 +37,31 @@ def tools_for(editions) -> list[toolchain.SystemTool]:
 class Layout:
     root: Path
 
+    @cached_property
+    def project(self) -> ProjectConfig:
+        """The course's settings, from ``conf.py`` in ``root``."""
+        return ProjectConfig.read(self.root)
+
     @property
     def source(self) -> Path:
-        return self.root / "book"
+        """The chapters: the book's Sphinx source folder."""
+        return self.project.chapters_dir
 
     @property
     def exercises(self) -> Path:
-        return self.root / "exercises"
+        return self.project.exercises_dir
+
+    @property
+    def figures(self) -> Path:
+        return self.project.figures_dir
+
+    @property
+    def exams(self) -> Path:
+        return self.project.exams_dir
 
     @property
     def build(self) -> Path:
-        return self.root / "_build"
+        return self.project.build_dir
 
     @property
     def work(self) -> Path:
