@@ -213,7 +213,7 @@ def test_code_exercises_take_no_parameters(project):
 
 def test_a_selection_meets_its_budget_and_depends_only_on_the_seed():
     bank = _bank(ROOT)
-    exam = exam_file.read_exam_file(ROOT / "exams" / "midterm.yml")
+    exam = exam_file.read_exam_file(ROOT / "exams" / "midterm.yml", "exams")
     draws = {seed: selection.select(exam, bank, seed) for seed in range(6)}
     for seed, chosen in draws.items():
         assert sum(e.points for e in chosen) == exam.selection.total

@@ -487,7 +487,7 @@ def _read_bank(
         module = bank.modules.get(folder.name)
         if module is None:
             problems.append(
-                f"{shown(folder)}: no module chapter book/{folder.name}.md with a module-overview; "
+                f"{shown(folder)}: no module chapter {shown(book_dir / folder.name)}.md with a module-overview; "
                 "name the folder after its chapter"
             )
         for position, path in enumerate(sorted(folder.glob("*.md")), start=1):

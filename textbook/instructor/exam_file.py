@@ -114,7 +114,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return f"{where}{error.message}"
 
 
-def read_exam_file(path: Path, shown: str | None = None, folder: str = "exams") -> ExamFile:
+def read_exam_file(path: Path, folder: str, shown: str | None = None) -> ExamFile:
     """Read and check the exam file at ``path``; raise ExamFileError naming every problem.
     ``folder``: where the course keeps its exam files (``textbook_exams``), for the message."""
     shown = shown or str(path)
