@@ -1,4 +1,5 @@
-"""Shared test set-up: Sphinx's testing fixtures over the tiny books in roots/."""
+"""Shared test set-up: the tiny projects, Sphinx's testing fixtures over the tiny books in roots/,
+and a machine without the system tools."""
 
 import os
 import shutil
@@ -10,6 +11,21 @@ import pytest
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 ROOTS = Path(__file__).parent / "roots"
+PROJECTS = Path(__file__).parent / "projects"
+#: The one small whole course the tests build and edit: conf.py, book/, exercises/, figures_src/.
+TINY = PROJECTS / "tiny"
+
+
+def copy_tiny(root: Path) -> Path:
+    """A copy of the tiny project at ``root`` (file times kept), without any build output."""
+    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    return root
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A fresh copy of the tiny project, for a test to edit and build."""
+    return copy_tiny(tmp_path / "tiny")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
-from .test_reproducible import different_files, how_they_differ
+from tests.sphinx_ext.test_reproducible import different_files, how_they_differ
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"

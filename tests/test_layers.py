@@ -103,3 +103,14 @@ def test_architecture_maps_every_module_in_its_package_section():
                 assert f"`{path.name}`" in body, f"ARCHITECTURE.md's {unit}/ table does not list {path.name}"
     for name, index in LAYER_OF.items():
         assert f"`{name}`" in text.split("## Layers", 1)[1].split("\n## ", 1)[0], f"{name} missing from Layers"
+
+
+def test_tests_follow_the_tree():
+    """tests/<package>/ for each package's tests; only the rule-wide and whole-book tests above them."""
+    tests = Path(__file__).resolve().parent
+    folders = {path.parent.name for path in tests.glob("*/test_*.py")}
+    assert folders <= {unit for unit in LAYER_OF if (PACKAGE / unit).is_dir()}, folders
+    assert {path.name for path in tests.glob("test_*.py")} == {"test_layers.py", "test_integration.py"}
+    copies = [path.name for path in tests.rglob("test_*.py")
+              if path != Path(__file__).resolve() and "copytree(TINY" in path.read_text()]  # fmt: skip
+    assert not copies, f"{copies}: use the tiny_project fixture or copy_tiny from conftest.py"

@@ -6,7 +6,6 @@ its calls; once as a user without privileges and once as root.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from textbook.core import toolchain
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import copy_tiny
 #: What the HTML edition needs on Debian: LaTeX with imgmath's packages, and dvisvgm.
 HTML_PACKAGES = ["texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended", "dvisvgm"]
 #: What every edition needs: the HTML's, XeLaTeX with its fonts and latexmk, Poppler, EPUBCheck.
@@ -36,8 +35,7 @@ def as_user(root: bool) -> list[str]:
 
 @pytest.fixture
 def tiny(open_tmp_path: Path) -> Path:
-    root = open_tmp_path / "tiny"
-    shutil.copytree(TINY, root)
+    root = copy_tiny(open_tmp_path / "tiny")
     for path in [root, *root.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)
     return root

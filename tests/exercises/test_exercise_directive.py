@@ -1,13 +1,11 @@
 """Exercises in the book: questions only, linked numbers, and re-reads when the bank changes."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.errors import ExtensionError
 
-TINY = Path(__file__).parent / "projects" / "tiny"
 
 CONF = """
 extensions = ["myst_nb", "textbook"]
@@ -23,10 +21,9 @@ latex_documents = [("index", "tiny.tex", "Tiny", "Tests", "manual", True)]
 
 
 @pytest.fixture
-def tiny(tmp_path: Path, make_app):
+def tiny(tiny_project: Path, make_app):
     """Build the tiny project's book/ with sphinx.testing; returns build(builder) -> app."""
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    root = tiny_project
     (root / "book" / "conf.py").write_text(CONF)
 
     def build(builder: str = "html"):

@@ -1,6 +1,5 @@
 """The print gate: each kind of damage to print is caught and located."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,6 @@ import pytest
 from textbook.gates.print_checks import log_problems, unembedded_fonts
 from textbook.pipeline import build
 
-TINY = Path(__file__).parent / "projects" / "tiny"
 
 TEX = r"""\documentclass{report}
 \begin{document}
@@ -81,10 +79,8 @@ def test_unembedded_fonts_are_reported(tmp_path):
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> build.Layout:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
-    return build.Layout(root)
+def project(tiny_project: Path) -> build.Layout:
+    return build.Layout(tiny_project)
 
 
 def test_a_real_build_with_damaged_print_fails_and_publishes_nothing(project):

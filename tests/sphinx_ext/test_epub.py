@@ -17,14 +17,13 @@ from textbook.gates import epub_checks
 from textbook.sphinx_ext import epub
 from textbook.pipeline import build
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import TINY
 EPOCH = "1764115200"  # 2025-11-26, as the build would set it
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> build.Layout:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+def project(tiny_project: Path, monkeypatch) -> build.Layout:
+    root = tiny_project
     conf = root / "conf.py"
     conf.write_text(conf.read_text().replace('extensions = ["myst_nb", "textbook"]', (
         'extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]\n'

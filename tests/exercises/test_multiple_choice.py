@@ -19,7 +19,9 @@ from textbook.bank.order import lettered, shown_order
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
-CHOICES = Path(__file__).parent / "projects" / "choices"
+from tests.conftest import PROJECTS
+
+CHOICES = PROJECTS / "choices"
 EXERCISE = Path("exercises") / "00-pick" / "1-primes.md"
 OPTION = re.compile(r"^\s*([A-Z])\.\s+(\S.*?)\s*$")
 

@@ -1,7 +1,6 @@
 """Every failure is a clear one: named files and lines, no raw traceback, no stale edition."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,11 @@ import pytest
 from textbook import cli
 from textbook.pipeline import build, freshness
 
-PROJECT = Path(__file__).parent / "projects" / "tiny"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> build.Layout:
-    root = tmp_path / "tiny"
-    shutil.copytree(PROJECT, root, ignore=shutil.ignore_patterns("_build"))
+def project(tiny_project: Path, monkeypatch) -> build.Layout:
+    root = tiny_project
     monkeypatch.chdir(root)
     return build.Layout(root)
 

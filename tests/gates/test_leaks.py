@@ -1,7 +1,6 @@
 """The leak scanner: no false alarm on the chapter's own words, no miss on a copied solution."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from textbook.gates import leaks as leaks_module
 from textbook.gates.leaks import LeakScanner
 from textbook.pipeline import build
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import TINY
 LIST_SOLUTION = "The sections that teach, with executed code cells"
 ESSAY_SOLUTION = "so an author who fixes a typo waits seconds instead of minutes"
 CODE_SOLUTION = "return n * (n - 1) // 2"
@@ -146,9 +145,8 @@ def test_a_solution_pasted_into_a_chapter_is_still_a_leak(bank, chapter, tmp_pat
     assert _leaked(scanner, page) == {"essay"}
 
 
-def test_the_build_refuses_to_publish_an_edition_with_a_leak(tmp_path):
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+def test_the_build_refuses_to_publish_an_edition_with_a_leak(tiny_project):
+    root = tiny_project
     chapter = root / "book" / "00-run.md"
     chapter.write_text(chapter.read_text() + f"\nA hint: {ESSAY_SOLUTION}.\n")
     layout = build.Layout(root)

@@ -8,7 +8,7 @@ from textbook.core import config
 from textbook.core.config import ConfigError, ProjectConfig
 from textbook.core.layout import Layout
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
 
 def _project(tmp_path: Path, conf: str) -> Path:

@@ -1,7 +1,6 @@
 """The build CLI: publishing editions, removing them on failure, and set-up errors."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,12 @@ from textbook import cli
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
-PROJECT = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import TINY as PROJECT
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> build.Layout:
-    root = tmp_path / "tiny"
-    shutil.copytree(PROJECT, root)
-    return build.Layout(root)
+def project(tiny_project: Path) -> build.Layout:
+    return build.Layout(tiny_project)
 
 
 def test_html_is_published_and_a_failed_rebuild_removes_it(project, capsys):

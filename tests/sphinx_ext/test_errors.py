@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sphinx.errors import ExtensionError
 
-from .conftest import ROOTS
+from tests.conftest import ROOTS
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from zipfile import ZipFile
 
 from bs4 import BeautifulSoup
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import copy_tiny
 COMPARED = ("html", "epub", "pdf", "figures")
 #: The cell tag of outputs that measure time (CONTRIBUTING.md): they differ at every execution.
 TIME_TAG = "measures-time"
@@ -165,7 +164,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     """Each build executes the chapter itself (no shared cache): only the timing cell may differ."""
     first, second = tmp_path / "first", tmp_path / "second"
     for root in (first, second):
-        shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))  # keeps file times
+        copy_tiny(root)  # keeps file times
         chapter = root / "book" / "00-run.md"
         stat = chapter.stat()
         chapter.write_text(chapter.read_text() + TIMING_CELL)

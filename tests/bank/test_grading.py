@@ -14,15 +14,13 @@ from textbook.exercises.render import exercise_nodes
 from textbook.gates.leaks import LeakScanner, pdf_text
 from textbook.pipeline import build
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import TINY
 RUBRIC_CRITERION = "Names the teaching sections and their executed cells"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
-    return root
+def project(tiny_project: Path) -> Path:
+    return tiny_project
 
 
 def _problems(root: Path) -> str:
@@ -283,7 +281,7 @@ def test_the_key_prints_the_rubric_and_the_student_editions_do_not(project):
 def test_choices_are_shown_in_a_seeded_order_that_does_not_give_the_answer_away():
     from textbook.bank.order import shown_order
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     bank = load_bank(root / "exercises", root / "book")
     questions = [e for e in bank.exercises.values() if e.kind == "multiple-choice"]
     assert questions

@@ -1,7 +1,6 @@
 """The exercise bank: numbering, and a clear message for every kind of bad input."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,11 @@ from textbook.bank.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
 from textbook.bank.content import AcceptedAnswers, NumericAnswer
 
-TINY = Path(__file__).parent / "projects" / "tiny"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
-    return root
+def project(tiny_project: Path) -> Path:
+    return tiny_project
 
 
 def _load(root: Path, check_code: bool = False):

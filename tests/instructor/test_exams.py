@@ -16,8 +16,8 @@ from textbook.instructor import exam_file, exams, selection, stress, variants
 from textbook.bank import parameters
 from textbook.core.layout import Layout
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = Path(__file__).parent / "projects" / "tiny"
+ROOT = Path(__file__).resolve().parent.parent.parent
+
 NOTICE = "Instructor edition: do not distribute"
 
 PARAMETERISED = """\
@@ -78,10 +78,9 @@ def _process_state_restored():
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tiny_project: Path) -> Path:
     """The tiny project with a parameterised exercise and a quiz over three exercises."""
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    root = tiny_project
     (root / "exercises" / "00-run" / "7-add-up.md").write_text(PARAMETERISED)
     (root / "exams").mkdir()
     (root / "exams" / "quiz.yml").write_text(QUIZ)

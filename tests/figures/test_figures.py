@@ -7,7 +7,7 @@ import pytest
 
 from textbook.figures.drawing import FigureError, refresh_figures
 
-from .conftest import ROOTS
+from tests.conftest import ROOTS
 
 SCRIPT = """
 from _style import new_figure

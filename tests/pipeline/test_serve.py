@@ -1,7 +1,6 @@
 """``textbook serve``: a saved edit reaches the served page, rebuilt in a forked process."""
 
 import asyncio
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from pathlib import Path
 
 from textbook.pipeline.serve import UnmeasuredInjector
 
-PROJECT = Path(__file__).parent / "projects" / "tiny"
 
 
 def _free_port() -> int:
@@ -34,9 +32,8 @@ def _page_shows(url: str, text: str, timeout: float) -> bool:
     return False
 
 
-def test_a_saved_edit_is_served_and_a_broken_one_keeps_the_preview_running(tmp_path):
-    root = tmp_path / "tiny"
-    shutil.copytree(PROJECT, root)
+def test_a_saved_edit_is_served_and_a_broken_one_keeps_the_preview_running(tmp_path, tiny_project):
+    root = tiny_project
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "textbook.cli", "serve", "--port", str(port)],

@@ -1,7 +1,6 @@
 """Public and hidden checks of code exercises, and the starter notebooks students download."""
 
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -14,9 +13,9 @@ from textbook.exercises import render, starter_notebooks
 from textbook.gates.leaks import LeakScanner
 from textbook.pipeline import build
 
-from .test_bank import _load, _problems
+from tests.bank.test_bank import _load, _problems
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+
 PUBLIC = "assert isinstance(total(3), int)"
 HIDDEN = "assert total(10) == 45"
 STARTER = "raise NotImplementedError"
@@ -24,10 +23,8 @@ SOLUTION = "return n * (n - 1) // 2"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
-    return root
+def project(tiny_project: Path) -> Path:
+    return tiny_project
 
 
 def _edit(root: Path, old: str, new: str) -> None:

@@ -1,6 +1,5 @@
 """`textbook export moodle`: each kind's Moodle question, each scoring rule's grades, refusals, a round trip."""
 
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from itertools import product
@@ -18,8 +17,8 @@ from textbook.instructor.markdown_html import inline_html
 from textbook.instructor.moodle_format import check_file
 from textbook.core.layout import Layout
 
-TINY = Path(__file__).parent / "projects" / "tiny"
-REPO = Path(__file__).parent.parent
+from tests.conftest import TINY
+REPO = Path(__file__).parent.parent.parent
 
 MC_TEMPLATE = """---
 id: {id}
@@ -47,9 +46,8 @@ Counting starts at one and goes up by one each time.
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
-    root = tmp_path / "tiny"
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+def project(tiny_project: Path, monkeypatch) -> Path:
+    root = tiny_project
     notes = "\n## Grading notes\n\nAccept 'runs' as well as 'executes'.\n"
     with (root / "exercises" / "00-run" / "1-short.md").open("a") as short:
         short.write(notes)

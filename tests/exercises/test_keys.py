@@ -21,7 +21,7 @@ from textbook.gates.leaks import pdf_text
 from textbook.bank import coverage
 from textbook.pipeline import build
 
-TINY = Path(__file__).parent / "projects" / "tiny"
+from tests.conftest import copy_tiny
 NOTICE = "Instructor edition: do not distribute"
 
 SECOND_CHAPTER = """\
@@ -78,7 +78,7 @@ DOWN_SOLUTION = "Nine comes right after ten on the way down to zero."
 
 
 def _two_module_project(root: Path) -> Path:
-    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
+    copy_tiny(root)
     (root / "book" / "01-count.md").write_text(SECOND_CHAPTER)
     index = root / "book" / "index.md"
     index.write_text(index.read_text().replace("00-run\n", "00-run\n01-count\n"))
