@@ -53,3 +53,10 @@ def test_every_file_the_generator_reads_ships_in_its_wheel():
             shipped |= {folder / name for name in glob.glob(pattern, root_dir=folder, recursive=True)}
     data = {p for p in (ROOT / "textbook").rglob("*") if p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
     assert {p for p in data if p.is_file()} == {p for p in shipped if p.is_file()}
+
+
+def test_the_new_course_template_holds_no_python_module():
+    """Its conf.py and figure scripts end in .tmpl: never imported, collected or layered as the generator's."""
+    template = ROOT / "textbook" / "scaffold" / "template"
+    files = [p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert files and all(p.name.endswith(".tmpl") for p in files), [p for p in files if p.suffix != ".tmpl"]
