@@ -8,14 +8,16 @@
     textbook setup [EDITION ... | web-gate]      install the system tools they need if missing (default: all, web gate too)
     textbook serve [--port N]                    live preview, rebuilt on save
     textbook clean                               remove _build/
+    textbook new DIR [--title T] [--author A] [--language L]   a new course in DIR (new or empty) that builds at once
 
-It is run from the project root (where ``conf.py`` is), as the Makefile does.
+It is run from the project root (where ``conf.py`` is), as the Makefile does; ``new`` from anywhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -233,6 +235,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new course into a new or empty folder; refuse any other, writing nothing."""
+    from textbook.scaffold import new_course
+
+    folder = Path(args.folder)
+    try:
+        written = new_course.create(folder, title=args.title, author=args.author, language=args.language)
+    except new_course.NewCourseError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"  {path.relative_to(folder)}")
+    print(f"textbook: a new course in {folder}; build every edition with\n\n"
+          f"    cd {shlex.quote(str(folder))} && make book\n\n"
+          "then write its chapters, figures and exercises as its README.md says.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="textbook", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -280,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
 
     proof_parser = commands.add_parser("proof", help="every page of the PDF editions on contact sheets")
     proof_parser.set_defaults(func=cmd_proof)
+
+    new_parser = commands.add_parser("new", help="a new course that builds every edition at once")
+    new_parser.add_argument("folder", metavar="DIR", help="where to write it: a new or empty folder")
+    new_parser.add_argument("--title", help="the book's title (default: from the folder's name)")
+    new_parser.add_argument("--author", help='who wrote it (default: "The authors")')
+    new_parser.add_argument("--language", default="en", help="the language it is written in, as Sphinx names it (default: en)")
+    new_parser.set_defaults(func=cmd_new)
 
     args = parser.parse_args(argv)
     return args.func(args)

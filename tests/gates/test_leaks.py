@@ -106,6 +106,18 @@ def test_a_solution_only_in_the_search_index_is_found(scanner, tmp_path):
     assert scanner.scan([page, index]) == []
 
 
+def test_the_search_index_is_stemmed_as_the_books_language_stems_it(bank, chapter, tmp_path):
+    """A German book's index stems a page's "waiter" to "wait", which the essay's solution says
+    ("waits"): the page's own word, not a leak, once the scan stems as German does."""
+    page = tmp_path / "index.html"
+    page.write_text("<p>Der waiter bringt die Suppe.</p>")
+    index = tmp_path / "searchindex.js"
+    index.write_text("Search.setIndex(" + json.dumps({"terms": {"waiter": 0, "wait": 0}, "titleterms": {}}) + ")")
+    assert [leak.exercise for leak in LeakScanner(bank, [chapter]).scan([page, index])] == ["essay"]
+    assert LeakScanner(bank, [chapter], language="de").scan([page, index]) == []
+    assert LeakScanner(bank, [chapter], language="de_AT").scan([page, index]) == []
+
+
 def test_a_solution_in_a_pdf_is_found(scanner, tmp_path):
     import matplotlib
 

@@ -46,9 +46,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import import_module
 from pathlib import Path
 from zipfile import ZipFile
 
+from sphinx.search import SearchLanguage
+from sphinx.search import languages as search_languages
 from sphinx.search.en import SearchEnglish
 
 from textbook.bank.bank import Bank
@@ -179,6 +182,17 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def search_language(language: str) -> SearchLanguage:
+    """How Sphinx's search index splits and stems the words of a book in ``language``, chosen as
+    Sphinx's ``IndexBuilder`` chooses it: the language, else the part of its code before ``_``,
+    else English. (A German index stems "reader" to "read"; an English one keeps "reader".)"""
+    found = search_languages.get(language) or search_languages.get(language.partition("_")[0]) or SearchEnglish
+    if isinstance(found, str):
+        module, name = found.rsplit(".", 1)
+        found = getattr(import_module(module), name)
+    return found({})
+
+
 def search_index_terms(raw: str) -> set[str]:
     """The words the index finds a page for (an incremental build keeps dead terms
     with no page; those find nothing and are left out)."""
@@ -239,6 +253,8 @@ class LeakScanner:
     stem_cache: Path | None = None
     #: A file keeping the markers found last time, with a digest of what they were found in.
     marker_cache: Path | None = None
+    #: The book's language (``language`` in ``conf.py``): its search index stems words as that language does.
+    language: str = "en"
     markers: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False)
     secret_stems: dict[str, set[str]] = field(default_factory=dict, init=False)
     _markers_by_length: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, init=False)
@@ -250,10 +266,10 @@ class LeakScanner:
             questions.append(exercise.title)
             questions.extend(exercise.sections[s].text for s in STUDENT_SECTIONS if s in exercise.sections)
         secrets = {exercise.id: secret_text(exercise) for exercise in self.bank.exercises.values()}
-        self._stemmer = SearchEnglish({})
+        self._stemmer = search_language(self.language)
         self._known_stems = _load_stems(self.stem_cache)
         known = len(self._known_stems)
-        inputs = _inputs_key(chapters, questions, secrets)
+        inputs = _inputs_key(chapters, questions, secrets, self.language)
         saved = _load_markers(self.marker_cache, inputs)
         if saved is None:
             self._find_markers(chapters, questions, secrets)
@@ -369,10 +385,10 @@ class LeakScanner:
         return leaks
 
 
-def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str]) -> str:
+def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str], language: str) -> str:
     """A digest of what markers are made from, and of the rules that make them (this file)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(json.dumps([chapters, questions, sorted(secrets.items())]).encode())
+    digest.update(json.dumps([chapters, questions, sorted(secrets.items()), language]).encode())
     return digest.hexdigest()
 
 
