@@ -1,6 +1,8 @@
-"""The generator installs alone: nothing a course's chapters run comes with it."""
+"""The generator installs alone: nothing a course's chapters run comes with it; its data files ship with it."""
 
+import tomllib
 from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -35,3 +37,19 @@ def test_installing_the_generator_brings_none_of_the_books_packages():
     generator = dependency_closure("textbook-generator", ("test",))
     assert {"sphinx", "myst-nb", "matplotlib", "pytest"} <= generator
     assert generator.isdisjoint(BOOK_ONLY), sorted(generator & BOOK_ONLY)
+
+
+def test_every_data_file_of_the_generator_is_package_data():
+    """Styles, templates, the logo and the message catalogues are read at run time: the wheel needs them."""
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    package = root / "textbook"
+    data = [p for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert any(p.suffix == ".json" for p in data) and any(p.suffix == ".sty" for p in data)
+    for path in data:
+        shipped = any(
+            path.relative_to(root.joinpath(*name.split("."))).match(pattern)
+            for name, patterns in declared.items() if path.is_relative_to(root.joinpath(*name.split(".")))
+            for pattern in patterns
+        )  # fmt: skip
+        assert shipped, f"{path.relative_to(root)} is not in pyproject.toml's package-data"
