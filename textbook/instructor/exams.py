@@ -32,6 +32,7 @@ from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_fil
 from textbook.pipeline import latex
 from textbook.pipeline.build import BuildError, run_sphinx
 from textbook.core.layout import Layout
+from textbook.core.messages import Words
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
@@ -121,7 +122,7 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
     try:
         exam, bank, plans = plan(layout, exam_path, count, seed)
         work = layout.work / "exams" / exam.name
-        exam_sources.write_sources(exam, plans, work / "src")
+        exam_sources.write_sources(exam, plans, work / "src", Words.of(layout.project))
         run_sphinx(
             layout, "latex", work / "src", work / "latex", work / "doctrees",
             "textbook_edition=exam",

@@ -44,6 +44,7 @@ from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
+from textbook.core.messages import Words
 from textbook.core.problems import WarningLog
 from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
@@ -245,7 +246,7 @@ class Builder:
     def exercise_latex_jobs(self) -> list[PdfJob]:
         source = self.layout.exercise_sources
         work = self.layout.work_output("exercises-latex")
-        editions.write_sources(self.bank, source)
+        editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
         # Made from the bank alone: when nothing it reads changed (a prose edit to a
         # chapter), the LaTeX written last time stands and Sphinx is not run.
         stamp = work / ".inputs-digest"
