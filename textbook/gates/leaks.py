@@ -32,7 +32,9 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
 
 The search index holds words, not sentences, so for it rule 5 becomes: it
 leaks an exercise if it holds a word from that exercise's secret text that
-no student-visible source and no page of the HTML edition contains.
+no student-visible source and no page of the HTML edition contains. Words
+are compared as the index keeps them: stemmed by the course's language
+(German "andere" is "and", which English would take for a solution's "and").
 """
 
 from __future__ import annotations
@@ -46,9 +48,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import import_module
 from pathlib import Path
 from zipfile import ZipFile
 
+from sphinx.search import SearchLanguage
+from sphinx.search import languages as search_languages
 from sphinx.search.en import SearchEnglish
 
 from textbook.bank.bank import Bank
@@ -231,10 +236,12 @@ class Leak:
 
 @dataclass
 class LeakScanner:
-    """Markers for every exercise of ``bank``; ``student_sources`` are texts students may see."""
+    """Markers for every exercise of ``bank``; ``student_sources`` are texts students may see;
+    ``language``: the course's, whose stemmer and stop words the HTML search index uses."""
 
     bank: Bank
     student_sources: Iterable[str]
+    language: str = "en"
     #: A JSON file of word -> stem kept between builds: stemming the book's words is most of the set-up.
     stem_cache: Path | None = None
     #: A file keeping the markers found last time, with a digest of what they were found in.
@@ -250,10 +257,10 @@ class LeakScanner:
             questions.append(exercise.title)
             questions.extend(exercise.sections[s].text for s in STUDENT_SECTIONS if s in exercise.sections)
         secrets = {exercise.id: secret_text(exercise) for exercise in self.bank.exercises.values()}
-        self._stemmer = SearchEnglish({})
+        self._stemmer = search_language(self.language)
         self._known_stems = _load_stems(self.stem_cache)
         known = len(self._known_stems)
-        inputs = _inputs_key(chapters, questions, secrets)
+        inputs = _inputs_key(chapters, questions, secrets, self.language)
         saved = _load_markers(self.marker_cache, inputs)
         if saved is None:
             self._find_markers(chapters, questions, secrets)
@@ -369,10 +376,10 @@ class LeakScanner:
         return leaks
 
 
-def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str]) -> str:
-    """A digest of what markers are made from, and of the rules that make them (this file)."""
+def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str], language: str) -> str:
+    """A digest of what markers are made from, and of the rules that make them (this file, the language)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(json.dumps([chapters, questions, sorted(secrets.items())]).encode())
+    digest.update(json.dumps([chapters, questions, sorted(secrets.items()), language]).encode())
     return digest.hexdigest()
 
 
@@ -389,6 +396,18 @@ def _save_markers(cache: Path | None, inputs: str, markers: dict, secret_stems: 
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps((inputs, markers, secret_stems)))
+
+
+def search_language(language: str) -> SearchLanguage:
+    """The search language Sphinx's HTML index uses for ``language`` (``de_AT``: German's),
+    English where Sphinx has none: its words, stems and stop words are the index's."""
+    found = search_languages.get(language) or search_languages.get(language.partition("_")[0])
+    if found is None:
+        return SearchEnglish({})
+    if isinstance(found, str):
+        module, name = found.rsplit(".", 1)
+        found = getattr(import_module(module), name)
+    return found({})
 
 
 def _load_stems(cache: Path | None) -> dict[str, str]:

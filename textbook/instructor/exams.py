@@ -97,7 +97,7 @@ def _leak_scanner(layout: Layout, bank: Bank, variant: exam_sources.Variant) -> 
     exercises = dict(bank.exercises)
     exercises.update({e.id: e for e in variant.exercises})
     chapters = [p.read_text(encoding="utf-8") for p in sorted(layout.source.rglob("*.md"))]
-    return LeakScanner(Bank(exercises=exercises, modules=bank.modules), chapters)
+    return LeakScanner(Bank(exercises=exercises, modules=bank.modules), chapters, layout.project.language)
 
 
 def _publish(pdfs: dict[Path, Path], folder: Path) -> None:

@@ -171,8 +171,9 @@ class Builder:
         except BankError as error:
             raise BuildError(str(error), error.problems) from None
         chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
-        self.scanner = LeakScanner(
-            self.bank, chapters, stem_cache=cache / "stems.json", marker_cache=cache / "leak-markers.pickle")
+        language = self.layout.project.language  # the search index's stems are the language's
+        self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
+                                   marker_cache=cache / "leak-markers.pickle")  # fmt: skip
 
     def check_for_leaks(self, paths: list[Path], edition: str) -> None:
         started = time.perf_counter()
