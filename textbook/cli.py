@@ -223,6 +223,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Print the objective coverage report from the bank, without building anything."""
     from textbook.bank.bank import BankError, load_bank
     from textbook.bank import coverage
+    from textbook.core.messages import Words
 
     layout = Layout(_project_root())
     try:
@@ -230,8 +231,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except BankError as error:
         print(f"textbook: {error}", file=sys.stderr)
         return 1
-    tables = coverage.coverage(bank)
-    sys.stdout.write(coverage.csv_text(tables) if args.format == "csv" else coverage.markdown(tables))
+    words = Words.of(layout.project)
+    tables = coverage.coverage(bank, words)
+    sys.stdout.write(coverage.csv_text(tables) if args.format == "csv" else coverage.markdown(tables, words=words))
     return 0
 
 

@@ -98,7 +98,8 @@ def test_a_name_and_its_number_are_never_split_in_print():
     prose = nodes.paragraph("", "Figure 3 of the other book")
     document = new_document("test", frontend.get_default_settings())
     document.extend([nodes.paragraph("", "", figure, exercise), prose])
-    keep_numbers_with_names(SimpleNamespace(builder=SimpleNamespace(format="latex")), document, "index")
+    config = SimpleNamespace(textbook_root=".", numfig_format={"figure": "Figure %s", "section": "Section %s"})
+    keep_numbers_with_names(SimpleNamespace(builder=SimpleNamespace(format="latex"), config=config), document, "index")
     assert figure["title"] == "Figure\u00a0%s"
     assert exercise.astext() == "Exercise\u00a00.3"
     assert prose.astext() == "Figure 3 of the other book", "only references are touched"

@@ -94,10 +94,6 @@ class Exercise:
     def label(self) -> str:
         return f"ex-{self.id}"
 
-    @property
-    def kind_name(self) -> str:
-        return schema.KINDS[self.kind]
-
     def objective_numbers(self) -> list[int]:
         """The module's numbers of the objectives practised, in the module's order."""
         return sorted(self.module.objectives.index(o) + 1 for o in self.objectives)

@@ -14,8 +14,9 @@
   exercise has a scoring rule instead.
 * **Scoring rule.** Every multiple-choice exercise states in its header how
   partial credit works (``scoring:``, one of ``SCORING_RULES``). The rule is
-  printed under the choices in every edition; ``mc_score`` is its exact
-  definition.
+  printed under the choices in every edition, in the course's words (the
+  catalogues' ``scoring.<rule>``, ``core/messages.py``); ``mc_score`` is its
+  exact definition.
 * **Coverage.** Every objective a module declares must be practised by at
   least one exercise of that module (``uncovered_objectives``).
 """
@@ -29,6 +30,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from textbook.bank.content import ContentError, markdown_tables
+from textbook.core.messages import ENGLISH, Words
 
 #: Kinds whose answers an instructor marks by hand, so they need a rubric.
 RUBRIC_REQUIRED = ("short-answer", "list", "essay", "fill-in-table")
@@ -56,11 +58,6 @@ def format_points(value) -> str:
             return str(value.numerator)
         return f"{value.numerator}/{value.denominator}"
     return format(Decimal(value).normalize(), "f")
-
-
-def points_word(value) -> str:
-    """ "1 point", "1/2 point", "3 points"."""
-    return "point" if 0 < value <= 1 else "points"
 
 
 def parse_rubric(text: str) -> tuple[Criterion, ...]:
@@ -165,46 +162,33 @@ def mc_score(rule: str, correct: list[bool], ticked: list[bool], points: int) ->
     raise ValueError(f"unknown scoring rule {rule!r}")
 
 
-def scoring_text(rule: str, points: int, options: int) -> str:
+def scoring_text(rule: str, points: int, options: int, words: Words = ENGLISH) -> str:
     """The rule as students read it under the choices (no hint at which options are right)."""
-    total = f"{points} {points_word(points)}"
-    if rule == "all-or-nothing":
-        return (
-            f"Scoring: all or nothing. Ticking exactly the right options, and no other, earns the {total}; "
-            "any other answer scores 0."
-        )
-    if rule == "per-option":
-        share = Fraction(points, options)
-        return (
-            f"Scoring: per option. Each of the {options} options is worth {format_points(share)} "
-            f"{points_word(share)}, earned by ticking it if it is right or leaving it unticked if it is wrong; "
-            f"nothing is subtracted, so the score is between 0 and {points}."
-        )
-    if rule == "right-minus-wrong":
-        return (
-            f"Scoring: right minus wrong. The {total} {'is' if points == 1 else 'are'} shared equally among the "
-            "right options: each right "
-            "option ticked earns one share and each wrong option ticked loses one share; the score is never "
-            "below 0."
-        )
-    raise ValueError(f"unknown scoring rule {rule!r}")
+    if rule not in SCORING_RULES:
+        raise ValueError(f"unknown scoring rule {rule!r}")
+    share = Fraction(points, options)
+    return words(
+        f"scoring.{rule}",
+        count=points,
+        total=words.points(points),
+        points=points,
+        options=options,
+        share=words.points(share, format_points(share)),
+    )
 
 
-def scoring_key_text(rule: str, points: int, correct: list[bool]) -> str:
+def scoring_key_text(rule: str, points: int, correct: list[bool], words: Words = ENGLISH) -> str:
     """What the rule works out to for this exercise, for the answer key."""
-    if rule == "right-minus-wrong":
-        right = sum(correct)
-        share = Fraction(points, right)
-        return (
-            f"Here {right} options are right, so a share is {format_points(share)} {points_word(share)}: "
-            f"+{format_points(share)} for each right option ticked, -{format_points(share)} for each wrong "
-            "option ticked, at least 0."
-        )
-    if rule == "per-option":
-        share = Fraction(points, len(correct))
-        return f"Here each option judged correctly earns {format_points(share)} {points_word(share)}."
     right = sum(correct)
-    return f"Here the {right} right {'option' if right == 1 else 'options'}, ticked with no other, earn the {points} points."
+    share = Fraction(points, right if rule == "right-minus-wrong" else len(correct))
+    return words(
+        f"scoring_key.{rule}",
+        count=right,
+        right=right,
+        points=points,
+        share=words.points(share, format_points(share)),
+        amount=format_points(share),
+    )
 
 
 # -- objective coverage -----------------------------------------------------

@@ -1,13 +1,8 @@
 """What an exercise file's header must hold, as a JSON Schema (checked with jsonschema)."""
 
-KINDS = {
-    "short-answer": "Short answer",
-    "fill-in-table": "Fill in the table",
-    "list": "List",
-    "essay": "Design / essay",
-    "multiple-choice": "Multiple choice",
-    "code": "Code",
-}
+#: The kinds of exercise; what each is called in print is the message ``kind.<kind>``
+#: of the course's catalogue (``core/locale/``): "Short answer", "Kurzantwort".
+KINDS = ("short-answer", "fill-in-table", "list", "essay", "multiple-choice", "code")
 
 HEADER_SCHEMA = {
     "type": "object",

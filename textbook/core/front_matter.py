@@ -19,7 +19,6 @@ import yaml
 #: (the bank reads one header per exercise on every build).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-DIFFICULTY_NAMES = {1: "Introductory", 2: "Intermediate", 3: "Advanced"}
 MODULE_FILE = re.compile(r"^(\d{2})-[a-z0-9-]+$")
 
 MODULE_SCHEMA = {
@@ -47,10 +46,6 @@ class ModuleInfo:
     minutes: int
     prerequisites: tuple[str, ...]
     objectives: dict[str, str]
-
-    @property
-    def difficulty_text(self) -> str:
-        return f"{DIFFICULTY_NAMES[self.difficulty]} ({self.difficulty} of 3)"
 
 
 class OverviewError(ValueError):

@@ -23,6 +23,7 @@ from textbook.core.layout import WORKBOOK as WORKBOOK_DOC
 from textbook.core.problems import carrying
 from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
+from textbook.core.messages import Words
 
 
 def load_exercise_bank(app: Sphinx) -> None:
@@ -66,8 +67,9 @@ def configure_exercise_edition(app: Sphinx, config) -> None:
     """The workbook and keys are a project of their own: the workbook, the whole key, a key
     per module (one for each source ``editions.py`` wrote into ``keys/``); every key in the
     instructor theme, so each of its pages says it is not for students."""
+    words = Words.of(of_sphinx(config))
     elements = dict(config.latex_elements)
-    elements["preamble"] = elements.get("preamble", "") + answer_space.LATEX_MACROS
+    elements["preamble"] = elements.get("preamble", "") + answer_space.latex_macros(words, config.latex_engine)
     config.latex_elements = elements
     if config.textbook_edition != "exercises":
         return
@@ -75,13 +77,13 @@ def configure_exercise_edition(app: Sphinx, config) -> None:
     instructor_theme.configure(config)
     module_keys = sorted(Path(app.srcdir, MODULE_KEYS).glob("*.md"))
     config.latex_documents = [
-        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", "Student workbook", config.author, "howto"),
-        (KEY_DOC, f"{KEY_DOC}.tex", "Answer key \N{EM DASH} instructor edition", config.author, instructor_theme.INSTRUCTOR_THEME),
+        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", words("workbook.document"), config.author, "howto"),
+        (KEY_DOC, f"{KEY_DOC}.tex", words("key.document"), config.author, instructor_theme.INSTRUCTOR_THEME),
     ] + [
         (
             f"{MODULE_KEYS}/{source.stem}",
             module_key_tex(source.stem),
-            f"Answer key, Module {module_number(source.stem)} \N{EM DASH} instructor edition",
+            words("module_key.document", number=module_number(source.stem)),
             config.author,
             instructor_theme.INSTRUCTOR_THEME,
         )

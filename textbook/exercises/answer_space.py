@@ -3,7 +3,8 @@
 The ``answer_space`` node exists only in the workbook, which is printed, so
 only LaTeX draws it; every other writer skips it. Table struts and tick boxes
 are raw LaTeX, which the other writers (and the search index) ignore. The
-macros they use are added to the LaTeX preamble by ``LATEX_MACROS``.
+macros they use are added to the LaTeX preamble by ``latex_macros``, with the
+code box's label in the course's language.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import re
 
 from docutils import nodes
+from sphinx.util.texescape import escape
+
+from textbook.core.messages import Words
 
 LATEX_MACROS = r"""
 % Answer space for the student workbook (textbook.exercises.answer_space).
@@ -37,7 +41,7 @@ LATEX_MACROS = r"""
 \newcommand{\textbookcodebox}[2]{\par\nopagebreak\medskip
   \textbookcontinued{#1\baselineskip+2\fboxsep+2\fboxrule+\parskip+2pt}{#2}\noindent
   \fbox{\begin{minipage}[t][#1\baselineskip][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}%
-  \small\sffamily Your code\end{minipage}}\par\medskip}
+  \small\sffamily\textbookcodeboxlabel\end{minipage}}\par\medskip}
 % A blank table cell #1 handwritten lines tall, from its first line down.
 \newcommand{\textbookblankcell}[1]{\rule[-\dimexpr#1\dimexpr\textbookpitch\relax-\baselineskip\relax]{0pt}{#1\dimexpr\textbookpitch\relax}}
 % Table cells ragged right: a narrow column breaks between words, not inside them.
@@ -50,6 +54,12 @@ LATEX_MACROS = r"""
 \newcommand{\textbooktickbox}{\textbookchoicebox{}}
 \newcommand{\textbooktickedbox}{\textbookchoicebox{\rule[0.15em]{0.5em}{0.5em}}}
 """
+
+
+def latex_macros(words: Words, engine: str) -> str:
+    """The preamble's answer-space macros, the code box labelled in the course's language."""
+    label = escape(words("workbook.code_box"), engine)
+    return LATEX_MACROS + f"\\newcommand{{\\textbookcodeboxlabel}}{{{label}}}\n"
 
 
 class answer_space(nodes.General, nodes.Element):

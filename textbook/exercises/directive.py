@@ -12,8 +12,8 @@ workbook and answer key use the same directive with ``:mode: workbook`` or
 ``:mode: key``; those modes are refused in the book itself, so a solution can
 never be rendered into a page of the book or its search index.
 
-Anywhere in the book, ``{ex}`exercise-id` `` renders "Exercise 0.3", linked
-to the exercise in HTML and PDF.
+Anywhere in the book, ``{ex}`exercise-id` `` renders "Exercise 0.3" (in the
+course's language), linked to the exercise in HTML and PDF.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from textbook.exercises import render, tracking
 from textbook.bank.bank import Exercise
+from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
 
 
 @contextmanager
@@ -77,9 +79,10 @@ class Exercises(SphinxDirective):
             return list(holder.children)
 
         result: list[nodes.Node] = []
+        words = Words.of(of_sphinx(self.config))
         for exercise in exercises:
             tracking.record_use(self.env, exercise)
-            box = render.exercise_nodes(exercise, mode, parse)
+            box = render.exercise_nodes(exercise, mode, parse, words=words)
             if mode == "questions":
                 target = nodes.target("", "", ids=[exercise.label], names=[exercise.label])
                 self.state.document.note_explicit_target(target)
@@ -103,7 +106,7 @@ class ExerciseReference(SphinxRole):
             )
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
         tracking.record_use(self.env, exercise)
-        text = f"Exercise {exercise.number}"
+        text = Words.of(of_sphinx(self.config))("exercise.name", number=exercise.number)
         if self.config.textbook_edition != "book":
             return [nodes.Text(text)], []
         reference = addnodes.pending_xref(

@@ -15,45 +15,42 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from sphinx.util.texescape import escape
+
 from textbook.bank.bank import Bank
 from textbook.bank import coverage
 from textbook.core.layout import MODULE_KEYS
+from textbook.core.messages import ENGLISH, Words
 
 _NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
 _NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n"
 
-_WORKBOOK_INTRO = """\
-This workbook holds every exercise of the book, module by module, with
-room to write your answers. The numbers are those of the book and the
-handouts: Exercise 0.3 is the third exercise of module 0.
 
-```{raw} latex
-\\bigskip\\noindent Name: \\rule{0.55\\linewidth}{0.4pt}\\par
-\\bigskip\\noindent Group: \\rule{0.3\\linewidth}{0.4pt}\\quad Date: \\rule{0.3\\linewidth}{0.4pt}\\par
-```
-"""
-
-_KEY_INTRO = """\
-For instructors only: do not hand this document to students. It follows the
-numbering of the book, the handouts and the student workbook; each question
-is followed by its solution, grading notes and points. Code solutions were
-run by the build and pass their checks.
-"""
-
-_MODULE_KEY_INTRO = """\
-For instructors only: do not hand this document to students. It holds one
-module's exercises, numbered as in the book, the workbook and the whole
-answer key, each followed by its solution, grading notes and points.
-"""
-
-_COVERAGE_HEADING = "## Objective coverage\n\nWhich exercises practise each objective of a module, their kinds, points and minutes.\n\n"
+def _workbook_intro(words: Words, first: int) -> str:
+    """What the workbook is, and lines for the student's name, group and date."""
+    name, group, date = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "group", "date"))
+    return (
+        f"{words('workbook.intro', first=first)}\n\n"
+        "```{raw} latex\n"
+        f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
+        f"\\bigskip\\noindent {group}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\quad {date}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\par\n"
+        "```\n"
+    )
 
 
-def _module_totals(bank: Bank, docname: str) -> str:
-    exercises = bank.for_module(docname)
+def _coverage_heading(words: Words) -> str:
+    return f"## {words('coverage.heading')}\n\n{words('coverage.intro')}\n\n"
+
+
+def module_totals(exercises: list, words: Words) -> str:
+    """"6 exercises · about 25 minutes · 16 points"."""
     minutes = sum(e.minutes for e in exercises)
     points = sum(e.points for e in exercises)
-    return f"{len(exercises)} exercises · about {minutes} minutes · {points} points"
+    return " · ".join([
+        words("totals.exercises", count=len(exercises)),
+        words("totals.minutes", count=minutes, minutes=minutes),
+        words("totals.points", count=points, points=points),
+    ])  # fmt: skip
 
 
 def modules_with_exercises(bank: Bank) -> list[str]:
@@ -61,13 +58,13 @@ def modules_with_exercises(bank: Bank) -> list[str]:
     return [docname for docname in bank.modules if bank.for_module(docname)]
 
 
-def _module_part(bank: Bank, docname: str, mode: str) -> list[str]:
+def _module_part(bank: Bank, docname: str, mode: str, words: Words) -> list[str]:
     module = bank.modules[docname]
     return [
         "\n",
         _NEW_PAGE,
-        f"\n## Module {module.number}: {module.title}\n\n",
-        f"{_module_totals(bank, docname)}\n\n",
+        f"\n## {words('unit.heading', number=module.number, title=module.title)}\n\n",
+        f"{module_totals(bank.for_module(docname), words)}\n\n",
         f"```{{exercises}} {docname}\n:mode: {mode}\n```\n",
     ]
 
@@ -77,36 +74,38 @@ def _document(title: str, intro: str, orphan: bool, body: list[str]) -> str:
     return "".join(front + body)
 
 
-def _coverage(tables: list[coverage.ModuleCoverage]) -> list[str]:
-    return ["\n", _COVERAGE_HEADING, coverage.markdown(tables, heading="###", for_print=True)]
+def _coverage(tables: list[coverage.ModuleCoverage], words: Words) -> list[str]:
+    return ["\n", _coverage_heading(words), coverage.markdown(tables, heading="###", for_print=True, words=words)]
 
 
-def sources(bank: Bank) -> dict[str, str]:
-    """The workbook, the answer key and each module's key, by file name (relative to the source folder)."""
+def sources(bank: Bank, words: Words = ENGLISH, first: int = 0) -> dict[str, str]:
+    """The workbook, the answer key and each module's key, by file name (relative to the source folder),
+    in ``words``; ``first``: the number of the first unit, for the workbook's example."""
     modules = modules_with_exercises(bank)
-    everything = [part for docname in modules for part in _module_part(bank, docname, "workbook")]
+    everything = [part for docname in modules for part in _module_part(bank, docname, "workbook", words)]
     documents = {
-        "workbook.md": _document("Student Workbook", _WORKBOOK_INTRO, False, everything),
+        "workbook.md": _document(words("workbook.title"), _workbook_intro(words, first), False, everything),
         "answer-key.md": _document(
-            "Answer Key",
-            _KEY_INTRO,
+            words("key.title"),
+            f"{words('key.intro')}\n",
             True,
-            _coverage(coverage.coverage(bank)) + [p for d in modules for p in _module_part(bank, d, "key")],
+            _coverage(coverage.coverage(bank, words), words)
+            + [p for d in modules for p in _module_part(bank, d, "key", words)],
         ),
     }
     for docname in modules:
         documents[f"{MODULE_KEYS}/{docname}.md"] = _document(
-            f"Answer Key, Module {bank.modules[docname].number}",
-            _MODULE_KEY_INTRO,
+            words("module_key.title", number=bank.modules[docname].number),
+            f"{words('module_key.intro')}\n",
             True,
-            _coverage([coverage.module_coverage(bank, docname)]) + _module_part(bank, docname, "key"),
+            _coverage([coverage.module_coverage(bank, docname, words)], words) + _module_part(bank, docname, "key", words),
         )
     return documents
 
 
-def write_sources(bank: Bank, folder: Path) -> None:
+def write_sources(bank: Bank, folder: Path, words: Words = ENGLISH, first: int = 0) -> None:
     """Write the documents, leaving unchanged files untouched so Sphinx does not re-read them."""
-    documents = sources(bank)
+    documents = sources(bank, words, first)
     for stale in set((folder / MODULE_KEYS).glob("*.md")) - {folder / name for name in documents}:
         stale.unlink()  # a module that lost its exercises, or was renamed, has no key
     for name, text in documents.items():

@@ -15,6 +15,9 @@ every mode; only ``key`` marks the right options.
 Only ``key`` ever reads the secret sections (``schema.SECRET_SECTIONS``);
 the other modes cannot put a solution into a page because they never touch
 its text.
+
+The words it adds (headings, the line under the title, the scoring rule,
+"Correct:") are the course's: a ``Words`` of ``core/messages.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from docutils import nodes
 
 from textbook.bank import content, grading
 from textbook.bank.order import lettered, shown_order
+from textbook.core.messages import ENGLISH, Words
 from textbook.exercises.answer_space import answer_space, asked_room, blank_cell_strut, tick_box
 from textbook.bank.bank import Exercise
 from textbook.sphinx_ext import keep_together
@@ -37,16 +41,21 @@ NO_ANSWER_SPACE = ("multiple-choice", "fill-in-table")
 Parser = Callable[[str, Exercise, str], list[nodes.Node]]
 
 
-def heading(exercise: Exercise) -> str:
-    return f"Exercise {exercise.number}: {exercise.title}"
+def heading(exercise: Exercise, words: Words = ENGLISH) -> str:
+    return words("exercise.heading", number=exercise.number, title=exercise.title)
 
 
-def meta_text(exercise: Exercise) -> str:
+def meta_text(exercise: Exercise, words: Words = ENGLISH) -> str:
     numbers = ", ".join(str(n) for n in exercise.objective_numbers())
-    objectives = f"objective{'s' if len(exercise.objectives) > 1 else ''} {numbers}"
-    return (
-        f"{exercise.kind_name} · difficulty {exercise.difficulty} of 3 · about {exercise.minutes} min · "
-        f"{exercise.points} points · {objectives}"
+    objectives = words("exercise.objectives", count=len(exercise.objectives), numbers=numbers)
+    return words(
+        "exercise.meta",
+        count=exercise.points,
+        kind=words.kind(exercise.kind),
+        difficulty=exercise.difficulty,
+        minutes=exercise.minutes,
+        points=exercise.points,
+        objectives=objectives,
     )
 
 
@@ -66,22 +75,22 @@ def _choices(exercise: Exercise, parse: Parser, mark_correct: bool, seed: int | 
     return options
 
 
-def _correct_letters(exercise: Exercise, seed: int | None) -> nodes.paragraph:
+def _correct_letters(exercise: Exercise, seed: int | None, words: Words) -> nodes.paragraph:
     """The answer key's line naming the right options by letter."""
     letters = ", ".join(letter for letter, choice in lettered(exercise, seed) if choice.correct)
-    return nodes.paragraph("", "", nodes.strong("", f"Correct: {letters}"), classes=["exercise-correct"])
+    return nodes.paragraph("", "", nodes.strong("", words("exercise.correct", letters=letters)), classes=["exercise-correct"])
 
 
-def _scoring(exercise: Exercise, key: bool) -> nodes.paragraph:
+def _scoring(exercise: Exercise, key: bool, words: Words) -> nodes.paragraph:
     """The multiple-choice scoring rule, stated under the choices in every edition."""
-    text = grading.scoring_text(exercise.scoring, exercise.points, len(exercise.choices))
+    text = grading.scoring_text(exercise.scoring, exercise.points, len(exercise.choices), words)
     if key:
         correct = [choice.correct for choice in exercise.choices]
-        text += " " + grading.scoring_key_text(exercise.scoring, exercise.points, correct)
+        text += " " + grading.scoring_key_text(exercise.scoring, exercise.points, correct, words)
     return nodes.paragraph("", "", nodes.emphasis("", text), classes=["exercise-scoring"])
 
 
-def _rubric_table(exercise: Exercise, parse: Parser) -> nodes.table:
+def _rubric_table(exercise: Exercise, parse: Parser, words: Words) -> nodes.table:
     """Criterion | Points, one row per criterion and a total row (answer key only)."""
     table = nodes.table(classes=["exercise-rubric", "colwidths-given"])
     group = nodes.tgroup(cols=2)
@@ -96,13 +105,13 @@ def _rubric_table(exercise: Exercise, parse: Parser) -> nodes.table:
         return cells
 
     head = nodes.thead()
-    head += row([nodes.paragraph("", "Criterion")], nodes.Text("Points"))
+    head += row([nodes.paragraph("", words("rubric.criterion"))], nodes.Text(words("rubric.points")))
     group += head
     body = nodes.tbody()
     for criterion in exercise.rubric:
         parsed = parse(criterion.text, exercise, "Rubric") or [nodes.paragraph("", criterion.text)]
         body += row(parsed, nodes.Text(grading.format_points(criterion.points)))
-    body += row([nodes.paragraph("", "", nodes.strong("", "Total"))], nodes.strong("", str(exercise.points)))
+    body += row([nodes.paragraph("", "", nodes.strong("", words("rubric.total")))], nodes.strong("", str(exercise.points)))
     group += body
     return table
 
@@ -131,53 +140,50 @@ def _code_block(code: str, exercise: Exercise, section: str) -> nodes.literal_bl
     return block
 
 
-def _public_checks(exercise: Exercise) -> list[nodes.Node]:
+def _public_checks(exercise: Exercise, words: Words) -> list[nodes.Node]:
     """The checks students may run on their own answer, shown in every edition."""
     return [
-        nodes.rubric("", "Public checks"),
-        nodes.paragraph("", "Run these after your code: they fail until it works. Instructors check more."),
+        nodes.rubric("", words("public_checks.heading")),
+        nodes.paragraph("", words("public_checks.note")),
         _code_block(exercise.code("Public checks"), exercise, "Public checks"),
     ]
 
 
-def answer_text(answer: content.NumericAnswer | content.AcceptedAnswers) -> str:
+def answer_text(answer: content.NumericAnswer | content.AcceptedAnswers, words: Words = ENGLISH) -> str:
     """What a quiz system accepts, in words: the key states it above the worked solution."""
     if isinstance(answer, content.NumericAnswer):
-        within = "exactly" if float(answer.tolerance) == 0 else f"give or take {answer.tolerance}"
-        return f"Accepted answer: {answer.value}, {within}."
-    return f"Accepted answer{'s' if len(answer.texts) > 1 else ''}: {', '.join(answer.texts)} (any case)."
+        if float(answer.tolerance) == 0:
+            return words("answer.exactly", value=answer.value)
+        return words("answer.within", value=answer.value, tolerance=answer.tolerance)
+    return words("answer.texts", count=len(answer.texts), texts=", ".join(answer.texts))
 
 
-def _solution(exercise: Exercise, parse: Parser) -> nodes.container:
+def _solution(exercise: Exercise, parse: Parser, words: Words) -> nodes.container:
     box = nodes.container(classes=["exercise-solution"])
-    box += nodes.rubric("", "Solution")
+    box += nodes.rubric("", words("solution.heading"))
     if exercise.answer is not None:
-        box += nodes.paragraph("", "", nodes.strong("", answer_text(exercise.answer)), classes=["exercise-answer"])
+        box += nodes.paragraph("", "", nodes.strong("", answer_text(exercise.answer, words)), classes=["exercise-answer"])
     # The filled-in table keeps LaTeX's own column widths, sized to its answers.
     box.extend(parse(exercise.sections["Solution"].text, exercise, "Solution"))
     if exercise.kind == "code":
-        box += nodes.rubric("", "Hidden checks")
-        box += nodes.paragraph(
-            "",
-            "The build runs the public checks and then these hidden checks after the solution above, "
-            "which passes them, and after the starter code, which fails them.",
-        )
+        box += nodes.rubric("", words("hidden_checks.heading"))
+        box += nodes.paragraph("", words("hidden_checks.note"))
         box += _code_block(exercise.code("Hidden checks"), exercise, "Hidden checks")
     if exercise.rubric:
-        box += nodes.rubric("", "Rubric")
-        box += _rubric_table(exercise, parse)
+        box += nodes.rubric("", words("rubric.heading"))
+        box += _rubric_table(exercise, parse, words)
     elif exercise.kind == "code":
-        box += nodes.paragraph("", f"A solution that passes the checks earns the {exercise.points} points.")
+        box += nodes.paragraph("", words("solution.checks_earn", count=exercise.points, points=exercise.points))
     if "Grading notes" in exercise.sections:
-        box += nodes.rubric("", "Grading notes")
+        box += nodes.rubric("", words("grading_notes.heading"))
         box.extend(parse(exercise.sections["Grading notes"].text, exercise, "Grading notes"))
-    box += nodes.paragraph("", "", nodes.strong("", f"Points: {exercise.points}"))
+    box += nodes.paragraph("", "", nodes.strong("", words("solution.points", count=exercise.points, points=exercise.points)))
     return box
 
 
-def _answer_space(exercise: Exercise) -> answer_space:
+def _answer_space(exercise: Exercise, words: Words) -> answer_space:
     """The workbook's room to write: a code box, or ruled lines sized by ``space`` and what the prompt asks for."""
-    continued = f"Exercise {exercise.number}, continued"
+    continued = words("exercise.continued", number=exercise.number)
     if exercise.kind == "code":
         return answer_space(lines=exercise.space, code=True, continued=continued)
     tenths, lines = asked_room(exercise.sections["Question"].text) if exercise.kind == "essay" else (0, 0)
@@ -199,15 +205,18 @@ def _room_below(space: answer_space | None) -> tuple[str, str]:
     return f"{space['lines']}{line}+2\\baselineskip", ROOM_UNDER_OPENING
 
 
-def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | None = None) -> nodes.container:
-    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's.
+def exercise_nodes(
+    exercise: Exercise, mode: str, parse: Parser, seed: int | None = None, words: Words = ENGLISH
+) -> nodes.container:
+    """The nodes of one exercise for ``mode`` (see the module docstring); ``seed``: an exam variant's;
+    ``words``: the course's (``core/messages.py``).
 
     In print, the title, the prompt and the first block (table, options, starter
     code, first answer lines) are one unit that a page break never splits;
     so are the public checks, with the code box under them when they fit on a
     page together (``keep_together``).
     """
-    space = _answer_space(exercise) if mode == "workbook" and exercise.kind not in NO_ANSWER_SPACE else None
+    space = _answer_space(exercise, words) if mode == "workbook" and exercise.kind not in NO_ANSWER_SPACE else None
     question = parse(exercise.sections["Question"].text, exercise, "Question")
     # A question with raw LaTeX of its own (a page break, say) lays itself out: a
     # page break inside a kept unit would be lost.
@@ -215,8 +224,8 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | Non
     box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
     if kept:
         box += keep_together.begin(*_room_below(space))
-    box += nodes.rubric("", heading(exercise), classes=["exercise-title"])
-    box += nodes.paragraph("", meta_text(exercise), classes=["exercise-meta"])
+    box += nodes.rubric("", heading(exercise, words), classes=["exercise-title"])
+    box += nodes.paragraph("", meta_text(exercise, words), classes=["exercise-meta"])
     if exercise.kind == "fill-in-table":
         _full_width_tables(question)
         if mode == "workbook":
@@ -225,22 +234,22 @@ def exercise_nodes(exercise: Exercise, mode: str, parse: Parser, seed: int | Non
     if exercise.kind == "multiple-choice":
         box += _choices(exercise, parse, mark_correct=mode == "key", seed=seed)
         if mode == "key":
-            box += _correct_letters(exercise, seed)
-        box += _scoring(exercise, key=mode == "key")
+            box += _correct_letters(exercise, seed, words)
+        box += _scoring(exercise, key=mode == "key", words=words)
     if exercise.kind == "code":
         starter = exercise.code("Starter")
-        box += nodes.rubric("", "Starter code")
+        box += nodes.rubric("", words("starter_code.heading"))
         box += _code_block(starter, exercise, "Starter")
         if "Public checks" in exercise.sections:
             if kept:
                 box += keep_together.end()
             box += keep_together.begin(*_room_below(space))
-            box += _public_checks(exercise)
+            box += _public_checks(exercise, words)
             kept = True
     if kept:
         box += keep_together.end()
     if space is not None:
         box += space
     if mode == "key":
-        box += _solution(exercise, parse)
+        box += _solution(exercise, parse, words)
     return box

@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
 from textbook.exercises import starter_notebooks, tracking
 from textbook.sphinx_ext.downloads import offers_downloads
 
@@ -36,10 +37,11 @@ def link_starter_notebook(app: Sphinx, doctree: nodes.document, docname: str) ->
         return
     name = starter_notebooks.file_name(module)
     uri = "../" * docname.count("/") + f"{starter_notebooks.FOLDER}/{name}"
+    before, after = Words.of(of_sphinx(app.config)).around("notebook.link", "link")
     link = nodes.paragraph("", "", classes=["starter-notebook"])
-    link += nodes.Text("Starter notebook for these exercises: ")
+    link += nodes.Text(before)
     link += nodes.reference("", name, refuri=uri)
-    link += nodes.Text(" (each code exercise's question, starter code and public checks, ready to run).")
+    link += nodes.Text(after)
     parent, index = first.parent, first.parent.index(first)
     while index > 0 and isinstance(parent[index - 1], nodes.target):
         index -= 1  # before the exercise's link target, so a link to the exercise lands on the exercise
@@ -65,7 +67,8 @@ def write_starter_notebooks(app: Sphinx, exception: Exception | None) -> None:
     made_from = repr([(m, bank.modules[m].title, [(e.id, e.number, e.digest) for e in code])
                       for m, code in modules.items()])  # fmt: skip
     project = of_sphinx(app.config)
-    shared = (project.chapters, project.course_code)  # named in the notebook's first cell
+    # Named in the notebook's first cell, and the words it is written in.
+    shared = (project.chapters, project.course_code, project.language, project.unit_label)
     digest = hashlib.sha256(f"{app.config.textbook_reading_code}\n{made_from}\n{shared}".encode()).hexdigest()
     stamp = project.cache_dir / "starter-notebooks.digest"
     names = [starter_notebooks.file_name(module) for module in modules]

@@ -22,6 +22,7 @@ from nbformat import v4
 
 from textbook.bank.bank import Exercise, Module
 from textbook.core.config import ProjectConfig
+from textbook.core.messages import Words
 from textbook.exercises.render import heading, meta_text
 
 #: Where the notebooks go in the HTML output, and what each is called.
@@ -63,7 +64,7 @@ def _students_code(exercise: Exercise) -> list[str]:
     return [exercise.code(s) for s in ("Starter", "Public checks") if s in exercise.sections]
 
 
-def _needs(exercises: list[Exercise], project: ProjectConfig) -> str:
+def _needs(exercises: list[Exercise], project: ProjectConfig, words: Words) -> str:
     """What the notebook's code imports: the shared course code, and the packages to install."""
     imported: dict[str, set[str]] = {}  # module name -> numbers of the exercises importing it
     for exercise in exercises:
@@ -71,26 +72,21 @@ def _needs(exercises: list[Exercise], project: ProjectConfig) -> str:
             imported.setdefault(name, set()).add(exercise.number)
     shared = project.course_code
     packages = sorted({_distribution(name) for name in imported if name not in _STANDARD_LIBRARY | {shared}})
-    needs = "Python 3"
+    needs = words("notebook.python")
     if packages:
-        needs += f" with the packages {', '.join(f'`{p}`' for p in packages)} (as for the book)"
+        needs = words("notebook.python_with", packages=", ".join(f"`{p}`" for p in packages))
     if shared in imported:
-        users = ", ".join(sorted(imported[shared], key=lambda n: tuple(map(int, n.split(".")))))
-        needs += (
-            f", and the course's shared code: the folder `{project.chapters}/{shared}/` of the book's sources, next "
-            f"to this notebook or on `PYTHONPATH` ({'exercises' if ',' in users else 'exercise'} {users} "
-            f"import{'' if ',' in users else 's'} it)"
-        )
+        users = sorted(imported[shared], key=lambda n: tuple(map(int, n.split("."))))
+        importers = words("notebook.importers", count=len(users), numbers=", ".join(users))
+        needs = words("notebook.shared_code", needs=needs, folder=f"{project.chapters}/{shared}/", importers=importers)
     return needs
 
 
-def _about(module: Module, exercises: list[Exercise], project: ProjectConfig) -> str:
+def _about(module: Module, exercises: list[Exercise], project: ProjectConfig, words: Words) -> str:
     return (
-        f"# Module {module.number}: {module.title}. Starter notebook\n\n"
-        f"The code exercises of module {module.number}: for each, its question, the starter code and the "
-        "public checks. Write your answer in the starter code's cell, then run the checks below it: they "
-        "fail until your code works. Instructors mark your answer with further checks of their own.\n\n"
-        f"**What it needs.** {_needs(exercises, project)}. Run the cells from the top, in order."
+        f"# {words('notebook.title', number=module.number, title=module.title)}\n\n"
+        f"{words('notebook.about', number=module.number)}\n\n"
+        f"{words('notebook.needs', needs=_needs(exercises, project, words))}"
     )
 
 
@@ -101,10 +97,11 @@ def _code_cell(exercise: Exercise, section: str, tag: str) -> nbformat.NotebookN
 def starter_notebook(module: Module, exercises: list[Exercise], project: ProjectConfig = ProjectConfig()) -> nbformat.NotebookNode:
     """The notebook of ``module``'s code exercises (``exercises`` in number order)."""
     code = [exercise for exercise in exercises if exercise.kind == "code"]
-    cells = [v4.new_markdown_cell(_about(module, code, project))]
+    words = Words.of(project)
+    cells = [v4.new_markdown_cell(_about(module, code, project, words))]
     for exercise in code:
         question = exercise.sections["Question"].text.strip()
-        cells.append(v4.new_markdown_cell(f"## {heading(exercise)}\n\n*{meta_text(exercise)}*\n\n{question}"))
+        cells.append(v4.new_markdown_cell(f"## {heading(exercise, words)}\n\n*{meta_text(exercise, words)}*\n\n{question}"))
         cells.append(_code_cell(exercise, "Starter", "starter"))
         if "Public checks" in exercise.sections:
             cells.append(_code_cell(exercise, "Public checks", "public-checks"))

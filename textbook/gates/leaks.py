@@ -32,7 +32,9 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
 
 The search index holds words, not sentences, so for it rule 5 becomes: it
 leaks an exercise if it holds a word from that exercise's secret text that
-no student-visible source and no page of the HTML edition contains.
+no student-visible source and no page of the HTML edition contains. Words
+are compared as the index keeps them: stemmed by the course's language
+(German "andere" is "and", which English would take for a solution's "and").
 """
 
 from __future__ import annotations
@@ -182,17 +184,6 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def search_language(language: str) -> SearchLanguage:
-    """How Sphinx's search index splits and stems the words of a book in ``language``, chosen as
-    Sphinx's ``IndexBuilder`` chooses it: the language, else the part of its code before ``_``,
-    else English. (A German index stems "reader" to "read"; an English one keeps "reader".)"""
-    found = search_languages.get(language) or search_languages.get(language.partition("_")[0]) or SearchEnglish
-    if isinstance(found, str):
-        module, name = found.rsplit(".", 1)
-        found = getattr(import_module(module), name)
-    return found({})
-
-
 def search_index_terms(raw: str) -> set[str]:
     """The words the index finds a page for (an incremental build keeps dead terms
     with no page; those find nothing and are left out)."""
@@ -245,16 +236,16 @@ class Leak:
 
 @dataclass
 class LeakScanner:
-    """Markers for every exercise of ``bank``; ``student_sources`` are texts students may see."""
+    """Markers for every exercise of ``bank``; ``student_sources`` are texts students may see;
+    ``language``: the course's, whose stemmer and stop words the HTML search index uses."""
 
     bank: Bank
     student_sources: Iterable[str]
+    language: str = "en"
     #: A JSON file of word -> stem kept between builds: stemming the book's words is most of the set-up.
     stem_cache: Path | None = None
     #: A file keeping the markers found last time, with a digest of what they were found in.
     marker_cache: Path | None = None
-    #: The book's language (``language`` in ``conf.py``): its search index stems words as that language does.
-    language: str = "en"
     markers: dict[tuple[str, ...], set[str]] = field(default_factory=dict, init=False)
     secret_stems: dict[str, set[str]] = field(default_factory=dict, init=False)
     _markers_by_length: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, init=False)
@@ -386,7 +377,7 @@ class LeakScanner:
 
 
 def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, str], language: str) -> str:
-    """A digest of what markers are made from, and of the rules that make them (this file)."""
+    """A digest of what markers are made from, and of the rules that make them (this file, the language)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(json.dumps([chapters, questions, sorted(secrets.items()), language]).encode())
     return digest.hexdigest()
@@ -405,6 +396,18 @@ def _save_markers(cache: Path | None, inputs: str, markers: dict, secret_stems: 
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(pickle.dumps((inputs, markers, secret_stems)))
+
+
+def search_language(language: str) -> SearchLanguage:
+    """The search language Sphinx's HTML index uses for ``language`` (``de_AT``: German's),
+    English where Sphinx has none: its words, stems and stop words are the index's."""
+    found = search_languages.get(language) or search_languages.get(language.partition("_")[0])
+    if found is None:
+        return SearchEnglish({})
+    if isinstance(found, str):
+        module, name = found.rsplit(".", 1)
+        found = getattr(import_module(module), name)
+    return found({})
 
 
 def _load_stems(cache: Path | None) -> dict[str, str]:

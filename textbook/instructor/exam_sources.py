@@ -11,14 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sphinx.util.texescape import escape
+
 from textbook.bank.bank import Exercise
+from textbook.core.messages import ENGLISH, Words
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile
 
-_NAME_LINES = (
-    "\\bigskip\\noindent Name: \\rule{0.55\\linewidth}{0.4pt}\\par\n"
-    "\\bigskip\\noindent Student number: \\rule{0.4\\linewidth}{0.4pt}\\par"
-)
+
+def _name_lines(words: Words) -> str:
+    name, number = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "student_number"))
+    return (
+        f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
+        f"\\bigskip\\noindent {number}: \\rule{{0.4\\linewidth}}{{0.4pt}}\\par"
+    )
 
 
 @dataclass(frozen=True)
@@ -36,13 +42,17 @@ def _raw_latex(code: str) -> str:
     return f"```{{raw}} latex\n{code}\n```\n"
 
 
-def _totals(exercises: tuple[Exercise, ...]) -> str:
+def _totals(exercises: tuple[Exercise, ...], words: Words) -> str:
     points = sum(e.points for e in exercises)
     minutes = sum(e.minutes for e in exercises)
-    return f"{len(exercises)} questions · {points} points · about {minutes} minutes"
+    return " · ".join([
+        words("totals.questions", count=len(exercises)),
+        words("totals.points", count=points, points=points),
+        words("totals.minutes", count=minutes, minutes=minutes),
+    ])  # fmt: skip
 
 
-def _document(exam: ExamFile, variant: Variant, key: bool) -> str:
+def _document(exam: ExamFile, variant: Variant, key: bool, words: Words) -> str:
     parts = [
         "---\norphan: true\n---\n\n",
         f"# {exam.title}\n\n",
@@ -50,11 +60,11 @@ def _document(exam: ExamFile, variant: Variant, key: bool) -> str:
         "\n",
     ]
     if key:
-        parts += [f"Key to variant {variant.number}: the questions in the order its students see them, "
-                  "with solutions, rubrics and points.\n\n"]  # fmt: skip
+        parts += [f"{words('exam.key_intro', number=variant.number)}\n\n"]
     else:
-        parts += [_raw_latex(_NAME_LINES), "\n"]
-    details = " · ".join(part for part in (exam.date, f"Variant {variant.number}", _totals(variant.exercises)) if part)
+        parts += [_raw_latex(_name_lines(words)), "\n"]
+    variant_name = words("exam.variant", number=variant.number)
+    details = " · ".join(part for part in (exam.date, variant_name, _totals(variant.exercises, words)) if part)
     parts.append(f"{details}\n\n")
     if exam.instructions and not key:
         parts.append(f"{exam.instructions.strip()}\n\n")
@@ -64,19 +74,19 @@ def _document(exam: ExamFile, variant: Variant, key: bool) -> str:
     return "".join(parts)
 
 
-def sources(exam: ExamFile, variants: list[Variant]) -> dict[str, str]:
-    """Every document of the exam, by file name."""
+def sources(exam: ExamFile, variants: list[Variant], words: Words = ENGLISH) -> dict[str, str]:
+    """Every document of the exam, by file name, in ``words``."""
     documents = {}
     for variant in variants:
-        documents[f"{variant.name}.md"] = _document(exam, variant, key=False)
-        documents[f"{variant.name}{KEY_SUFFIX}.md"] = _document(exam, variant, key=True)
+        documents[f"{variant.name}.md"] = _document(exam, variant, False, words)
+        documents[f"{variant.name}{KEY_SUFFIX}.md"] = _document(exam, variant, True, words)
     return documents
 
 
-def write_sources(exam: ExamFile, variants: list[Variant], folder: Path) -> None:
+def write_sources(exam: ExamFile, variants: list[Variant], folder: Path, words: Words = ENGLISH) -> None:
     """Write the documents, leaving unchanged ones untouched and removing those of variants no longer built."""
     folder.mkdir(parents=True, exist_ok=True)
-    documents = sources(exam, variants)
+    documents = sources(exam, variants, words)
     for stale in set(folder.glob("*.md")) - {folder / name for name in documents}:
         stale.unlink()
     for name, text in documents.items():

@@ -32,6 +32,7 @@ from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_fil
 from textbook.pipeline import latex
 from textbook.pipeline.build import BuildError, run_sphinx
 from textbook.core.layout import Layout
+from textbook.core.messages import Words
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 
@@ -51,7 +52,7 @@ def _shown(layout: Layout, path: Path) -> str:
 
 def _load(layout: Layout, exam_path: Path) -> tuple[ExamFile, Bank]:
     try:
-        exam = read_exam_file(exam_path, layout.project.exams, _shown(layout, exam_path))
+        exam = read_exam_file(exam_path, _shown(layout, exam_path), layout.project.exams)
         bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     except (ExamFileError, BankError) as error:
         raise BuildError(str(error), error.problems) from None
@@ -96,7 +97,7 @@ def _leak_scanner(layout: Layout, bank: Bank, variant: exam_sources.Variant) -> 
     exercises = dict(bank.exercises)
     exercises.update({e.id: e for e in variant.exercises})
     chapters = [p.read_text(encoding="utf-8") for p in sorted(layout.source.rglob("*.md"))]
-    return LeakScanner(Bank(exercises=exercises, modules=bank.modules), chapters, language=layout.project.language)
+    return LeakScanner(Bank(exercises=exercises, modules=bank.modules), chapters, layout.project.language)
 
 
 def _publish(pdfs: dict[Path, Path], folder: Path) -> None:
@@ -121,7 +122,7 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
     try:
         exam, bank, plans = plan(layout, exam_path, count, seed)
         work = layout.work / "exams" / exam.name
-        exam_sources.write_sources(exam, plans, work / "src")
+        exam_sources.write_sources(exam, plans, work / "src", Words.of(layout.project))
         run_sphinx(
             layout, "latex", work / "src", work / "latex", work / "doctrees",
             "textbook_edition=exam",

@@ -2,7 +2,8 @@
 
 ``textbook export moodle`` writes every exercise as one question, after a
 category question per module (``$course$/top/<course name>/Module NN:
-title``). Each question is named "Exercise N.M: title", carries the
+title``, in the course's language and unit label). Each question is named
+"Exercise N.M: title", carries the
 exercise id as its ``idnumber``, the Markdown question rendered to HTML, and
 the exercise's points as its default mark. How each kind maps:
 
@@ -57,6 +58,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from html import escape
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -70,6 +72,7 @@ from textbook.bank.order import shown_order
 from textbook.instructor.markdown_html import inline_html, to_html
 from textbook.instructor.moodle_format import MOODLE_FRACTIONS, RESPONSE_FIELD_LINES, check_file, percent, where
 from textbook.core.layout import Layout
+from textbook.core.messages import ENGLISH, Words
 from textbook.core.problems import ProblemsError
 
 #: Where the categories go in Moodle: the course's question bank, under a category named after the course.
@@ -157,20 +160,21 @@ def _add_value(parent: ET.Element, tag: str, value) -> None:
     ET.SubElement(parent, tag).text = str(value)
 
 
-def _category(module, course: str) -> ET.Element:
+def _category(module, course: str, words: Words) -> ET.Element:
     question = ET.Element("question", type="category")
-    course, title = (text.replace("/", "//") for text in (course, module.title))  # one slash starts a subcategory
-    _add_text(question, "category", f"{CATEGORY_ROOT}/{course}/Module {module.number:02d}: {title}")
+    name = words("unit.heading", number=f"{module.number:02d}", title=module.title)
+    course, name = (text.replace("/", "//") for text in (course, name))  # one slash starts a subcategory
+    _add_text(question, "category", f"{CATEGORY_ROOT}/{course}/{name}")
     _add_text(question, "info", "", "html")
     return question
 
 
-def _question(exercise: Exercise) -> ET.Element:
+def _question(exercise: Exercise, words: Words) -> ET.Element:
     question = ET.Element("question", type=moodle_type(exercise))
-    _add_text(question, "name", f"Exercise {exercise.number}: {exercise.title}")
+    _add_text(question, "name", words("exercise.heading", number=exercise.number, title=exercise.title))
     text = to_html(exercise.sections["Question"].text)
     if "Public checks" in exercise.sections:  # students may run these on their answer
-        text += "\n<p>Checks you can run on your answer:</p>\n" + to_html(exercise.sections["Public checks"].text)
+        text += f"\n<p>{escape(words('moodle.public_checks'))}</p>\n" + to_html(exercise.sections["Public checks"].text)
     _add_text(question, "questiontext", text, "html")
     marked_by_moodle = question.get("type") != "essay"  # its solution is feedback, shown after the attempt
     feedback = exercise.sections["Solution"].text if marked_by_moodle else ""
@@ -180,8 +184,8 @@ def _question(exercise: Exercise) -> ET.Element:
     return question
 
 
-def _multichoice(exercise: Exercise) -> ET.Element:
-    question = _question(exercise)
+def _multichoice(exercise: Exercise, words: Words) -> ET.Element:
+    question = _question(exercise, words)
     fractions = choice_fractions(exercise)
     _add_value(question, "single", "true" if sum(c.correct for c in exercise.choices) == 1 else "false")
     # Written in the book's shown order, so a quiz with shuffling turned off still
@@ -205,16 +209,16 @@ def _marked_answer(question: ET.Element, text: str) -> ET.Element:
     return answer
 
 
-def _shortanswer(exercise: Exercise) -> ET.Element:
-    question = _question(exercise)
+def _shortanswer(exercise: Exercise, words: Words) -> ET.Element:
+    question = _question(exercise, words)
     _add_value(question, "usecase", 0)  # case does not matter
     for text in exercise.answer.texts:
         _marked_answer(question, text.replace("*", "\\*"))  # Moodle reads a bare * as a wildcard
     return question
 
 
-def _numerical(exercise: Exercise) -> ET.Element:
-    question = _question(exercise)
+def _numerical(exercise: Exercise, words: Words) -> ET.Element:
+    question = _question(exercise, words)
     answer = _marked_answer(question, exercise.answer.value)
     _add_value(answer, "tolerance", exercise.answer.tolerance)
     _add_value(question, "showunits", 3)  # no units asked for or shown
@@ -229,40 +233,45 @@ def _field_lines(exercise: Exercise) -> int:
     return next((n for n in RESPONSE_FIELD_LINES if n >= lines), RESPONSE_FIELD_LINES[-1])
 
 
-def _rubric_html(exercise: Exercise) -> str:
+def _rubric_html(exercise: Exercise, words: Words) -> str:
     rows = "".join(
         f"<tr><td>{inline_html(c.text)}</td><td>{grading.format_points(c.points)}</td></tr>" for c in exercise.rubric
     )
     total = grading.format_points(grading.rubric_total(exercise.rubric))
-    return (f"<table><thead><tr><th>Criterion</th><th>Points</th></tr></thead>"
-            f"<tbody>{rows}<tr><td><strong>Total</strong></td><td>{total}</td></tr></tbody></table>")  # fmt: skip
+    criterion, points, total_word = (escape(words(f"rubric.{key}")) for key in ("criterion", "points", "total"))
+    return (f"<table><thead><tr><th>{criterion}</th><th>{points}</th></tr></thead>"
+            f"<tbody>{rows}<tr><td><strong>{total_word}</strong></td><td>{total}</td></tr></tbody></table>")  # fmt: skip
 
 
-def grader_info(exercise: Exercise) -> str:
+def grader_info(exercise: Exercise, words: Words = ENGLISH) -> str:
     """Everything a grader needs and a student must not see: solution, checks, rubric, notes."""
-    parts = ["<h4>Model solution</h4>", to_html(exercise.sections["Solution"].text)]
+
+    def say(key: str, **values) -> str:
+        return escape(words(key, **values))
+
+    parts = [f"<h4>{say('moodle.model_solution')}</h4>", to_html(exercise.sections["Solution"].text)]
     if exercise.kind == "code":
-        parts += ["<h4>Hidden checks</h4>",
-                  "<p>The model solution passes the public checks (in the question) and these; the starter fails.</p>",
+        parts += [f"<h4>{say('hidden_checks.heading')}</h4>",
+                  f"<p>{say('moodle.hidden_checks_note')}</p>",
                   to_html(exercise.sections["Hidden checks"].text)]  # fmt: skip
-    parts.append("<h4>Rubric</h4>")
+    parts.append(f"<h4>{say('rubric.heading')}</h4>")
     if exercise.rubric:
-        parts.append(_rubric_html(exercise))
+        parts.append(_rubric_html(exercise, words))
     else:
-        parts.append(f"<p>Marked by its checks: a solution that passes them earns the {exercise.points} points.</p>")
+        parts.append(f"<p>{say('moodle.marked_by_checks', count=exercise.points, points=exercise.points)}</p>")
     if "Grading notes" in exercise.sections:
-        parts += ["<h4>Grading notes</h4>", to_html(exercise.sections["Grading notes"].text)]
+        parts += [f"<h4>{say('grading_notes.heading')}</h4>", to_html(exercise.sections["Grading notes"].text)]
     return "\n".join(parts)
 
 
-def _essay(exercise: Exercise) -> ET.Element:
-    question = _question(exercise)
+def _essay(exercise: Exercise, words: Words) -> ET.Element:
+    question = _question(exercise, words)
     _add_value(question, "responseformat", "monospaced" if exercise.kind == "code" else "editor")
     _add_value(question, "responserequired", 1)
     _add_value(question, "responsefieldlines", _field_lines(exercise))
     _add_value(question, "attachments", 0)
     _add_value(question, "attachmentsrequired", 0)
-    _add_text(question, "graderinfo", grader_info(exercise), "html")
+    _add_text(question, "graderinfo", grader_info(exercise, words), "html")
     if exercise.kind == "code":
         _add_text(question, "responsetemplate", exercise.code("Starter"), "plain_text")
     elif exercise.kind == "fill-in-table":
@@ -291,9 +300,9 @@ def _unexpressible(exercise: Exercise, root: Path) -> list[str]:
     ]
 
 
-def build_quiz(bank: Bank, root: Path, course: str) -> tuple[ET.Element, Summary]:
-    """The ``<quiz>`` element for the whole bank, module by module, under a category named ``course``;
-    ExportError if Moodle cannot hold it."""
+def build_quiz(bank: Bank, root: Path, course: str, words: Words = ENGLISH) -> tuple[ET.Element, Summary]:
+    """The ``<quiz>`` element for the whole bank, module by module, under a category named ``course``,
+    in ``words``; ExportError if Moodle cannot hold it."""
     problems = [p for e in bank.exercises.values() if e.kind == "multiple-choice" for p in _unexpressible(e, root)]
     if problems:
         raise ExportError(problems)
@@ -302,9 +311,9 @@ def build_quiz(bank: Bank, root: Path, course: str) -> tuple[ET.Element, Summary
     for exercise in bank.exercises.values():  # in number order, so grouped by module
         if exercise.module not in modules:
             modules.append(exercise.module)
-            quiz.append(_category(exercise.module, course))
+            quiz.append(_category(exercise.module, course, words))
         moodle_kind = moodle_type(exercise)
-        quiz.append(_BUILDERS[moodle_kind](exercise))
+        quiz.append(_BUILDERS[moodle_kind](exercise, words))
         if moodle_kind == "multichoice" and not grades_like_the_book(exercise):
             inexact[exercise.scoring] += 1
         exported[moodle_kind, exercise.kind] += 1
@@ -312,9 +321,9 @@ def build_quiz(bank: Bank, root: Path, course: str) -> tuple[ET.Element, Summary
     return quiz, Summary(None, len(modules), exported, inexact)
 
 
-def write_moodle(bank: Bank, output: Path, root: Path, course: str) -> Summary:
+def write_moodle(bank: Bank, output: Path, root: Path, course: str, words: Words = ENGLISH) -> Summary:
     """Write the bank to ``output`` as Moodle XML, checked before it replaces any earlier file."""
-    quiz, summary = build_quiz(bank, root, course)
+    quiz, summary = build_quiz(bank, root, course, words)
     output.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     os.close(handle)
@@ -344,4 +353,4 @@ def export(layout: Layout, output: Path | None = None) -> Summary:
         bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     except BankError as error:
         raise ExportError(error.problems) from None
-    return write_moodle(bank, output, layout.root, layout.project.name)
+    return write_moodle(bank, output, layout.root, layout.project.name, Words.of(layout.project))

@@ -44,6 +44,7 @@ from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
+from textbook.core.messages import Words
 from textbook.core.problems import WarningLog
 from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
@@ -170,9 +171,9 @@ class Builder:
         except BankError as error:
             raise BuildError(str(error), error.problems) from None
         chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
-        language = self.layout.project.language  # its search index stems as that language does
-        self.scanner = LeakScanner(self.bank, chapters, stem_cache=cache / f"stems-{language}.json",
-                                   marker_cache=cache / "leak-markers.pickle", language=language)  # fmt: skip
+        language = self.layout.project.language  # the search index's stems are the language's
+        self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
+                                   marker_cache=cache / "leak-markers.pickle")  # fmt: skip
 
     def check_for_leaks(self, paths: list[Path], edition: str) -> None:
         started = time.perf_counter()
@@ -246,7 +247,7 @@ class Builder:
     def exercise_latex_jobs(self) -> list[PdfJob]:
         source = self.layout.exercise_sources
         work = self.layout.work_output("exercises-latex")
-        editions.write_sources(self.bank, source)
+        editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
         # Made from the bank alone: when nothing it reads changed (a prose edit to a
         # chapter), the LaTeX written last time stands and Sphinx is not run.
         stamp = work / ".inputs-digest"

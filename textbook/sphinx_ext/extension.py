@@ -158,6 +158,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
     app.connect("doctree-resolved", print_matter.keep_short_code_together)
     app.connect("doctree-resolved", print_matter.keep_numbers_with_names)
+    # doctree-resolved: a module's HTML page opens with its unit label and number.
+    app.connect("doctree-resolved", module_overview.label_the_unit_in_html)
     # build-finished: the handouts written are current (see handouts.py).
     app.connect("build-finished", handouts.mark_handouts_written)
     # html-page-context: add the .ipynb download before the theme draws its buttons.

@@ -22,6 +22,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
 from textbook.sphinx_ext.module_overview import modules
 
 HANDOUT_PREFIX = "handout-"
@@ -70,11 +72,12 @@ def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
     settings = _latex_settings_digest(app)
     settings_changed = not stamp.is_file() or stamp.read_text() != settings
     book = [entry for entry in app.config.latex_documents if not entry[1].startswith(HANDOUT_PREFIX)]
+    words = Words.of(of_sphinx(app.config))
     handouts = [
         (
             docname,
             handout_target(docname),
-            f"Handout: Module {info.number} \N{EM DASH} {env.titles[docname].astext()}",
+            words("handout.title", number=info.number, title=env.titles[docname].astext()),
             app.config.author,
             "howto",
             False,

@@ -17,7 +17,9 @@ the file name (``00-introduction.md`` is module 0). The data is kept in
 ``env.textbook_modules`` for handouts and for exercises, which name the
 objectives they practise by id. It renders as an ordinary admonition, so
 HTML and LaTeX need no custom visitors; a raw LaTeX line switches a handout
-to ``<module>.<n>`` numbering (see ``numbering.py``).
+to ``<module>.<n>`` numbering (see ``numbering.py``). Its words, and the
+unit label ("Module 0") a module's HTML page opens with, are the course's
+(``core/messages.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from textbook.core.config import of_sphinx
 from textbook.core.front_matter import ModuleInfo, OverviewError, module_number, parse_overview
+from textbook.core.messages import Words
 from textbook.sphinx_ext import keep_together
 
 
@@ -70,17 +74,19 @@ class ModuleOverview(SphinxDirective):
             raise self.error(f"module-overview: {error} (line {line})") from None
 
     def _render(self, info: ModuleInfo) -> nodes.admonition:
+        words = Words.of(of_sphinx(self.config))
         box = nodes.admonition(classes=["module-overview"])
-        box += nodes.title("", "Module at a glance")
+        box += nodes.title("", words("overview.title"))
         fields = nodes.field_list()
-        fields += _field("Difficulty", nodes.paragraph("", info.difficulty_text))
-        fields += _field("Estimated time", nodes.paragraph("", f"{info.minutes} minutes"))
+        fields += _field(words("overview.difficulty"), nodes.paragraph("", words.difficulty(info.difficulty)))
+        minutes = words("overview.minutes", count=info.minutes, minutes=info.minutes)
+        fields += _field(words("overview.time"), nodes.paragraph("", minutes))
         prerequisites = nodes.bullet_list()
         for item in info.prerequisites:
             prerequisites += nodes.list_item("", nodes.paragraph("", item))
-        fields += _field("Prerequisites", prerequisites)
+        fields += _field(words("overview.prerequisites"), prerequisites)
         box += fields
-        box += nodes.paragraph("", "By the end of this module you will be able to:")
+        box += nodes.paragraph("", words("overview.objectives"))
         objectives = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
         for objective_id, text in info.objectives.items():
             objectives += nodes.list_item("", nodes.paragraph("", text), ids=[f"objective-{objective_id}"])
@@ -98,6 +104,18 @@ def modules(env: BuildEnvironment) -> dict[str, ModuleInfo]:
     """Every module chapter's front matter, by docname, in module order."""
     infos = {doc: ModuleInfo(**{**d, "prerequisites": tuple(d["prerequisites"])}) for doc, d in _modules(env).items()}
     return dict(sorted(infos.items(), key=lambda item: item[1].number))
+
+
+def label_the_unit_in_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, HTML and EPUB: a module's page opens with its unit label and number
+    ("Module 3", "Woche 3") above the title, as its chapter opening in print does."""
+    if app.builder.format != "html" or docname not in _modules(app.env):
+        return
+    section = doctree.next_node(nodes.section)
+    if section is None:
+        return
+    label = Words.of(of_sphinx(app.config)).unit_number(_modules(app.env)[docname]["number"])
+    section.insert(0, nodes.paragraph("", label, classes=["textbook-unit-label"]))
 
 
 def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

@@ -20,8 +20,12 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxTranslator
 
+from textbook.core.config import of_sphinx
+from textbook.core.messages import ENGLISH, Words
+
 TAG = "plot-code"
-PRINT_NOTE = "The code that draws this figure is in the HTML edition."
+#: The note in English; a course's own is in its language (``core/messages.py``).
+PRINT_NOTE = ENGLISH("print.plot_code")
 
 
 def _plot_cells(document: nodes.Node):
@@ -50,10 +54,11 @@ class NoteInPrint(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
+        note = Words.of(of_sphinx(self.config))("print.plot_code")
         for cell in list(_plot_cells(self.document)):
             source = _source(cell)
             if source is not None:
-                cell.replace(source, nodes.paragraph("", "", nodes.emphasis(PRINT_NOTE, PRINT_NOTE)))
+                cell.replace(source, nodes.paragraph("", "", nodes.emphasis(note, note)))
 
 
 def visit_collapsed(self: SphinxTranslator, node: HideCodeCellNode) -> None:

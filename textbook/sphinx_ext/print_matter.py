@@ -11,6 +11,8 @@ where front, main and back matter begin in the assembled book.
   which all read the same ``conf.py``.
 * Matter: the chapters before the first module (a preface, the licence) and
   after the last one are unnumbered, so "Module 0" is still chapter 0.
+* Words: the chapter openings' unit label (``\\textbookunitlabel``), the
+  contents heading and the licence line are the course's (``core/messages.py``).
 * Code: a literal block of up to ``SHORT_CODE_LINES`` lines is never split
   across pages (a ``\\needspace`` of its height before it).
 """
@@ -25,30 +27,39 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
 
+from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
+from textbook.core.messages import Words
 
 STYLE = Path(__file__).parent / "latex" / "textbookprint.sty"
 PAPER_SIZES = {"a4": "a4paper", "letter": "letterpaper"}
 SHORT_CODE_LINES = 12
-LICENCE_LINE = (
-    r"Text and figures under the Creative Commons Attribution 4.0 licence"
-    r" (\url{https://creativecommons.org/licenses/by/4.0/}); code under the MIT licence."
-)
+LICENCE_URL = r"\url{https://creativecommons.org/licenses/by/4.0/}"
+
+
+def _licence_line(words: Words, engine: str) -> str:
+    """The title page's licence line, in the course's language, its URL a link."""
+    before, after = words.around("print.licence", "url")
+    return f"{escape(before, engine)}{LICENCE_URL}{escape(after, engine)}"
 
 
 def configure_print(app: Sphinx, config) -> None:
-    """``config-inited``: the paper size, the title page, the style file and its macros."""
+    """``config-inited``: the paper size, the title page, the style file and its macros
+    (the unit label of the chapter openings among them)."""
+    words = Words.of(of_sphinx(config))
+    engine = config.latex_engine
     elements = dict(config.latex_elements)
     elements["papersize"] = PAPER_SIZES[config.textbook_paper]
     elements["fncychap"] = ""  # textbookprint.sty draws the chapter openings
     elements.setdefault("maketitle", r"\textbookmaketitle")
     # Sphinx names the contents after the first toctree's caption ("About this book").
-    elements.setdefault("tableofcontents", r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents")
-    engine = config.latex_engine
+    contents = escape(words("print.contents"), engine)
+    elements.setdefault("tableofcontents", f"\\renewcommand{{\\contentsname}}{{{contents}}}\\sphinxtableofcontents")
     elements["preamble"] = (
         f"\\newcommand{{\\textbookbooktitle}}{{{escape(config.project, engine)}}}\n"
         f"\\newcommand{{\\textbookcopyright}}{{\\textcopyright\\ {escape(config.copyright or config.author, engine)}}}\n"
-        f"\\newcommand{{\\textbooklicenceline}}{{{LICENCE_LINE}}}\n" + elements.get("preamble", "")
+        f"\\newcommand{{\\textbooklicenceline}}{{{_licence_line(words, engine)}}}\n"
+        f"\\newcommand{{\\textbookunitlabel}}{{{escape(words.unit, engine)}}}\n" + elements.get("preamble", "")
     )
     config.latex_elements = elements
     config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]
@@ -108,8 +119,12 @@ def keep_short_code_together(app: Sphinx, doctree: nodes.document, docname: str)
         target.parent.insert(target.parent.index(target), _latex(f"\\needspace{{{height}\\baselineskip}}"))
 
 
-#: A name that a number follows in a reference: "Figure 2.1", "Exercise 0.3".
-_NUMBERED_NAME = re.compile(r"\b(Figure|Table|Listing|Exercise|Module|Section) (?=\d)")
+def numbered_name(words: Words, numfig_format: dict[str, str]) -> re.Pattern:
+    """A name that a number follows in a reference: Sphinx's (``numfig_format``: "Figure 2.1",
+    "Section 3") and the generator's ("Exercise 0.3", "Module 3"), in the course's language."""
+    sphinx_names = [text.split("%s")[0].strip() for text in numfig_format.values() if "%s" in text]
+    names = sorted({*sphinx_names, *words.numbered_names()} - {""}, key=lambda name: (-len(name), name))
+    return re.compile(r"(?<!\w)(%s) (?=\d)" % "|".join(map(re.escape, names)))
 
 
 def keep_numbers_with_names(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -119,8 +134,9 @@ def keep_numbers_with_names(app: Sphinx, doctree: nodes.document, docname: str) 
         return
     for reference in doctree.findall(addnodes.number_reference):
         reference["title"] = re.sub(r" (?=%s)", "\u00a0", reference.get("title", "%s"))
+    name = numbered_name(Words.of(of_sphinx(app.config)), app.config.numfig_format)
     for reference in doctree.findall(nodes.reference):
         for text in list(reference.findall(nodes.Text)):
-            joined = _NUMBERED_NAME.sub("\\1\u00a0", text.astext())
+            joined = name.sub("\\1\u00a0", text.astext())
             if joined != text.astext():
                 text.parent.replace(text, nodes.Text(joined))

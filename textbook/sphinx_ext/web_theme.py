@@ -19,11 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
 
 STATIC = Path(__file__).parent / "static"
 LOGO = "textbook-logo.svg"
-#: What the generator's own logo shows.
-LOGO_ALT = "Logo: a notebook page feeding a pipeline that loops back"
 #: ``<th>`` holding nothing (or an empty paragraph, as docutils writes an empty cell).
 _EMPTY_HEADER_CELL = re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>")
 
@@ -33,7 +32,7 @@ def add_logo_and_favicon(app: Sphinx, config) -> None:
     the favicon is the course's, else the logo."""
     project = of_sphinx(config)
     logo = project.root / project.logo if project.logo else STATIC / LOGO
-    alt = project.logo_alt if project.logo else LOGO_ALT
+    alt = project.logo_alt if project.logo else Words.of(project)("web.logo_alt")  # what the generator's logo shows
     if not logo.is_file():
         raise ConfigError(f"{project.root / 'conf.py'}: textbook_logo names {logo}, which does not exist")
     config.html_static_path = [*config.html_static_path, str(logo)]
