@@ -35,6 +35,10 @@ nb_merge_streams = True
 textbook_unit_label = "Module"
 textbook_first_number = 0  # module 00 is the introduction
 textbook_course_name = "MLOps textbook"  # the Moodle export's category root
+textbook_licence = (  # on every PDF's title page
+    "Text and figures under the Creative Commons Attribution 4.0 licence"
+    " (https://creativecommons.org/licenses/by/4.0/); code under the MIT licence."
+)
 
 # Math is drawn as SVG at build time and embedded in the page, so the HTML
 # edition needs no MathJax from a CDN and works offline.

@@ -52,7 +52,7 @@ def _shown(layout: Layout, path: Path) -> str:
 
 def _load(layout: Layout, exam_path: Path) -> tuple[ExamFile, Bank]:
     try:
-        exam = read_exam_file(exam_path, _shown(layout, exam_path), layout.project.exams)
+        exam = read_exam_file(exam_path, layout.project.exams, _shown(layout, exam_path))
         bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     except (ExamFileError, BankError) as error:
         raise BuildError(str(error), error.problems) from None

@@ -34,19 +34,21 @@ from textbook.core.messages import Words
 STYLE = Path(__file__).parent / "latex" / "textbookprint.sty"
 PAPER_SIZES = {"a4": "a4paper", "letter": "letterpaper"}
 SHORT_CODE_LINES = 12
-LICENCE_URL = r"\url{https://creativecommons.org/licenses/by/4.0/}"
+_ADDRESS = re.compile(r"https?://[^\s()]+[^\s().,;:]")
 
 
-def _licence_line(words: Words, engine: str) -> str:
-    """The title page's licence line, in the course's language, its URL a link."""
-    before, after = words.around("print.licence", "url")
-    return f"{escape(before, engine)}{LICENCE_URL}{escape(after, engine)}"
+def _licence_line(licence: str, engine: str) -> str:
+    """The course's licence line (``textbook_licence``) in LaTeX, each address in it a link."""
+    pieces = _ADDRESS.split(licence)
+    links = [f"\\url{{{address}}}" for address in _ADDRESS.findall(licence)]
+    return "".join(escape(piece, engine) + link for piece, link in zip(pieces, [*links, ""]))
 
 
 def configure_print(app: Sphinx, config) -> None:
     """``config-inited``: the paper size, the title page, the style file and its macros
     (the unit label of the chapter openings among them)."""
-    words = Words.of(of_sphinx(config))
+    project = of_sphinx(config)
+    words = Words.of(project)
     engine = config.latex_engine
     elements = dict(config.latex_elements)
     elements["papersize"] = PAPER_SIZES[config.textbook_paper]
@@ -58,7 +60,7 @@ def configure_print(app: Sphinx, config) -> None:
     elements["preamble"] = (
         f"\\newcommand{{\\textbookbooktitle}}{{{escape(config.project, engine)}}}\n"
         f"\\newcommand{{\\textbookcopyright}}{{\\textcopyright\\ {escape(config.copyright or config.author, engine)}}}\n"
-        f"\\newcommand{{\\textbooklicenceline}}{{{_licence_line(words, engine)}}}\n"
+        f"\\newcommand{{\\textbooklicenceline}}{{{_licence_line(project.licence, engine)}}}\n"
         f"\\newcommand{{\\textbookunitlabel}}{{{escape(words.unit, engine)}}}\n" + elements.get("preamble", "")
     )
     config.latex_elements = elements

@@ -10,3 +10,4 @@ latex_use_xindy = False
 latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
 exclude_patterns = ["_build"]
 textbook_paper = "letter"
+textbook_licence = "Text under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
