@@ -16,6 +16,7 @@ from textbook.bank.schema import KINDS
 from textbook.core.config import ProjectConfig, documentation
 from textbook.core.layout import EDITIONS, Layout
 from textbook.instructor import exams
+from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 from textbook.scaffold import new_course
 
@@ -180,3 +181,32 @@ def test_the_new_course_builds_every_edition_and_an_exam(tmp_path, monkeypatch):
     monkeypatch.chdir(layout.root)
     assert cli.main(["exam", "exams/quiz.yml"]) == 0
     assert {p.name for p in (layout.build / "exams" / "quiz").glob("*.pdf")} == {"variant-1.pdf", "variant-1-key.pdf"}
+
+
+SHORT_CODE_EXERCISE = '''## Question
+
+Write `mean(values)`, the mean of a list of numbers, as a float.
+
+## Starter
+
+```python
+def mean(values):
+    raise NotImplementedError
+```
+
+'''
+
+
+def test_a_short_code_exercise_keeps_its_public_checks_and_passes_the_page_gate(tmp_path, monkeypatch):
+    """Another author's short code exercise, its opening at the foot of a handout's page: the
+    public checks stay with it (the generator keeps them in one unit), and the gate passes it."""
+    root = _new(tmp_path / "short")
+    path = root / "exercises" / "00-getting-started" / "06-mean-function.md"
+    text = path.read_text()
+    path.write_text(text[: text.index("## Question")] + SHORT_CODE_EXERCISE + text[text.index("## Public checks"):])
+    monkeypatch.chdir(root)
+    layout = Layout(root)
+    build.build(layout, ["handouts"])
+    pages = pdf_text(next(layout.handouts.glob("*.pdf"))).split("\f")
+    holding = [index for index, page in enumerate(pages) if "Exercise 0.6:" in page or "isinstance(mean([1, 2])" in page]
+    assert len(holding) == 1, f"exercise 0.6 is split over pages {[i + 1 for i in holding]}"

@@ -212,9 +212,10 @@ def exercise_nodes(
     ``words``: the course's (``core/messages.py``).
 
     In print, the title, the prompt and the first block (table, options, starter
-    code, first answer lines) are one unit that a page break never splits;
-    so are the public checks, with the code box under them when they fit on a
-    page together (``keep_together``).
+    code, first answer lines) are one unit that a page break never splits
+    (``keep_together``). Without answer space the public checks belong to it,
+    so an opening never ends a page without them; in the workbook they are a
+    unit of their own with the code box under them when both fit on a page.
     """
     space = _answer_space(exercise, words) if mode == "workbook" and exercise.kind not in NO_ANSWER_SPACE else None
     question = parse(exercise.sections["Question"].text, exercise, "Question")
@@ -241,11 +242,12 @@ def exercise_nodes(
         box += nodes.rubric("", words("starter_code.heading"))
         box += _code_block(starter, exercise, "Starter")
         if "Public checks" in exercise.sections:
-            if kept:
-                box += keep_together.end()
-            box += keep_together.begin(*_room_below(space))
+            if space is not None:  # the workbook: the checks go with the code box under them
+                if kept:
+                    box += keep_together.end()
+                box += keep_together.begin(*_room_below(space))
+                kept = True
             box += _public_checks(exercise, words)
-            kept = True
     if kept:
         box += keep_together.end()
     if space is not None:
