@@ -180,6 +180,9 @@ def test_a_notebook_holds_each_code_exercise_question_starter_and_public_checks(
     assert question.startswith("## Exercise 0.6: Add up to ten") and "the sum of the whole numbers" in question
     assert starter == "def total(n):\n    raise NotImplementedError"
     assert checks == PUBLIC
+    # The answer's cell names its exercise, for grading; the checks' cell does not.
+    assert notebook.cells[2].metadata["textbook"] == {"exercise": "sum-code", "part": "answer"}
+    assert "textbook" not in notebook.cells[3].metadata
     text = nbformat.writes(notebook)
     assert SOLUTION not in text and HIDDEN not in text and "Gauss" not in text
 

@@ -8,6 +8,11 @@ that the starter fails its public checks and the solution passes them (see
 ``checks.py``). Only student sections go in (``schema.STUDENT_SECTIONS``);
 the HTML edition offers the notebook and the leak scan reads it like any
 other student file.
+
+A starter cell carries, besides its tag, the exercise it answers in its
+metadata: ``{"textbook": {"exercise": "<id>", "part": "answer"}}`` (``MARKER``,
+``PART``). ``textbook grade`` finds a student's answer by it, wherever the
+student moved the cell (see ``textbook/marking/submissions.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ from textbook.exercises.render import heading, meta_text
 
 #: Where the notebooks go in the HTML output, and what each is called.
 FOLDER = "_downloads/exercises"
+
+
+#: The cell metadata key naming the exercise a cell belongs to, and the part it is.
+MARKER = "textbook"
+PART = "answer"
 
 
 def file_name(module_docname: str) -> str:
@@ -91,7 +101,10 @@ def _about(module: Module, exercises: list[Exercise], project: ProjectConfig, wo
 
 
 def _code_cell(exercise: Exercise, section: str, tag: str) -> nbformat.NotebookNode:
-    return v4.new_code_cell(exercise.code(section).rstrip("\n"), metadata={"tags": [tag]})
+    metadata: dict = {"tags": [tag]}
+    if section == "Starter":  # the student's answer: marked, so that grading finds it
+        metadata[MARKER] = {"exercise": exercise.id, "part": PART}
+    return v4.new_code_cell(exercise.code(section).rstrip("\n"), metadata=metadata)
 
 
 def starter_notebook(module: Module, exercises: list[Exercise], project: ProjectConfig = ProjectConfig()) -> nbformat.NotebookNode:
