@@ -15,7 +15,7 @@ LAYERS = (
     {"exercises"},
     {"gates"},
     {"pipeline"},
-    {"instructor", "scaffold"},
+    {"instructor", "scaffold", "marking"},
     {"cli"},
 )
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}

@@ -3,6 +3,8 @@
     textbook build [html|epub|pdf|handouts|workbook|key|all ...]   build editions (default: all)
     textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
+    textbook grade MODULE|EXAM.yml|ID... --submissions PATH   run students' answers against the checks:
+                                                 grades and feedback in _build/grading/<assignment>/
     textbook report [--format markdown|csv]      objective coverage: each objective's exercises
     textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
     textbook setup [EDITION ... | web-gate]      install the system tools they need if missing (default: all, web gate too)
@@ -202,6 +204,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade submissions on code exercises; a leak in the feedback, or a bad input, writes nothing."""
+    from textbook.bank.bank import BankError
+    from textbook.marking import grade, sandbox
+
+    layout = Layout(_project_root())
+    started = time.perf_counter()
+    limits = sandbox.Limits(seconds=args.timeout, memory=args.memory * 2**20)
+    print(f"textbook: {sandbox.isolation()}", file=sys.stderr)
+    try:
+        result = grade.grade(layout, args.what, Path(args.submissions), jobs=args.jobs, limits=limits)
+    except (grade.GradingError, BankError) as error:
+        lines = [f"  {problem}" for problem in error.problems]
+        print("\n".join(["textbook: grading failed, nothing written:", *lines]), file=sys.stderr)
+        return 1
+    for one in result.graded:
+        trouble = f" ({one.submission.problem})" if one.submission.problem else ""
+        print(f"  {one.submission.identifier}: {grade._decimal(one.total)}{trouble}")
+    print(f"textbook: graded {len(result.graded)} submission(s) in {time.perf_counter() - started:.1f} s; "
+          f"{result.limits_hit} limit(s) reached (see grading.log); in {result.folder.relative_to(layout.root)}/")
+    return 0
+
+
 def cmd_proof(args: argparse.Namespace) -> int:
     """Contact sheets of the published PDFs, for an author to look over every page."""
     from textbook.pipeline import proof
@@ -295,6 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("-o", "--output", metavar="PATH",
                                help="where to write it (default: _build/export/moodle.xml)")
     export_parser.set_defaults(func=cmd_export)
+
+    grade_parser = commands.add_parser("grade", help="run students' answers against the checks: grades, feedback")
+    grade_parser.add_argument("what", nargs="+", metavar="MODULE|EXAM.yml|ID",
+                              help="a module (04-serving-with-fastapi), an exam file, or exercise ids")
+    grade_parser.add_argument("--submissions", required=True, metavar="PATH",
+                              help="a folder of .ipynb/.py files, one per student, or Moodle's 'Download all "
+                                   "submissions' (zip or folder)")
+    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per answer (default: 60)")
+    grade_parser.add_argument("--memory", type=int, default=4096, help="MB of memory per answer (default: 4096)")
+    grade_parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel runs (default: one per core)")
+    grade_parser.set_defaults(func=cmd_grade)
 
     report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
     report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
