@@ -14,8 +14,11 @@ BUILD_FLAGS ?=
 EXAM     ?= exams/midterm.yml
 VARIANTS ?= 1
 SEED     ?= 0
+# `make grade`: what to grade (a module, an exam file or exercise ids) and the students' submissions
+WHAT        ?=
+SUBMISSIONS ?=
 
-.PHONY: book html epub pdf handouts workbook key report moodle exam serve proof test setup benchmark chapter-times clean
+.PHONY: book html epub pdf handouts workbook key report moodle exam grade serve proof test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, EPUB, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -42,6 +45,8 @@ moodle: $(STAMP)        ## the exercise bank as Moodle XML, for instructors (_bu
 	$(BIN)/textbook export moodle
 exam: $(STAMP)          ## exam variants and keys: make exam EXAM=exams/midterm.yml VARIANTS=3 SEED=1
 	$(BIN)/textbook exam $(EXAM) --variants $(VARIANTS) --seed $(SEED)
+grade: $(STAMP)         ## run students' code against the checks: make grade WHAT=04-serving-with-fastapi SUBMISSIONS=path
+	$(BIN)/textbook grade $(WHAT) --submissions $(SUBMISSIONS)
 report: $(STAMP)        ## objective coverage (Markdown): each objective's exercises, kinds, points, minutes
 	$(BIN)/textbook report
 
