@@ -27,7 +27,7 @@ SOLUTION = "def total(n):\n    return n * (n - 1) // 2\n"
 STARTER = "def total(n):\n    raise NotImplementedError\n"
 HIDDEN = "assert total(10) == 45"
 
-needs_root = pytest.mark.skipif(not sandbox.is_root(), reason="the full sandbox needs root (a user and namespaces)")
+needs_root = pytest.mark.skipif(not sandbox.can_isolate(), reason="the full sandbox needs root and namespaces")
 
 
 def _if(condition: str) -> str:

@@ -78,6 +78,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 RUNNER = Path(__file__).with_name("runner.py")
@@ -137,13 +138,19 @@ class Run:
     tampered: bool = False
 
 
-def is_root() -> bool:
-    return os.geteuid() == 0 and bool(shutil.which("unshare")) and bool(shutil.which("setpriv"))
+@cache
+def can_isolate() -> bool:
+    """Root, with ``unshare`` and ``setpriv``, on a machine that lets root make namespaces (a
+    container may forbid it: then the weaker isolation is used, and said)."""
+    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("setpriv"):
+        return False
+    probe = ["unshare", "--net", "--pid", "--fork", "--mount", "--propagation", "private", "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
 
 
 def isolation() -> str:
     """The isolation answers get on this machine, in one line for the output."""
-    if is_root():
+    if can_isolate():
         return ("isolation: a user of its own per run, no network (new network namespace), bank, build and "
                 "submissions hidden, limits on time, CPU, memory, output and processes")
     return ("isolation: WEAKER, not run as root: answers run as you, with your network and files; only time, "
@@ -170,7 +177,7 @@ def _command(folder: Path, uid: int, limits: Limits, hidden: list[Path]) -> list
     seconds = max(1, int(limits.seconds))
     limit = ["prlimit", f"--cpu={seconds}:{seconds + 1}", f"--as={limits.memory}", f"--fsize={limits.output}",
              "--core=0"]
-    if not is_root():
+    if not can_isolate():
         return [*limit, "--", *python]
     covers = [f"mount -t tmpfs -o size=64m,mode=1777 none {scratch}" for scratch in ("/var/tmp", "/dev/shm")
               if Path(scratch).is_dir()]
@@ -246,7 +253,7 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
     verdict_read, verdict_write = os.pipe()
     control_read, control_write = os.pipe()
     try:
-        if is_root():
+        if can_isolate():
             os.chown(folder, uid, uid)
         folder.chmod(0o700)
         started = time.monotonic()
@@ -279,7 +286,7 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
                     pass
         output.close()
         shutil.rmtree(folder, ignore_errors=True)
-        if is_root():
+        if can_isolate():
             _remove_owned_by(uid, Path(tempfile.gettempdir()))
     return result
 
