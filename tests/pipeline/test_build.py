@@ -1,6 +1,8 @@
 """The build CLI: publishing editions, removing them on failure, and set-up errors."""
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,18 @@ def test_html_is_published_and_a_failed_rebuild_removes_it(project, capsys):
         build.build(project, ["html"])
     assert not project.html.exists(), "a failed build must not leave the old edition in place"
     assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_a_build_gives_the_process_its_temporary_folder_back(project, monkeypatch):
+    """Chapters run in a folder under the build (execute_inside_build_folder); after the build the
+    process's own is back: a browser started later would not fit its socket's path in a deep one."""
+    with (project.root / "conf.py").open("a") as conf:
+        conf.write("nb_execution_in_temp = True\n")
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    build.build(project, ["html"])
+    assert (os.environ["TMPDIR"], tempfile.tempdir) == ("/tmp", None)
+    assert (project.build / "cache" / "execution").is_dir(), "the chapters ran under the build folder"
 
 
 def test_a_failed_html_step_also_removes_the_pdf_it_did_not_rebuild(project):

@@ -119,13 +119,30 @@ def test_a_folder_that_is_not_empty_is_refused_and_nothing_written(tmp_path, cap
     assert _files(folder) == {"draft.md"}
 
 
-def test_a_source_checkout_installs_itself_else_the_distribution(tmp_path, monkeypatch):
+class _Installed:
+    """An installed distribution's metadata, as ``importlib.metadata`` reads it."""
+
+    def __init__(self, direct_url: str | None):
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+def test_a_course_installs_the_generator_from_where_it_came(tmp_path, monkeypatch):
+    """A source checkout installs itself; a generator pip installed from a folder, that folder
+    (PEP 610's direct_url.json); one from a package index, the distribution's name."""
     assert new_course.generator_spec() == str(ROOT)
     fake = tmp_path / "site-packages" / "textbook" / "scaffold" / "new_course.py"  # an installed generator
     monkeypatch.setattr(new_course, "__file__", str(fake))
-    assert new_course.generator_spec() == "textbook-generator"
     (tmp_path / "site-packages" / "pyproject.toml").parent.mkdir(parents=True)
     (tmp_path / "site-packages" / "pyproject.toml").write_text('[project]\nname = "something-else"\n')
+    monkeypatch.setattr(new_course, "distribution", lambda name: _Installed(None))
+    assert new_course.generator_spec() == "textbook-generator"
+    monkeypatch.setattr(new_course, "distribution", lambda name: _Installed(f'{{"url": "file://{ROOT}", "dir_info": {{}}}}'))
+    assert new_course.generator_spec() == str(ROOT)
+    wheel = '{"url": "https://files.example/textbook_generator-0.1.0-py3-none-any.whl", "archive_info": {}}'
+    monkeypatch.setattr(new_course, "distribution", lambda name: _Installed(wheel))
     assert new_course.generator_spec() == "textbook-generator"
 
 

@@ -15,7 +15,7 @@ forms where English gives one text. Every message may also use ``{unit}``,
 the course's unit label (``textbook_unit_label``, else the catalogue's
 ``unit``: "Module", "Modul"), and ``{unit_lower}``, the same in running text
 ("module"); the other placeholders are what the caller passes, the same in
-every catalogue (``tests/test_languages.py`` checks it).
+every catalogue (``tests/core/test_languages.py`` checks it).
 
 Messages for authors (the bank's and the gates' problems) stay English.
 """

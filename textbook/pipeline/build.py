@@ -24,9 +24,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +101,7 @@ def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctree
     if not color_terminal():
         nocolor()  # as sphinx-build does: no colour codes in a log file
     try:
-        with patch_docutils(layout.root), docutils_namespace():
+        with patch_docutils(layout.root), docutils_namespace(), _temporary_folder_restored():
             app = Sphinx(
                 source, layout.root, output, doctrees, builder,
                 confoverrides={**settings, "nitpicky": True},
@@ -113,6 +115,22 @@ def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctree
         raise BuildError(str(error), error.problems) from error
     if app.statuscode != 0 or warnings.problems:
         raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed", warnings.problems)
+
+
+@contextmanager
+def _temporary_folder_restored():
+    """The extension points Python's temporary folder into the build folder while the chapters run
+    (``execute_inside_build_folder``); give this process its own back afterwards, so that what it
+    starts later (a browser's socket, another project's build) does not use a deleted or deep folder."""
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
 
 
 def _replace_dir(source: Path, target: Path) -> None:

@@ -50,15 +50,32 @@ def _log_excerpt(tex: Path, output: str) -> str:
     return "\n".join(output.splitlines()[-20:])
 
 
+#: What LaTeX writes in its log when a page number or reference it printed was out of date.
+RERUN_REQUEST = "Rerun to get cross-references right"
+#: Forced rounds after latexmk stopped with the log asking for another pass.
+FORCED_ROUNDS = 2
+
+
+def _latexmk(tex: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*LATEXMK, *options, tex.name], cwd=tex.parent, capture_output=True, text=True,
+                          env={**os.environ, "max_print_line": "1000"})  # fmt: skip
+
+
+def _asks_for_rerun(tex: Path) -> bool:
+    log = tex.with_suffix(".log")
+    return log.is_file() and RERUN_REQUEST in log.read_text(errors="replace")
+
+
 def compile_one(tex: Path) -> CompileResult:
+    """latexmk until LaTeX's last pass asked for no other: latexmk (4.79) has been seen to stop
+    one pass early after makeindex, leaving a contents page with the page numbers of the pass
+    before, so a round is forced while the log still asks for one."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [*LATEXMK, tex.name],
-        cwd=tex.parent,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "max_print_line": "1000"},
-    )
+    result = _latexmk(tex)
+    for _ in range(FORCED_ROUNDS):
+        if result.returncode != 0 or not _asks_for_rerun(tex):
+            break
+        result = _latexmk(tex, "-g")
     seconds = time.perf_counter() - started
     if result.returncode != 0 or not tex.with_suffix(".pdf").exists():
         return CompileResult(tex, False, seconds, _log_excerpt(tex, result.stdout + result.stderr))

@@ -16,7 +16,9 @@ import datetime
 import json
 import re
 import tomllib
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from textbook.core.config import documentation
 
@@ -33,15 +35,31 @@ class NewCourseError(Exception):
 
 
 def generator_spec() -> str:
-    """What the course's Makefile gives pip to install the generator: the source checkout this
-    generator runs from (its folder holds a ``pyproject.toml`` naming ``textbook-generator``), so
-    that a course made from a checkout installs that very generator, else the distribution's name."""
+    """What the course's Makefile gives pip to install the generator: where this generator came
+    from when that is a folder on this machine, so that the course installs that very generator
+    without a package index; else the distribution's name.
+
+    A folder: the source checkout this generator runs from (its ``pyproject.toml`` names
+    ``textbook-generator``), or the local folder pip installed it from (its ``direct_url.json``,
+    PEP 610)."""
     source = Path(__file__).resolve().parents[2]
     try:
         name = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
-        return DISTRIBUTION
-    return str(source) if name == DISTRIBUTION else DISTRIBUTION
+        name = None
+    if name == DISTRIBUTION:
+        return str(source)
+    return _installed_from_folder() or DISTRIBUTION
+
+
+def _installed_from_folder() -> str | None:
+    try:
+        origin = json.loads(distribution(DISTRIBUTION).read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        return None
+    url = origin.get("url", "")
+    folder = Path(unquote(urlparse(url).path)) if url.startswith("file://") and "dir_info" in origin else None
+    return str(folder) if folder and (folder / "pyproject.toml").is_file() else None
 
 
 def _slug(name: str) -> str:

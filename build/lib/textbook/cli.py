@@ -1,0 +1,318 @@
+"""The ``textbook`` command: build editions, exams and exports, install system tools, live preview.
+
+    textbook build [html|epub|pdf|handouts|workbook|key|all ...]   build editions (default: all)
+    textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
+    textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
+    textbook report [--format markdown|csv]      objective coverage: each objective's exercises
+    textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
+    textbook setup [EDITION ... | web-gate]      install the system tools they need if missing (default: all, web gate too)
+    textbook serve [--port N]                    live preview, rebuilt on save
+    textbook clean                               remove _build/
+    textbook new DIR [--title T] [--author A] [--language L]   a new course in DIR (new or empty) that builds at once
+
+It is run from the project root (where ``conf.py`` is), as the Makefile does; ``new`` from anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from textbook.pipeline import freshness
+
+from textbook.core import problems, toolchain
+from textbook.core.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
+from textbook.sphinx_ext.reproducible import source_date_epoch
+
+
+def _project_root() -> Path:
+    root = Path.cwd()
+    if not (root / "conf.py").is_file():
+        raise SystemExit(f"textbook: no conf.py in {root}; run this from the project root")
+    return root
+
+
+def _tools_missing(tools) -> bool:
+    """Make sure of ``tools`` before any work; on failure say why (with the one install line) and return True."""
+    try:
+        toolchain.ensure(tools)
+    except toolchain.ToolchainError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return True
+    return False
+
+
+def _chosen_editions(names: list[str]) -> list[str] | None:
+    """The editions named (all of them for none or ``all``), in build order; None after saying which is unknown."""
+    unknown = [e for e in names if e not in (*EDITIONS, "all")]
+    if unknown:
+        choices = ", ".join([*EDITIONS, "all"])
+        print(f"textbook: unknown edition {', '.join(unknown)}; choose from {choices}", file=sys.stderr)
+        return None
+    return [e for e in EDITIONS if not names or "all" in names or e in names]
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    editions = _chosen_editions(args.editions)
+    if editions is None:
+        return 2
+    layout = Layout(_project_root())
+    if _tools_missing(tools_for(editions)):
+        return 1
+    started = time.perf_counter()
+    built: dict = {}  # edition: result, filled in as each is published
+    try:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
+        digest = freshness.inputs_digest(layout.root)
+        if not args.force:
+            lines = freshness.unchanged_since_last_build(layout.root, editions, digest, layout.complete)
+            if lines is not None:
+                print("\n".join(["Build summary (unchanged):", *lines]))
+                print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
+                      f"({time.perf_counter() - started:.1f} s)")
+                return 0
+
+        from textbook.pipeline import build  # Sphinx and friends: imported only when there is work to do
+
+        builder = build.Builder(layout, editions, jobs=args.jobs)
+        built = builder.results
+        results = builder.run()
+        freshness.record_build(layout.root, digest, {r.edition: build.summary_lines(layout, r) for r in results})
+        print(build.summary(layout, results))
+        print(builder.scan_report())
+    except BaseException as error:  # every failure ends the same way, anticipated or not
+        return _build_failed(layout, editions, [e for e in editions if e not in built], error, args.verbose)
+    print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _build_failed(layout: Layout, editions: list[str], unbuilt: list[str], error: BaseException, verbose: bool) -> int:
+    """Remove the unbuilt editions, forget all (the next build redoes them), and say what went wrong:
+    the error, then every problem again, one line each; the traceback only with ``--verbose``."""
+    layout.unpublish(unbuilt)
+    freshness.forget(layout.root, editions)
+    if verbose:
+        print(file=sys.stderr)
+        traceback.print_exception(error, file=sys.stderr)
+    anticipated = hasattr(error, "problems") or isinstance(error, toolchain.ToolchainError)
+    found = getattr(error, "problems", None) or [str(error) if anticipated else problems.unexpected(error)]
+    said = [line for line in str(error).splitlines() if line.strip() not in found] if anticipated else [
+        "interrupted" if isinstance(error, KeyboardInterrupt) else "an error the generator did not anticipate"]
+    print("\ntextbook: build failed" + (": " + "\n".join(said) if said else "."), file=sys.stderr)
+    print("\n" + problems.report(found), file=sys.stderr)
+    print(f"textbook: the editions this build was making ({', '.join(unbuilt) or 'none'}) were removed, "
+          "not left stale.", file=sys.stderr)
+    if not anticipated and not verbose and not isinstance(error, KeyboardInterrupt):
+        print("textbook: this looks like a fault in the generator; run `textbook build --verbose` to see "
+              "where, and report it with that output.", file=sys.stderr)
+    return 130 if isinstance(error, KeyboardInterrupt) else 1
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Install what the named editions (and the web gate) need; with no names, everything."""
+    from textbook.gates import web_checks
+
+    wanted = args.needs or ["all", "web-gate"]
+    named = [name for name in wanted if name != "web-gate"]
+    editions = _chosen_editions(named) if named else []
+    if editions is None:
+        return 2
+    tools = [*tools_for(editions), *(web_checks.TOOLS if "web-gate" in wanted else ())]
+    if _tools_missing(tools):
+        return 1
+    print(f"textbook: system tools present: {', '.join(c for tool in dict.fromkeys(tools) for c in tool.commands)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from textbook.pipeline.serve import serve  # Sphinx: imported only to serve
+
+    layout = Layout(_project_root())
+    if _tools_missing(tools_for(["html"])):
+        return 1
+    generator = Path(__file__).parent  # where the generator is installed, not always in the project
+    watched = [folder for folder in (layout.figures, layout.exercises, generator) if folder.is_dir()]
+    return serve([
+        "-b", "html",
+        "-c", str(layout.root),
+        "-d", str(layout.doctrees),
+        *(argument for folder in watched for argument in ("--watch", str(folder))),
+        "--ignore", f"{layout.build}/*",
+        "--ignore", "*/__pycache__/*",
+        "--host", "127.0.0.1",
+        "--port", str(args.port),
+        str(layout.source),
+        str(layout.work_output("html")),
+    ])  # fmt: skip
+
+
+def cmd_exam(args: argparse.Namespace) -> int:
+    """Build an exam's variants and keys; a failure names every problem as file:line and writes nothing."""
+    if args.variants < 1:
+        print("textbook: --variants must be 1 or more", file=sys.stderr)
+        return 2
+    layout = Layout(_project_root())
+    if _tools_missing(PRINT_TOOLS):
+        return 1
+    started = time.perf_counter()
+    try:
+        from textbook.instructor import exams  # Sphinx: imported only for this command
+
+        result = exams.build_exam(layout, Path(args.exam), args.variants, args.seed, jobs=args.jobs)
+    except BaseException as error:
+        if args.verbose:
+            traceback.print_exception(error, file=sys.stderr)
+        found = getattr(error, "problems", None) or [
+            str(error) if isinstance(error, toolchain.ToolchainError) else problems.unexpected(error)]
+        print(f"\ntextbook: exam not built; nothing was published to "
+              f"{(layout.build / 'exams' / Path(args.exam).stem).relative_to(layout.root)}/ "
+              f"(an older build of it was removed, not left stale).\n\n{problems.report(found)}", file=sys.stderr)
+        return 130 if isinstance(error, KeyboardInterrupt) else 1
+    for output in result.outputs:
+        print(f"  {output.relative_to(layout.root)}")
+    print(f"textbook: built {args.variants} variant(s) and their keys in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    layout = Layout(_project_root())
+    shutil.rmtree(layout.build, ignore_errors=True)
+    print(f"textbook: removed {layout.build}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the bank for a learning-management system; a bad bank or file writes nothing."""
+    from textbook.instructor import moodle  # markdown-it only: no Sphinx, no code checks
+
+    layout = Layout(_project_root())
+    try:
+        summary = moodle.export(layout, Path(args.output) if args.output else None)
+    except moodle.ExportError as error:
+        lines = [f"  {problem}" for problem in error.problems]
+        print("\n".join([f"textbook: export {args.format} failed, nothing written:", *lines]), file=sys.stderr)
+        return 1
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_proof(args: argparse.Namespace) -> int:
+    """Contact sheets of the published PDFs, for an author to look over every page."""
+    from textbook.pipeline import proof
+
+    layout = Layout(_project_root())
+    if _tools_missing(proof.TOOLS):
+        return 1
+    started = time.perf_counter()
+    try:
+        proof.proof(layout)
+    except FileNotFoundError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    print(f"textbook: proof sheets in {layout.build / 'proof'} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print the objective coverage report from the bank, without building anything."""
+    from textbook.bank.bank import BankError, load_bank
+    from textbook.bank import coverage
+    from textbook.core.messages import Words
+
+    layout = Layout(_project_root())
+    try:
+        bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
+    except BankError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    words = Words.of(layout.project)
+    tables = coverage.coverage(bank, words)
+    sys.stdout.write(coverage.csv_text(tables) if args.format == "csv" else coverage.markdown(tables, words=words))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new course into a new or empty folder; refuse any other, writing nothing."""
+    from textbook.scaffold import new_course
+
+    folder = Path(args.folder)
+    try:
+        written = new_course.create(folder, title=args.title, author=args.author, language=args.language)
+    except new_course.NewCourseError as error:
+        print(f"textbook: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"  {path.relative_to(folder)}")
+    print(f"textbook: a new course in {folder}; build every edition with\n\n"
+          f"    cd {shlex.quote(str(folder))} && make book\n\n"
+          "then write its chapters, figures and exercises as its README.md says.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="textbook", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_parser = commands.add_parser("build", help="build editions of the book")
+    build_parser.add_argument("editions", nargs="*", metavar="EDITION",
+                              help="html, epub, pdf, handouts, workbook, key or all (default: all)")
+    build_parser.add_argument("-j", "--jobs", type=int, default=None,
+                              help="parallel processes (default: one per core)")
+    build_parser.add_argument("--force", action="store_true",
+                              help="run every step even if no input changed since the last build")
+    build_parser.add_argument("--verbose", action="store_true",
+                              help="on failure, also print the generator's own traceback")
+    build_parser.set_defaults(func=cmd_build)
+
+    setup_parser = commands.add_parser("setup", help="install the system tools the editions need, if missing")
+    setup_parser.add_argument("needs", nargs="*", metavar="EDITION",
+                              help="html, epub, pdf, handouts, workbook, key, all or web-gate "
+                                   "(default: every edition and the web gate)")
+    setup_parser.set_defaults(func=cmd_setup)
+
+    serve_parser = commands.add_parser("serve", help="live preview of the HTML edition")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.set_defaults(func=cmd_serve)
+
+    exam_parser = commands.add_parser("exam", help="build an exam's variants and keys from the exercise bank")
+    exam_parser.add_argument("exam", metavar="EXAM.yml", help="the exam file, e.g. exams/midterm.yml")
+    exam_parser.add_argument("--variants", type=int, default=1, help="how many variants (default: 1)")
+    exam_parser.add_argument("--seed", type=int, default=0, help="the same seed gives the same files (default: 0)")
+    exam_parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    exam_parser.add_argument("--verbose", action="store_true", help="on failure, also print the traceback")
+    exam_parser.set_defaults(func=cmd_exam)
+
+    commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
+
+    export_parser = commands.add_parser("export", help="the exercise bank for a learning-management system")
+    export_parser.add_argument("format", choices=["moodle"], help="moodle: Moodle XML, for its question bank")
+    export_parser.add_argument("-o", "--output", metavar="PATH",
+                               help="where to write it (default: _build/export/moodle.xml)")
+    export_parser.set_defaults(func=cmd_export)
+
+    report_parser = commands.add_parser("report", help="objective coverage: per module, each objective's exercises")
+    report_parser.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    report_parser.set_defaults(func=cmd_report)
+
+    proof_parser = commands.add_parser("proof", help="every page of the PDF editions on contact sheets")
+    proof_parser.set_defaults(func=cmd_proof)
+
+    new_parser = commands.add_parser("new", help="a new course that builds every edition at once")
+    new_parser.add_argument("folder", metavar="DIR", help="where to write it: a new or empty folder")
+    new_parser.add_argument("--title", help="the book's title (default: from the folder's name)")
+    new_parser.add_argument("--author", help='who wrote it (default: "The authors")')
+    new_parser.add_argument("--language", default="en", help="the language it is written in, as Sphinx names it (default: en)")
+    new_parser.set_defaults(func=cmd_new)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

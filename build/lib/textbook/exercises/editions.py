@@ -1,0 +1,130 @@
+"""Write the sources of the student workbook and the answer keys from the bank.
+
+The workbook, the whole answer key and one key per module
+(``keys/<docname>.md``, for instructors who hand out a module a week) are
+small MyST documents, generated into the build folder (never into
+``book/``), that list the modules' exercises with the ``exercises``
+directive in ``workbook`` or ``key`` mode; the keys open with the objective
+coverage report (``textbook.bank.coverage``). They are built as a
+Sphinx project of their own (``textbook_edition = "exercises"``), so no key
+shares an environment, a search index or an output folder with the book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sphinx.util.texescape import escape
+
+from textbook.bank.bank import Bank
+from textbook.bank import coverage
+from textbook.core.layout import MODULE_KEYS
+from textbook.core.messages import ENGLISH, Words
+
+_NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
+_NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n"
+
+
+def _workbook_intro(words: Words, first: int) -> str:
+    """What the workbook is, and lines for the student's name, group and date."""
+    name, group, date = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "group", "date"))
+    return (
+        f"{words('workbook.intro', first=first)}\n\n"
+        "```{raw} latex\n"
+        f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
+        f"\\bigskip\\noindent {group}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\quad {date}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\par\n"
+        "```\n"
+    )
+
+
+def _coverage_heading(words: Words) -> str:
+    return f"## {words('coverage.heading')}\n\n{words('coverage.intro')}\n\n"
+
+
+def module_totals(exercises: list, words: Words) -> str:
+    """"6 exercises · about 25 minutes · 16 points"."""
+    minutes = sum(e.minutes for e in exercises)
+    points = sum(e.points for e in exercises)
+    return " · ".join([
+        words("totals.exercises", count=len(exercises)),
+        words("totals.minutes", count=minutes, minutes=minutes),
+        words("totals.points", count=points, points=points),
+    ])  # fmt: skip
+
+
+def modules_with_exercises(bank: Bank) -> list[str]:
+    """The docnames of the modules that have exercises, in module order: one key each."""
+    return [docname for docname in bank.modules if bank.for_module(docname)]
+
+
+def _module_part(bank: Bank, docname: str, mode: str, words: Words) -> list[str]:
+    module = bank.modules[docname]
+    return [
+        "\n",
+        _NEW_PAGE,
+        f"\n## {words('unit.heading', number=module.number, title=module.title)}\n\n",
+        f"{module_totals(bank.for_module(docname), words)}\n\n",
+        f"```{{exercises}} {docname}\n:mode: {mode}\n```\n",
+    ]
+
+
+def _document(title: str, intro: str, orphan: bool, body: list[str]) -> str:
+    front = ["---\norphan: true\n---\n\n" if orphan else "", f"# {title}\n\n", _NO_SECTION_NUMBERS, "\n", intro]
+    return "".join(front + body)
+
+
+def _coverage(tables: list[coverage.ModuleCoverage], words: Words) -> list[str]:
+    return ["\n", _coverage_heading(words), coverage.markdown(tables, heading="###", for_print=True, words=words)]
+
+
+def sources(bank: Bank, words: Words = ENGLISH, first: int = 0) -> dict[str, str]:
+    """The workbook, the answer key and each module's key, by file name (relative to the source folder),
+    in ``words``; ``first``: the number of the first unit, for the workbook's example."""
+    modules = modules_with_exercises(bank)
+    everything = [part for docname in modules for part in _module_part(bank, docname, "workbook", words)]
+    documents = {
+        "workbook.md": _document(words("workbook.title"), _workbook_intro(words, first), False, everything),
+        "answer-key.md": _document(
+            words("key.title"),
+            f"{words('key.intro')}\n",
+            True,
+            _coverage(coverage.coverage(bank, words), words)
+            + [p for d in modules for p in _module_part(bank, d, "key", words)],
+        ),
+    }
+    for docname in modules:
+        documents[f"{MODULE_KEYS}/{docname}.md"] = _document(
+            words("module_key.title", number=bank.modules[docname].number),
+            f"{words('module_key.intro')}\n",
+            True,
+            _coverage([coverage.module_coverage(bank, docname, words)], words) + _module_part(bank, docname, "key", words),
+        )
+    return documents
+
+
+def write_sources(bank: Bank, folder: Path, words: Words = ENGLISH, first: int = 0) -> None:
+    """Write the documents, leaving unchanged files untouched so Sphinx does not re-read them."""
+    documents = sources(bank, words, first)
+    for stale in set((folder / MODULE_KEYS).glob("*.md")) - {folder / name for name in documents}:
+        stale.unlink()  # a module that lost its exercises, or was renamed, has no key
+    for name, text in documents.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
+def inputs_digest(bank: Bank, folder: Path, extra: list[str]) -> str:
+    """A digest of everything the workbook and keys are made from: the sources written
+    into ``folder``, every bank file, the modules' titles and objectives, and ``extra``
+    (the configuration and generator). Equal digests, equal LaTeX: the build skips
+    the exercise edition's Sphinx run."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in folder.rglob("*.md")) + sorted(e.path for e in bank.exercises.values())
+    for path in files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr(sorted(bank.modules.items())).encode())
+    for item in extra:
+        digest.update(item.encode() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,397 @@
+"""The page-layout gate: faults an instructor sees on a printed page, read from the finished PDF.
+
+The LaTeX log cannot say where a page broke, so every compiled PDF is read
+back: its words with their positions (Poppler's ``pdftotext -bbox-layout``),
+its section headings from the PDF outline, and, for the few pages that need
+it, what its content stream draws (``pypdf``). Three faults fail the build:
+
+* a stranded heading: a section or exercise heading in the bottom 15% of the
+  page's text area with its body on the next page, or an exercise whose
+  title and prompt fill less than that at the foot of a page, its first
+  block (table, code, answer space) pushed to the next;
+* a page whose only content is answer space (ruled lines, an empty code
+  box), left over from the exercise on the page before;
+* a figure caption at the top of a page whose figure is on the page before.
+
+Running heads and feet are what recurs at the same height on many pages; the
+text area lies between them. Results are kept per PDF digest, so an
+unchanged PDF is not read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+#: A heading whose part on a page is less than this share of the text area is stranded.
+STRANDED_SHARE = 0.15
+EXERCISE_HEADING = re.compile(r"^Exercise \d+\.\d+:")
+FIGURE_CAPTION = re.compile(r"^(?:Figure|Fig\.) \d+(?:\.\d+)*:")
+#: The only words an answer-space page holds: the code box's label.
+ANSWER_SPACE_WORDS = {"Your", "code"}
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+#: Results are kept per PDF digest and per version of these rules (this file).
+_CACHE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@dataclass
+class Line:
+    text: str
+    top: float  # from the top of the page, in points, as pdftotext gives it
+    bottom: float
+    heading: str = ""  # "exercise" or "section" when the row is a heading
+
+
+@dataclass
+class Page:
+    number: int  # from 1
+    height: float
+    lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
+
+
+def read_lines(pdf: Path) -> list[Page]:
+    """Every page's rows of text with their vertical extent, from ``pdftotext -bbox-layout``.
+
+    Poppler cuts a row at wide gaps ("2", then "A section"); words at the same
+    height are one row again here, left to right.
+    """
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    pages = []
+    for number, page in enumerate(ElementTree.fromstring(xhtml).iter(f"{_XHTML}page"), 1):
+        found = Page(number, float(page.get("height")))
+        pieces = sorted(
+            (float(line.get("yMin")), float(line.get("xMin")), float(line.get("yMax")),
+             " ".join(word.text or "" for word in line.iter(f"{_XHTML}word")))
+            for line in page.iter(f"{_XHTML}line")
+        )
+        rows: list[list[tuple]] = []
+        for piece in pieces:
+            if rows and abs(piece[0] - rows[-1][0][0]) < 1.5:
+                rows[-1].append(piece)
+            else:
+                rows.append([piece])
+        for row in rows:
+            row.sort(key=lambda piece: piece[1])
+            found.lines.append(Line(" ".join(p[3] for p in row), min(p[0] for p in row), max(p[2] for p in row)))
+        pages.append(found)
+    return pages
+
+
+def _without_digits(text: str) -> str:
+    return re.sub(r"\d+|\b[ivxlc]+\b", "", text).strip()  # arabic and roman page numbers
+
+
+def text_area(pages: list[Page]) -> tuple[float, float]:
+    """The top and bottom of the text area: inside the running heads and feet.
+
+    A running head is a page's first row with a gap under it (a blank line or
+    more) at a height where it is so wherever a row appears: the first body
+    row recurs as often, but under a head or close above the next row. Either
+    the height recurs on two pages in five or more, or the same words (page
+    numbers aside) recur there on two pages or more: a short document's
+    title, contents and blank pages carry no heads. A running foot likewise, last.
+    """
+    height = max((page.height for page in pages), default=842.0)
+    rows, heads_there, feet_there, repeated = Counter(), Counter(), Counter(), Counter()
+    for page in pages:
+        tops = [round(line.top) for line in page.lines]
+        rows.update(tops)
+        if page.lines:
+            first, last = page.lines[0], page.lines[-1]
+            gap = 1.5 * (first.bottom - first.top)
+            if len(page.lines) == 1 or page.lines[1].top - first.bottom >= gap:
+                heads_there[tops[0]] += 1
+                repeated[tops[0], _without_digits(first.text)] += 1
+            if len(page.lines) == 1 or last.top - page.lines[-2].bottom >= 1.5 * (last.bottom - last.top):
+                feet_there[tops[-1]] += 1
+                repeated[tops[-1], _without_digits(last.text)] += 1
+    recurring = {top for top, count in rows.items() if count >= max(2, len(pages) * 2 / 5)}
+    recurring |= {top for (top, _), count in repeated.items() if count >= 2}
+    heads = {top for top in recurring if heads_there[top] >= 0.9 * rows[top] and top < height / 4}
+    feet = {top for top in recurring if feet_there[top] >= 0.9 * rows[top] and top > height * 3 / 4}
+    head_bottom = max((line.bottom for page in pages for line in page.lines if round(line.top) in heads), default=0.0)
+    foot_top = min(feet, default=height)
+    return head_bottom + 4, foot_top - 6  # a rule under the head or over the foot is furniture too
+
+
+def _strip_furniture(pages: list[Page], area: tuple[float, float]) -> None:
+    top, bottom = area
+    for page in pages:
+        page.lines = [line for line in page.lines if top <= line.top and line.bottom <= bottom]
+
+
+def _outline_headings(pdf: Path) -> dict[int, list[float]]:
+    """Page number: the PDF-space tops of its outline entries (chapters, sections, subsections)."""
+    reader = PdfReader(pdf)
+    found: dict[int, list[float]] = {}
+
+    def walk(entries) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+                continue
+            page = reader.get_destination_page_number(entry)
+            top = entry.get("/Top")
+            if page is not None and top is not None:
+                found.setdefault(page + 1, []).append(float(top))
+
+    walk(reader.outline)
+    return found
+
+
+def _mark_headings(pages: list[Page], outline: dict[int, list[float]]) -> None:
+    """Exercise titles by their words; sections by the first line under each outline anchor."""
+    for page in pages:
+        for anchor in outline.get(page.number, []):
+            below = page.height - anchor  # hyperref's anchor is raised above its heading
+            first = next((line for line in page.lines if line.top >= below - 2), None)
+            if first is not None:
+                first.heading = "section"
+        for line in page.lines:
+            if EXERCISE_HEADING.match(line.text):
+                line.heading = "exercise"
+
+
+# -- what a page draws ---------------------------------------------------------
+
+
+@dataclass
+class Drawing:
+    """What a page's content stream draws outside text, as tops and bottoms from the page top."""
+
+    marks: list[tuple[float, float]] = field(default_factory=list)  # strokes and rectangles
+    pictures: list[tuple[float, float]] = field(default_factory=list)  # images and forms (figures)
+    long_rules: int = 0  # horizontal strokes at least half the page wide: answer lines, boxes
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    return [
+        a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+_TEXT_OBJECT = re.compile(rb"\bBT\b.*?\bET\b", re.S)
+_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+")
+
+
+def _operations(stream: bytes):
+    """(operands, operator) of a content stream outside its text objects, which are skipped unread.
+
+    Only numbers and names are kept as operands; the operators used here take
+    nothing else. Far faster than parsing every glyph string of a page.
+    """
+    operands: list = []
+    for token in _TOKEN.findall(_TEXT_OBJECT.sub(b" ", stream)):
+        first = token[:1]
+        if first == b"/":
+            operands.append(token.decode("latin-1"))
+        elif first.isdigit() or first in b"+-.":
+            operands.append(float(token))
+        else:
+            yield operands, token.decode("latin-1")
+            operands = []
+
+
+def _placed_box(page, name) -> tuple[float, float, float, float]:
+    """The box an XObject draws in its own space: a form's /BBox, an image's unit square."""
+    xobject = page.get("/Resources", {}).get("/XObject", {}).get(name)
+    box = xobject.get_object().get("/BBox") if xobject is not None else None
+    return tuple(float(value) for value in box) if box else (0.0, 0.0, 1.0, 1.0)
+
+
+def page_drawing(reader: PdfReader, number: int, area: tuple[float, float]) -> Drawing:
+    """Strokes, rectangles and placed images/forms of page ``number`` inside the text area."""
+    page = reader.pages[number - 1]
+    height = float(page.mediabox.height)
+    width = float(page.mediabox.width)
+    drawing = Drawing()
+    contents = page.get_contents()
+    if contents is None:
+        return drawing
+    matrix, stack, start = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], None
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (matrix[0] * x + matrix[2] * y + matrix[4], height - (matrix[1] * x + matrix[3] * y + matrix[5]))
+
+    def keep(kind: list, top: float, bottom: float) -> bool:
+        if area[0] <= top and bottom <= area[1]:
+            kind.append((top, bottom))
+            return True
+        return False
+
+    for operands, operator in _operations(contents.get_data()):
+        if operator == "q":
+            stack.append(matrix)
+        elif operator == "Q" and stack:
+            matrix = stack.pop()
+        elif operator == "cm":
+            matrix = _multiply(operands, matrix)
+        elif operator == "m":
+            start = at(operands[0], operands[1])
+        elif operator == "l" and start is not None:
+            end = at(operands[0], operands[1])
+            top, bottom = sorted((start[1], end[1]))
+            if keep(drawing.marks, top, bottom) and bottom - top < 1 and abs(end[0] - start[0]) > width / 2:
+                drawing.long_rules += 1
+            start = end
+        elif operator == "re":
+            x, y, w, h = operands
+            (x0, y0), (x1, y1) = at(x, y), at(x + w, y + h)
+            top, bottom = sorted((y0, y1))
+            if keep(drawing.marks, top, bottom) and abs(x1 - x0) > width / 2:
+                drawing.long_rules += 1
+        elif operator == "Do":
+            x0, y0, x1, y1 = _placed_box(page, operands[0])
+            (_, top), (_, bottom) = at(x0, y1), at(x1, y0)
+            keep(drawing.pictures, *sorted((top, bottom)))
+    return drawing
+
+
+# -- the rules -----------------------------------------------------------------
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+class _Pdf:
+    """One PDF's pages, read once; its drawings read on demand."""
+
+    def __init__(self, pdf: Path):
+        self.path = pdf
+        self.pages = read_lines(pdf)
+        self.area = text_area(self.pages)
+        _strip_furniture(self.pages, self.area)
+        _mark_headings(self.pages, _outline_headings(pdf))
+        self._reader = PdfReader(pdf)
+        self._drawings: dict[int, Drawing] = {}
+
+    def drawing(self, number: int) -> Drawing:
+        if number not in self._drawings:
+            self._drawings[number] = page_drawing(self._reader, number, self.area)
+        return self._drawings[number]
+
+    def content_top(self, page: Page) -> float | None:
+        """Where the page's first text or drawing starts; None on an empty page."""
+        drawing = self.drawing(page.number)
+        tops = [line.top for line in page.lines] + [top for top, _ in drawing.marks + drawing.pictures]
+        return min(tops, default=None)
+
+    def content_bottom(self, page: Page) -> float:
+        drawing = self.drawing(page.number)
+        return max([line.bottom for line in page.lines] + [bottom for _, bottom in drawing.marks + drawing.pictures])
+
+    def starts_with_heading(self, page: Page) -> bool:
+        """Whether the page's first content is a heading: the section before it ended on the page before."""
+        if not page.lines:
+            return False
+        first_line = page.lines[0]
+        top = self.content_top(page)
+        return bool(first_line.heading) and top is not None and first_line.top <= top + 1
+
+
+def stranded_headings(pdf: _Pdf) -> list[str]:
+    """Headings at the foot of a page whose body is on the next page.
+
+    A section heading is stranded in the bottom ``STRANDED_SHARE`` of the text
+    area. An exercise is stranded sooner: when its title and what follows it on
+    the page (the prompt, without its table, box or lines) fill less than that
+    share, the rest of the page left empty.
+    """
+    top, bottom = pdf.area
+    allowed = STRANDED_SHARE * (bottom - top)
+    problems = []
+    for page, following in zip(pdf.pages, pdf.pages[1:]):
+        headings = [line for line in page.lines if line.heading]
+        if not headings or page.lines[-1].bottom - headings[-1].top >= allowed:
+            continue  # decided by the text alone: the page's drawings are read only when needed
+        last = headings[-1]
+        at_foot = last.top > bottom - allowed
+        if not (at_foot or last.heading == "exercise"):
+            continue
+        if pdf.content_top(following) is None or pdf.starts_with_heading(following):
+            continue
+        if pdf.content_bottom(page) - last.top >= allowed:
+            continue
+        where = (f"is in the bottom {STRANDED_SHARE:.0%} of the page" if at_foot
+                 else f"and what follows it fill less than {STRANDED_SHARE:.0%} of the page")
+        problems.append(
+            f"{pdf.path.name}, page {page.number}: heading \"{_short(last.text)}\" {where} "
+            f"and its body is on page {following.number}"
+        )
+    return problems
+
+
+def answer_space_pages(pdf: _Pdf) -> list[str]:
+    """Pages holding nothing but ruled answer lines or an empty code box."""
+    problems = []
+    for page in pdf.pages:
+        words = {word for line in page.lines for word in line.text.split()}
+        if not words <= ANSWER_SPACE_WORDS:
+            continue
+        drawing = pdf.drawing(page.number)
+        if drawing.long_rules and not drawing.pictures:
+            problems.append(
+                f"{pdf.path.name}, page {page.number}: the page holds only answer space "
+                f"({drawing.long_rules} ruled lines or box edges) left over from the page before"
+            )
+    return problems
+
+
+def separated_captions(pdf: _Pdf) -> list[str]:
+    """Figure captions at the top of a page whose figure is not above them."""
+    problems = []
+    for page in pdf.pages[1:]:
+        if not page.lines or not FIGURE_CAPTION.match(page.lines[0].text):
+            continue
+        caption = page.lines[0]
+        drawing = pdf.drawing(page.number)
+        if not any(bottom <= caption.top + 1 for _, bottom in drawing.pictures + drawing.marks):
+            problems.append(
+                f"{pdf.path.name}, page {page.number}: caption \"{_short(caption.text)}\" is at the top of "
+                f"the page and its figure is on page {page.number - 1}"
+            )
+    return problems
+
+
+RULES = {
+    "stranded heading": stranded_headings,
+    "answer space alone": answer_space_pages,
+    "caption apart": separated_captions,
+}
+
+
+def check(pdf: Path) -> dict[str, list[str]]:
+    """Every layout fault of ``pdf``, by rule."""
+    read = _Pdf(pdf)
+    return {name: rule(read) for name, rule in RULES.items()}
+
+
+def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, dict[str, list[str]]]:
+    """Faults of each PDF by rule; a PDF whose digest was checked before is not read again."""
+    cache: dict = {}
+    if cache_file is not None and cache_file.is_file():
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cache.get("version") != _CACHE_VERSION:
+            cache = {}
+    known = cache.get("pdfs", {})
+    results, kept = {}, {}
+    for pdf in pdfs:
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        if digest not in known:
+            known[digest] = check(pdf)
+        results[pdf] = kept[digest] = known[digest]
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"version": _CACHE_VERSION, "pdfs": kept}, indent=1), encoding="utf-8")
+    return results

@@ -1,0 +1,1 @@
+"""Tools for instructors: exams, exports to learning-management systems, coverage reports."""

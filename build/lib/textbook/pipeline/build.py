@@ -1,0 +1,405 @@
+"""Build the editions: HTML, EPUB, the PDF book, the handouts, the workbook, the answer key.
+
+Sphinx works in ``_build/.work/`` (doctrees, HTML and LaTeX output), which
+persists between builds so that only what changed is redone; the notebook
+cache, drawn figures and code-check cache live beside it. The editions
+readers use are *published* from there only when their step succeeds and,
+for every student edition, only when the leak scan finds no solution in it:
+
+* ``_build/html/``                the HTML edition, swapped in as a whole folder;
+* ``_build/epub/<book>.epub``     the e-book, only once EPUBCheck finds no error in it;
+* ``_build/pdf/mlops-book.pdf``   the whole book;
+* ``_build/pdf/handouts/``        one PDF per module;
+* ``_build/pdf/workbook.pdf``     the student workbook;
+* ``_build/pdf/answer-key.pdf``   the answer key (instructors; never scanned, never in html/);
+* ``_build/pdf/keys/``            one answer key per module, numbered as the whole key.
+
+When a step fails, or anything raises, every edition it was meant to produce
+is removed, so a failed build never leaves an edition that looks complete but
+is stale or half written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sphinx
+from pypdf import PdfReader
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.console import color_terminal, nocolor
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
+from textbook.bank.bank import Bank, BankError, load_bank
+from textbook.gates import epub_checks, page_layout, print_checks
+from textbook.gates.leaks import LeakScanner, files_in
+from textbook.pipeline import latex
+from textbook.core.encoding import undecodable_sources
+from textbook.core.layout import EDITIONS, Layout
+from textbook.core.messages import Words
+from textbook.core.problems import WarningLog
+from textbook.sphinx_ext import reading_code
+from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
+from textbook.sphinx_ext.reproducible import source_date_epoch
+
+__all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
+#: The code that turns the bank into the workbook's and keys' LaTeX: the reader, and the sources it reads.
+EXERCISE_EDITION_CODE = (*reading_code.ENTRIES, "textbook.exercises.editions")
+STUDENT_EDITIONS = ("html", "epub", "pdf", "handouts", "workbook")
+
+
+class BuildError(Exception):
+    """An edition could not be built; the message says which and why, ``problems``
+    lists each cause as ``file:line: message`` for the end of the log."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems if problems is not None else [message]
+
+
+@dataclass
+class EditionResult:
+    edition: str
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: dict[Path, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One LaTeX document to compile and where its PDF is published."""
+
+    edition: str
+    tex: Path
+    target: Path
+
+
+_output = threading.Lock()
+
+
+def _say(message: str) -> None:
+    with _output:  # LaTeX runs report from several threads
+        print(f"textbook: {message}", flush=True)
+
+
+def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctrees: Path, *overrides: str, jobs=None):
+    """One Sphinx run, strict: warnings are errors (every one reported before failing),
+    references are checked. Run as ``sphinx-build`` would, except that an exception
+    reaches the caller instead of Sphinx's crash report."""
+    warnings = WarningLog(sys.stderr, layout.root)
+    settings = dict(override.split("=", 1) for override in overrides)
+    if not color_terminal():
+        nocolor()  # as sphinx-build does: no colour codes in a log file
+    try:
+        with patch_docutils(layout.root), docutils_namespace():
+            app = Sphinx(
+                source, layout.root, output, doctrees, builder,
+                confoverrides={**settings, "nitpicky": True},
+                status=sys.stdout, warning=warnings, warningiserror=True,
+                parallel=jobs or os.cpu_count() or 1,
+            )  # fmt: skip
+            app.build()
+    except SphinxError as error:
+        if not hasattr(error, "problems"):
+            raise  # not one of ours: a fault, reported as such (see problems.unexpected)
+        raise BuildError(str(error), error.problems) from error
+    if app.statuscode != 0 or warnings.problems:
+        raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed", warnings.problems)
+
+
+def _replace_dir(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` so that ``target`` is never half written."""
+    staging = target.with_name(f".{target.name}.staging")
+    old = target.with_name(f".{target.name}.old")
+    for leftover in (staging, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(source, staging, ignore=shutil.ignore_patterns("reports", ".doctrees", ".buildinfo*"))
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_file(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.staging")
+    shutil.copyfile(source, staging)
+    os.replace(staging, target)
+
+
+def page_count(pdf: Path) -> int:
+    return len(PdfReader(pdf).pages)
+
+
+class Builder:
+    """One build of some editions; keeps the bank and the leak scanner it needs."""
+
+    def __init__(self, layout: Layout, editions: list[str], jobs: int | None = None):
+        self.layout = layout
+        self.requested = [e for e in EDITIONS if e in editions]
+        self.jobs = jobs
+        self.results: dict[str, EditionResult] = {}
+        self.scanned_files = 0
+        self.scan_seconds = 0.0
+        self.bank: Bank | None = None
+        self.scanner: LeakScanner | None = None
+        self.epub_check: tuple[Path, Future] | None = None  # the EPUB written, and EPUBCheck running on it
+        self.epub_seconds = 0.0
+
+    # -- steps --------------------------------------------------------------
+
+    def check_sources(self) -> None:
+        """Every source must be UTF-8: all bad files are named at once, before anything reads them."""
+        problems = undecodable_sources(self.layout.root)
+        if problems:
+            raise BuildError("source files that are not UTF-8:\n" + "\n".join(f"  {p}" for p in problems), problems)
+
+    def load_bank(self) -> None:
+        """Check the bank first: a bad exercise stops the build before anything is written."""
+        try:
+            cache = self.layout.build / "cache"
+            self.bank = load_bank(self.layout.exercises, self.layout.source, shown_from=self.layout.root,
+                                  cache=cache / "bank.pickle")  # fmt: skip
+        except BankError as error:
+            raise BuildError(str(error), error.problems) from None
+        chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
+        language = self.layout.project.language  # the search index's stems are the language's
+        self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
+                                   marker_cache=cache / "leak-markers.pickle")  # fmt: skip
+
+    def check_for_leaks(self, paths: list[Path], edition: str) -> None:
+        started = time.perf_counter()
+        leaks = self.scanner.scan(paths, cache_file=self.layout.build / "cache" / f"leak-scan-{edition}.json")
+        self.scan_seconds += time.perf_counter() - started
+        self.scanned_files += len(paths)
+        if leaks:
+            details = "\n".join(f"  {leak}" for leak in leaks[:20])
+            raise BuildError(
+                f"the {edition} edition contains solution text and was not published:\n{details}\n"
+                "Solutions belong in the exercise bank only; remove the copied text from the sources.",
+                [str(leak) for leak in leaks],
+            )
+
+    def build_html(self) -> None:
+        started = time.perf_counter()
+        work = self.layout.work_output("html")
+        run_sphinx(self.layout, "html", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
+        self.check_for_leaks(files_in(work), "html")
+        _replace_dir(work, self.layout.html)
+        self.results["html"] = EditionResult("html", [self.layout.html / "index.html"], time.perf_counter() - started)
+
+    def build_epub(self) -> None:
+        """Sphinx's epub builder over the HTML edition's doctrees (chapters read once) and the
+        leak scan; EPUBCheck then runs in the background, while the PDFs are made, and the
+        EPUB is published by ``publish_epub`` only when it finds nothing."""
+        started = time.perf_counter()
+        work = self.layout.work_output("epub")
+        run_sphinx(self.layout, "epub", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
+        [book] = work.glob("*.epub")  # the builder removes an older one of another name (see epub.py)
+        self.check_for_leaks([book], "epub")
+        check = ThreadPoolExecutor(max_workers=1)  # the thread waits on Java; Python goes on
+        self.epub_check = (book, check.submit(epub_checks.check_epub, book, self.layout.source, self.layout.root))
+        check.shutdown(wait=False)
+        self.epub_seconds = time.perf_counter() - started
+
+    def publish_epub(self) -> None:
+        book, check = self.epub_check
+        started = time.perf_counter()
+        report = check.result()
+        _say(f"epub: {report.summary}")
+        for warning in report.warnings:
+            _say(f"  warning: {warning}")
+        if report.problems:
+            details = "\n".join(f"  {problem}" for problem in report.problems[:20])
+            raise BuildError(
+                f"EPUBCheck found errors in {book.name}, which was not published:\n{details}\n"
+                "Each names the file inside the EPUB; fix the chapter it was written from, or the generator "
+                "(textbook/sphinx_ext/epub.py) if the file is not a chapter's page.",
+                report.problems,
+            )
+        target = self.layout.epub / book.name
+        _replace_file(book, target)
+        for stale in set(self.layout.epub.glob("*.epub")) - {target}:
+            stale.unlink()
+        seconds = self.epub_seconds + time.perf_counter() - started
+        self.results["epub"] = EditionResult("epub", [target], seconds)
+
+    def book_latex_jobs(self) -> list[PdfJob]:
+        work = self.layout.work_output("latex")
+        run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
+        jobs = []
+        for tex in sorted(work.glob("*.tex")):
+            if tex.name.startswith(HANDOUT_PREFIX) and "handouts" in self.requested:
+                target = self.layout.handouts / (tex.stem.removeprefix(HANDOUT_PREFIX) + ".pdf")
+                jobs.append(PdfJob("handouts", tex, target))
+            elif not tex.name.startswith(HANDOUT_PREFIX) and "pdf" in self.requested:
+                jobs.append(PdfJob("pdf", tex, self.layout.pdf / f"{tex.stem}.pdf"))
+        return jobs
+
+    def exercise_latex_jobs(self) -> list[PdfJob]:
+        source = self.layout.exercise_sources
+        work = self.layout.work_output("exercises-latex")
+        editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
+        # Made from the bank alone: when nothing it reads changed (a prose edit to a
+        # chapter), the LaTeX written last time stands and Sphinx is not run.
+        stamp = work / ".inputs-digest"
+        inputs = editions.inputs_digest(self.bank, source, [
+            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=EXERCISE_EDITION_CODE), sphinx.__display_version__])
+        texs = [work / f"{WORKBOOK_DOC}.tex", work / f"{KEY_DOC}.tex"]
+        texs += [work / module_key_tex(docname) for docname in editions.modules_with_exercises(self.bank)]
+        if not (stamp.is_file() and stamp.read_text() == inputs and all(tex.is_file() for tex in texs)):
+            stamp.unlink(missing_ok=True)
+            run_sphinx(
+                self.layout,
+                "latex",
+                source,
+                work,
+                self.layout.work / "exercises-doctrees",
+                "textbook_edition=exercises",
+                jobs=self.jobs,
+            )
+            stamp.write_text(inputs)
+        names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
+        jobs = [
+            PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
+            for edition, name in names.items()
+            if edition in self.requested
+        ]
+        if "key" in self.requested:
+            jobs += [
+                PdfJob("key", work / module_key_tex(docname), self.layout.module_keys / f"{docname}.pdf")
+                for docname in editions.modules_with_exercises(self.bank)
+            ]
+        return jobs
+
+    def compile_and_publish(self, jobs: list[PdfJob]) -> None:
+        started = time.perf_counter()
+        _say(f"xelatex: compiling {len(jobs)} document(s), {self.jobs or os.cpu_count()} at a time")
+
+        pages: dict[Path, int] = {}  # counted once: pypdf reads every page tree
+
+        def report(result: latex.CompileResult) -> None:
+            if result.ok:
+                pages[result.tex] = page_count(result.pdf)
+            state = f"{pages[result.tex]} pages" if result.ok else "FAILED"
+            _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
+
+        compiled = {r.tex: r for r in latex.compile_all([j.tex for j in jobs], self.jobs, on_done=report)}
+        failures = [r for r in compiled.values() if not r.ok]
+        if failures:
+            details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
+            problems = [f"{r.tex.relative_to(self.layout.root)}: LaTeX failed (its log excerpt is above)" for r in failures]
+            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", problems)
+        damaged = [message for job in jobs for message in print_checks.check_pdf(job.tex)]
+        if damaged:
+            details = "\n".join(f"  {message}" for message in damaged)
+            raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}", damaged)
+        self.check_page_layout([compiled[job.tex].pdf for job in jobs])
+        for edition in ("pdf", "handouts", "workbook", "key"):
+            mine = [job for job in jobs if job.edition == edition]
+            if not mine:
+                continue
+            if edition in STUDENT_EDITIONS:
+                self.check_for_leaks([compiled[job.tex].pdf for job in mine], edition)
+            folder = {"handouts": self.layout.handouts, "key": self.layout.module_keys}.get(edition)
+            if folder is not None and folder.exists():  # one PDF per module: none for a module gone
+                for stale in set(folder.glob("*.pdf")) - {job.target for job in mine}:
+                    stale.unlink()
+            if edition == "key":
+                self.layout.module_keys.mkdir(parents=True, exist_ok=True)  # even when no module has exercises
+            result = EditionResult(edition, seconds=time.perf_counter() - started)
+            for job in mine:
+                _replace_file(compiled[job.tex].pdf, job.target)
+                result.outputs.append(job.target)
+                result.pages[job.target] = pages[job.tex]
+            self.results[edition] = result
+
+    def check_page_layout(self, pdfs: list[Path]) -> None:
+        """The page-layout gate on every compiled PDF: stranded headings, lone answer space, captions apart."""
+        started = time.perf_counter()
+        found = page_layout.check_all(pdfs, cache_file=self.layout.build / "cache" / "page-layout.json")
+        faults = [message for rules in found.values() for messages in rules.values() for message in messages]
+        _say(f"page layout: {len(pdfs)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
+        if faults:
+            details = "\n".join(f"  {message}" for message in faults)
+            raise BuildError(
+                "the PDFs' pages are badly laid out; at each place below, a sentence more or less before it, or "
+                f"a shorter block, moves the page break (if the page looks right, report the gate's error):\n{details}",
+                faults,
+            )
+
+    def scan_report(self) -> str:
+        if self.scanner is None:
+            return ""
+        counts = self.scanner.marker_counts()
+        unmarked = [exercise for exercise, count in counts.items() if count == 0]
+        line = (
+            f"leak scan: {self.scanned_files} student files, {len(counts)} exercises, "
+            f"{len(self.scanner.markers)} solution markers, no solution text found ({self.scan_seconds:.1f} s)"
+        )
+        if unmarked:
+            line += f"\n  (solutions made only of the chapter's own words, nothing to scan for: {', '.join(unmarked)})"
+        return line
+
+    # -- the whole build ----------------------------------------------------
+
+    def run(self) -> list[EditionResult]:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))  # see reproducible.py
+        wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
+        wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
+        steps = ["sources"] + [e for e in ("html", "epub") if e in self.requested]
+        steps += ["latex"] * (wants_book_pdf or wants_exercise_pdf)
+        try:
+            for number, step in enumerate(steps, 1):
+                if step == "sources":
+                    _say(f"[{number}/{len(steps)}] sources and exercise bank")
+                    self.check_sources()
+                    self.load_bank()
+                elif step == "html":
+                    _say(f"[{number}/{len(steps)}] html")
+                    self.build_html()
+                elif step == "epub":
+                    _say(f"[{number}/{len(steps)}] epub")
+                    self.build_epub()
+                else:
+                    pdfs = [e for e in self.requested if e not in ("html", "epub")]
+                    _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
+                    jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
+                        self.exercise_latex_jobs() if wants_exercise_pdf else []
+                    )
+                    self.compile_and_publish(jobs)
+            if "epub" in self.requested:
+                self.publish_epub()
+        except BaseException:  # whatever failed, nothing stale or half written stays published
+            self.layout.unpublish([e for e in self.requested if e not in self.results])
+            raise
+        return [self.results[e] for e in self.requested]
+
+
+def build(layout: Layout, editions: list[str], jobs: int | None = None) -> list[EditionResult]:
+    """Build ``editions``; on failure remove what they would have published."""
+    return Builder(layout, editions, jobs).run()
+
+
+def summary_lines(layout: Layout, result: EditionResult) -> list[str]:
+    """One edition's lines of the build summary: what was written where, how long it took."""
+    lines = []
+    for output in result.outputs:
+        shown = output.relative_to(layout.root)
+        pages = f"{result.pages[output]:>4} pages" if output in result.pages else ""
+        lines.append(f"  {result.edition:<9} {str(shown):<48} {pages}")
+    lines.append(f"  {'':<9} ({result.seconds:.1f} s)")
+    return lines
+
+
+def summary(layout: Layout, results: list[EditionResult]) -> str:
+    """A table of what was written where, for the end of a build."""
+    return "\n".join(["", "Build summary:", *(line for r in results for line in summary_lines(layout, r))])

@@ -1,0 +1,197 @@
+"""The EPUB edition: Sphinx's EPUB 3 builder, made valid for EPUBCheck, offline and reproducible.
+
+What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than in ``conf.py``:
+
+* metadata: title, author, publisher, rights, language, version and a stable
+  identifier (a UUID made from the title) default to the project's own
+  settings; the date is ``SOURCE_DATE_EPOCH`` (Sphinx's ``format_date``);
+* math: ``sphinx.ext.imgmath`` writes each formula as an SVG file the book
+  lists, not a ``data:`` URL (EPUB 3.2 and some readers refuse those);
+  formulas the HTML build drew already are copied, not drawn again;
+* figures: matplotlib's SVGs declare an external DTD, which EPUB forbids, and
+  draw a space as a glyph ``<path>`` without the ``d`` SVG requires: the
+  copies in the book lose their DOCTYPE and get an empty ``d``;
+* notebook outputs: pandas writes ``<style scoped>`` before a table, which is
+  not XML; the EPUB's pages leave those styles out;
+* style: MyST-NB's stylesheet uses CSS (``:has``, empty custom properties)
+  that EPUBCheck rejects; notebook cells get a small stylesheet of their own;
+* stale files: the builder packages every file in its folder, so pages,
+  images and formulas that no current document uses are removed first;
+* bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files';
+  the manifest's item ids are made from the file names, not numbered in
+  sorted order (figures of measured outputs are named by their content, so
+  one new name would renumber every item after it).
+
+The HTML-only parts of the book (notebook downloads, starter notebooks, the
+book theme) are left out by the builder's ``download_support = False`` and
+its own ``epub`` theme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder
+from sphinx.util import logging
+from sphinx.util.osutil import make_filename
+
+from textbook.core.config import of_sphinx
+
+logger = logging.getLogger(__name__)
+
+STYLESHEET = "textbook-epub.css"
+#: Notebook cells told apart from prose without MyST-NB's stylesheet.
+CELL_STYLE = """\
+div.cell div.cell_input { border-left: 3px solid #4a7ab5; margin-top: 1em; }
+div.cell div.cell_output { border-left: 3px solid #bbbbbb; margin-bottom: 1em; }
+div.cell_output img { max-width: 100%; }
+details.hide[open] > summary > span.collapsed, details.hide:not([open]) > summary > span.expanded { display: none; }
+"""
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)
+_PATH_WITHOUT_DATA = re.compile(rb"<path(?![^>]*\sd=)")
+_SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
+_FORMULA = re.compile(r"_images/math/([0-9a-f]+\.svg)")
+#: Pages the builder writes that are not documents.
+GENERATED_PAGES = {"nav", "genindex"}
+
+
+def configure(app: Sphinx, config) -> None:
+    """``config-inited``: the EPUB's metadata from the project's settings, where conf.py sets none."""
+    if not config.version:
+        config.version = config.release  # EPUB 3 wants a version; the release is it
+    ours = {  # name: (Sphinx's default, ours)
+        "epub_copyright": ("", config.author),
+        "epub_identifier": ("unknown", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'textbook:' + config.project)}"),
+        "epub_scheme": ("unknown", "uuid"),
+        "epub_basename": (make_filename(config.project), Path(config.latex_documents[0][1]).stem),
+        "epub_use_index": (config.html_use_index, False),  # no index entries: an empty page helps no reader
+        "epub_show_urls": ("inline", "no"),  # links stay links; a URL after each one breaks the prose
+    }
+    for name, (sphinx_default, value) in ours.items():
+        if config[name] == sphinx_default:  # what conf.py sets wins
+            config[name] = value
+
+
+def drop_scoped_styles(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, EPUB only: pandas' ``<style scoped>`` (bare attribute, not XML) leaves
+    the page; the table keeps its markup. At write time, so the shared doctrees keep it for HTML."""
+    if app.builder.name != "epub":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<style scoped>" in raw.astext():
+            text = _SCOPED_STYLE.sub("", raw.astext())
+            raw.replace_self(nodes.raw("", text, format=raw["format"], classes=raw["classes"]))
+
+
+def clean_svg(content: bytes) -> bytes:
+    """An SVG as EPUB accepts it: no DOCTYPE, a ``d`` on every path."""
+    return _PATH_WITHOUT_DATA.sub(b'<path d=""', _DOCTYPE.sub(b"", content, count=1))
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")), 315532800)  # zip dates start in 1980
+    return time.gmtime(epoch)[:6]
+
+
+def item_id(name: str) -> str:
+    """A manifest item's XML id, made from its file name alone: the same in every build."""
+    return "item-" + hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+class TextbookEpubBuilder(Epub3Builder):
+    """Sphinx's ``epub`` builder with the fixes above."""
+
+    def init(self) -> None:
+        if "imgmath_embed" in self.config:
+            self.config.imgmath_embed = False  # before imgmath or math_svg look at it
+        super().init()
+        self._reuse_drawn_formulas()
+
+    def _reuse_drawn_formulas(self) -> None:
+        """imgmath names a formula's file by a hash of its LaTeX and settings: the HTML
+        edition's drawn formulas (kept in the cache, see math_svg.py) are the same files."""
+        drawn = of_sphinx(self.config).cache_dir / "math-svg"
+        target = Path(self.outdir) / self.imagedir / "math"
+        for formula in drawn.glob("*.svg") if drawn.is_dir() else []:
+            if not (target / formula.name).exists():
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(formula, target / formula.name)
+
+    def init_css_files(self) -> None:
+        super().init_css_files()
+        self.add_css_file(STYLESHEET)
+
+    def add_css_file(self, filename: str, **kwargs) -> None:
+        if not Path(filename).name.startswith("mystnb."):  # replaced by STYLESHEET
+            super().add_css_file(filename, **kwargs)
+
+    def make_id(self, name: str) -> str:
+        return item_id(name)
+
+    def toc_metadata(self, level: int, navpoints: list) -> dict:
+        """The NCX's identifier is the book's (Sphinx gives the XML id ``epub_uid``, which EPUBCheck refuses)."""
+        return {**super().toc_metadata(level, navpoints), "uid": self.config.epub_identifier}
+
+    def copy_static_files(self) -> None:
+        super().copy_static_files()
+        static = Path(self.outdir) / "_static"
+        for stylesheet in static.glob("mystnb.*.css"):
+            stylesheet.unlink()
+        (static / STYLESHEET).write_text(CELL_STYLE, encoding="utf-8")
+
+    def handle_finish(self) -> None:
+        self._remove_stale_files()
+        self._clean_svgs()
+        super().handle_finish()
+
+    def _remove_stale_files(self) -> None:
+        """Pages of gone documents, images and formulas nothing uses, books of another name, the
+        copy of ``.buildinfo`` Sphinx keeps when the configuration changed: never packaged."""
+        outdir = Path(self.outdir)
+        (outdir / ".buildinfo.bak").unlink(missing_ok=True)
+        for book in outdir.glob("*.epub"):  # written under another name before
+            if book.name != f"{self.config.epub_basename}.epub":
+                book.unlink()
+        documents = set(self.env.all_docs) | GENERATED_PAGES
+        pages = []
+        for page in outdir.glob("**/*.xhtml"):
+            if page.relative_to(outdir).with_suffix("").as_posix() in documents:
+                pages.append(page)
+            else:
+                page.unlink()
+        used = {unique for _docs, unique in self.env.images.values()}
+        for image in (outdir / self.imagedir).glob("*"):
+            if image.is_file() and image.name not in used:
+                image.unlink()
+        formulas = {name for page in pages for name in _FORMULA.findall(page.read_text(encoding="utf-8"))}
+        for formula in (outdir / self.imagedir / "math").glob("*"):
+            if formula.name not in formulas:
+                formula.unlink()
+
+    def _clean_svgs(self) -> None:
+        for svg in (Path(self.outdir) / self.imagedir).glob("*.svg"):
+            content = svg.read_bytes()
+            cleaned = clean_svg(content)
+            if cleaned != content:
+                svg.write_bytes(cleaned)
+
+    def build_epub(self) -> None:
+        """As Sphinx writes it (``mimetype`` first, stored), with fixed dates and permissions."""
+        logger.info("writing %s.epub file...", self.config.epub_basename)
+        outdir = Path(self.outdir)
+        names = ["mimetype", "META-INF/container.xml", "content.opf", "toc.ncx", *self.files]
+        with ZipFile(outdir / f"{self.config.epub_basename}.epub", "w") as epub:
+            for name in names:
+                entry = ZipInfo(name, date_time=_zip_time())
+                entry.external_attr = 0o644 << 16
+                entry.compress_type = ZIP_STORED if name == "mimetype" else ZIP_DEFLATED
+                epub.writestr(entry, (outdir / name).read_bytes())

@@ -1,0 +1,124 @@
+"""Number chapters from the module number, so module 00 is chapter 0.
+
+Sphinx numbers a numbered toctree from 1 and LaTeX's chapter counter starts at
+1. The course numbers its modules from 00, and every number a reader sees
+(section 0.2, Figure 0.3, Exercise 0.1) must agree across HTML and print. So:
+
+* HTML: a TocTreeCollector subclass shifts the first component of every
+  section number by ``textbook_first_number - 1``. Figure numbers derive from
+  section numbers and follow. The shift is undone before Sphinx compares old
+  and new numbers, so an unchanged book is not rewritten on every build.
+* LaTeX: the chapter counter starts at ``textbook_first_number - 1``; a
+  handout (an article, which has no chapters) numbers its sections and floats
+  ``<module>.<n>`` through the ``\\textbookmodule`` macro.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors.toctree import TocTreeCollector
+from sphinx.util import logging
+
+from textbook.core.front_matter import module_number
+
+logger = logging.getLogger(__name__)
+
+
+def _shift(number: tuple[int, ...] | list[int] | None, offset: int):
+    if not number:
+        return number
+    shifted = (number[0] + offset, *number[1:])
+    return list(shifted) if isinstance(number, list) else shifted
+
+
+def _shift_all(secnumbers: dict[str, dict[str, tuple[int, ...]]], offset: int):
+    return {
+        docname: {anchor: _shift(number, offset) for anchor, number in numbers.items()}
+        for docname, numbers in secnumbers.items()
+    }
+
+
+class ChapterOffsetTocTreeCollector(TocTreeCollector):
+    """Sphinx's toctree collector with chapter numbers starting at the first module."""
+
+    def assign_section_numbers(self, env: BuildEnvironment) -> list[str]:
+        offset = env.config.textbook_first_number - 1
+        if not offset:
+            return super().assign_section_numbers(env)
+        # Compare against the unshifted numbers Sphinx itself would have kept.
+        env.toc_secnumbers = _shift_all(env.toc_secnumbers, -offset)
+        rewrite_needed = super().assign_section_numbers(env)
+        env.toc_secnumbers = _shift_all(env.toc_secnumbers, offset)
+        # The toc entries and document titles carry their own copies of the number.
+        for toc in env.tocs.values():
+            for reference in toc.findall(nodes.reference):
+                if reference.get("secnumber"):
+                    reference["secnumber"] = _shift(reference["secnumber"], offset)
+        for title in env.titles.values():
+            if title.get("secnumber"):
+                title["secnumber"] = _shift(title["secnumber"], offset)
+        return rewrite_needed
+
+
+def replace_toctree_collector(app: Sphinx) -> None:
+    """Disable Sphinx's built-in toctree collector and enable ours in its place."""
+    for listener in list(app.events.listeners.get("doctree-read", [])):
+        owner = getattr(listener.handler, "__self__", None)
+        if type(owner) is TocTreeCollector:
+            owner.disable(app)
+    app.add_env_collector(ChapterOffsetTocTreeCollector)
+
+
+def check_chapters_match_modules(app: Sphinx, env: BuildEnvironment) -> None:
+    """A module's chapter number must be its module number, or numbers would disagree
+    between the book (numbered by toctree position) and the handouts and exercises
+    (numbered by file name): list the modules in order, with no gaps."""
+    for docname in sorted(env.toc_secnumbers):
+        number = module_number(docname)
+        chapter = env.toc_secnumbers[docname].get("")
+        if number is not None and chapter and chapter[0] != number:
+            logger.warning(
+                "module %d (%s) is chapter %d in the toctree; list the modules in order, with no gaps",
+                number,
+                docname,
+                chapter[0],
+                location=env.config.root_doc,
+                type="textbook",
+                subtype="numbering",
+            )
+
+
+_FLOATS = ("figure", "table", "literalblock", "equation")
+
+
+def latex_chapter_counter(first_chapter: int) -> str:
+    """Preamble lines: chapter numbering for the book, module numbering for handouts.
+
+    Sphinx drops the chapter prefix of float numbers in chapter 0 ("Figure 1"),
+    so the book spells ``<chapter>.<n>`` out for every float kind, at the
+    beginning of the document, after sphinx.sty's own definitions.
+    """
+    book = "".join(f"\\def\\the{kind}{{\\arabic{{chapter}}.\\arabic{{{kind}}}}}" for kind in _FLOATS)
+    # Sphinx resets float counters at each section of a handout; a module
+    # handout numbers them through the whole module instead.
+    handout = "".join(
+        f"\\counterwithout{{{kind}}}{{section}}\\def\\the{kind}{{#1.\\arabic{{{kind}}}}}" for kind in _FLOATS
+    )
+    # A handout's table of contents lists sections as <module>.<n>: "0.10" and
+    # "0.10.1" need wider number boxes than an article's default.
+    handout_toc = (
+        "\\expandafter\\patchcmd\\csname l@section\\endcsname{1.5em}{2.3em}{}{}"
+        "\\expandafter\\def\\csname l@subsection\\endcsname{\\csname @dottedtocline\\endcsname{2}{2.3em}{3.2em}}"
+    )
+    return (
+        "\\usepackage{etoolbox}\n"
+        "\\ifcsname c@chapter\\endcsname\n"
+        f"  \\setcounter{{chapter}}{{{first_chapter - 1}}}\\AtBeginDocument{{{book}}}\n"
+        "  \\newcommand{\\textbookmodule}[1]{}\n"
+        "\\else % a handout: no chapters, so sections and floats are numbered <module>.<n>\n"
+        f"  \\newcommand{{\\textbookmodule}}[1]{{\\renewcommand{{\\thesection}}{{#1.\\arabic{{section}}}}{handout}}}\n"
+        f"  {handout_toc}\n"
+        "\\fi\n"
+    )

@@ -1,0 +1,86 @@
+"""Index every use of a glossary term, so the printed index lists the pages that use it.
+
+Sphinx indexes a glossary term where the glossary defines it; a chapter's
+``{term}`` reference adds nothing to the index, so an index built from the
+glossary alone would point every term at the glossary's own page. Each
+reference gets an index entry under its term, at the place it is used (an
+index node and a target just before the reference), in the HTML index and
+in print alike.
+
+The entry is the term as the glossary spells it: the reference's explicit
+target (``{term}`PSI <population stability index>```) or its text, with a
+capital that only starts a sentence lowered ("Data validation" is the entry
+"data validation"; "CI/CD" stays as it is).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import make_id
+
+_ROLE_CONTENT = re.compile(r"`(?P<text>.*)`\s*$", re.DOTALL)
+_EXPLICIT = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+
+
+def entry_name(rawtext: str) -> str:
+    """The glossary term a ``{term}`` role's source text refers to, spelt as defined."""
+    match = _ROLE_CONTENT.search(rawtext)
+    text = " ".join((match.group("text") if match else rawtext).split())
+    explicit = _EXPLICIT.match(text)
+    if explicit:
+        return explicit.group("target")
+    if text[:1].isupper() and text[1:] == text[1:].lower():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+class IndexTermUses(SphinxTransform):
+    """Put an index entry and its target before every ``{term}`` reference."""
+
+    default_priority = 500
+
+    def apply(self, **kwargs) -> None:
+        self.move_definition_entries()
+        for reference in list(self.document.findall(addnodes.pending_xref)):
+            if reference.get("refdomain") != "std" or reference.get("reftype") != "term":
+                continue
+            name = entry_name(reference.rawsource)
+            node_id = make_id(self.env, self.document, "index-term", name)
+            target = nodes.target("", "", ids=[node_id])
+            self.document.note_explicit_target(target)
+            entry = addnodes.index(entries=[("single", name, node_id, "", None)], inline=True)
+            parent = reference.parent
+            position = parent.index(reference)
+            parent.insert(position, target)
+            parent.insert(position, entry)
+
+    def move_definition_entries(self) -> None:
+        """Move a glossary term's own index entry from the term to its definition.
+
+        In print the term is an argument of ``\\item``, and LaTeX writes an index
+        entry made inside an argument differently ("blue\\sphinxhyphen {}green"
+        against "blue\\sphinxhyphen{}green" from a paragraph), so makeindex would
+        list the term twice. At the start of the definition it is on the same page.
+        """
+        for term in list(self.document.findall(nodes.term)):
+            item = term.parent
+            definition = next((child for child in item.children if isinstance(child, nodes.definition)), None)
+            if definition is None:
+                continue
+            for entry in [child for child in term.children if isinstance(child, addnodes.index)]:
+                term.remove(entry)
+                first = definition.children[0] if definition.children else None
+                (first if isinstance(first, nodes.paragraph) else definition).insert(0, entry)
+
+
+def print_the_index(app, config) -> None:
+    """The book ends with the index, in the text face (Sphinx sets entries as code,
+    for API names); a handout, which has no chapters, prints none."""
+    elements = dict(config.latex_elements)
+    elements.setdefault("printindex", "\\ifcsname c@chapter\\endcsname\\printindex\\fi")
+    elements["preamble"] = elements.get("preamble", "") + "\n\\renewcommand{\\sphinxstyleindexentry}[1]{#1}\n"
+    config.latex_elements = elements
