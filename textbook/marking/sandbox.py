@@ -28,6 +28,9 @@ but what the answer writes there, deleted afterwards, with these limits
   ends with it; and the exercise bank, the build folder and the submissions
   are covered by empty, unreadable file systems (``hidden``), so the answer
   reads neither the checks, the solutions nor other students' work.
+  The grader's Python environment and the course's shared code are bound
+  under ``/mnt/textbook`` (``EXPOSED``), so the answer's user can import them
+  even when the project sits in a folder only root may enter.
 
 Not as root none of this is possible: the answer runs as the caller, with
 the caller's network and files, and only the limits above hold; the output
@@ -172,20 +175,39 @@ def _write(fd: int, data: bytes) -> bool:
         return False
 
 
-def _command(folder: Path, uid: int, limits: Limits, hidden: list[Path]) -> list[str]:
+#: Inside the sandbox's mount namespace: where the grader's Python environment and the course's
+#: shared code appear, whatever folder (perhaps one only root may enter) holds them outside.
+EXPOSED = Path("/mnt/textbook")
+
+
+def _exposed(path: list[str]) -> dict[str, str]:
+    """Each folder the answer's Python needs (the environment, then ``path``) -> where it appears."""
+    return {sys.prefix: str(EXPOSED / "python"), **{entry: str(EXPOSED / f"path-{n}") for n, entry in enumerate(path)}}
+
+
+def _command(folder: Path, uid: int, limits: Limits, hidden: list[Path], shared: list[str] = ()) -> list[str]:
     python = [sys.executable, "-s", "-E", "-c", RUNNER.read_text()]
     seconds = max(1, int(limits.seconds))
     limit = ["prlimit", f"--cpu={seconds}:{seconds + 1}", f"--as={limits.memory}", f"--fsize={limits.output}",
              "--core=0"]
     if not can_isolate():
         return [*limit, "--", *python]
-    covers = [f"mount -t tmpfs -o size=64m,mode=1777 none {scratch}" for scratch in ("/var/tmp", "/dev/shm")
-              if Path(scratch).is_dir()]
+    # The environment and the shared code are bound where the answer's user can read them (the
+    # project may sit in a folder only root may enter), before anything is hidden (a hidden folder
+    # may hold them); Python starts from the bound environment.
+    exposed = _exposed(list(shared))
+    covers = [f"mount -t tmpfs -o size=1m,mode=755 none {EXPOSED.parent}"]
+    for outside, inside in exposed.items():
+        covers += [f"mkdir -p {shlex.quote(inside)}", f"mount --bind {shlex.quote(outside)} {shlex.quote(inside)}"]
+    covers += [f"mount -t tmpfs -o size=64m,mode=1777 none {scratch}" for scratch in ("/var/tmp", "/dev/shm")
+               if Path(scratch).is_dir()]
     for path in hidden:
         if path.is_dir():
             covers.append(f"mount -t tmpfs -o size=4k,mode=000 none {shlex.quote(str(path))}")
         elif path.is_file():
             covers.append(f"mount --bind /dev/null {shlex.quote(str(path))}")
+    if Path(sys.executable).is_relative_to(sys.prefix):
+        python[0] = str(Path(exposed[sys.prefix]) / Path(sys.executable).relative_to(sys.prefix))
     user = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]
     script = " && ".join([*covers, f"exec {shlex.join([*user, *python])}"])
     return [*limit, f"--nproc={limits.processes}", "--", "unshare", "--net", "--pid", "--fork", "--kill-child",
@@ -258,14 +280,15 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
         folder.chmod(0o700)
         started = time.monotonic()
         process = subprocess.Popen(
-            _command(folder, uid, limits, list(hidden)), cwd=folder, stdin=control_read, stdout=output,
+            _command(folder, uid, limits, list(hidden), list(path)), cwd=folder, stdin=control_read, stdout=output,
             stderr=subprocess.STDOUT, env=_environment(folder), pass_fds=(verdict_write,), start_new_session=True,
         )
         child_fd = verdict_write
         os.close(verdict_write)
         os.close(control_read)
         verdict_write = control_read = -1
-        _converse(result, answer, blocks, control_write, verdict_read, child_fd, list(path), started + limits.seconds)
+        inside = [_exposed(list(path))[entry] for entry in path] if can_isolate() else list(path)
+        _converse(result, answer, blocks, control_write, verdict_read, child_fd, inside, started + limits.seconds)
         try:
             process.wait(timeout=max(0.1, started + limits.seconds - time.monotonic()))
         except subprocess.TimeoutExpired:
