@@ -1,1 +1,0 @@
-"""Tools for instructors: exams, exports to learning-management systems, coverage reports."""
