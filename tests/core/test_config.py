@@ -19,7 +19,7 @@ def _project(tmp_path: Path, conf: str) -> Path:
 def test_defaults_name_the_documented_layout(tmp_path):
     project = ProjectConfig.read(_project(tmp_path, ""))
     assert project.chapters_dir == tmp_path.resolve() / "book"
-    assert project.course_code_dir == tmp_path.resolve() / "book" / "_course"
+    assert (project.course_code, project.exams) == ("_course", "exams")
     assert project.cache_dir == tmp_path.resolve() / "_build" / "cache"
     assert (project.first_number, project.paper, project.language, project.name) == (0, "a4", "en", "Data 101")
 
@@ -31,7 +31,7 @@ def test_every_folder_follows_conf_py(tmp_path):
     assert layout.source == root.resolve() / "src" / "chapters"
     assert layout.exercises == root.resolve() / "bank"
     assert layout.figures == root.resolve() / "art"
-    assert layout.exams == root.resolve() / "tests-for-students"
+    assert layout.project.exams == "tests-for-students"  # named in exam-file messages
     assert layout.html == root.resolve() / "out" / "html"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import runpy
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PREFIX = "textbook_"
@@ -82,9 +82,6 @@ class ProjectConfig:
         return cls(**chosen, root=Path(root), project=get("project", "") or "",
                    language=get("language", None) or "en")  # fmt: skip
 
-    def with_root(self, root: Path) -> ProjectConfig:
-        return replace(self, root=Path(root))
-
     def _folder(self, name: str) -> Path:
         return (self.root / name).resolve()
 
@@ -99,14 +96,6 @@ class ProjectConfig:
     @property
     def figures_dir(self) -> Path:
         return self._folder(self.figures)
-
-    @property
-    def exams_dir(self) -> Path:
-        return self._folder(self.exams)
-
-    @property
-    def course_code_dir(self) -> Path:
-        return self.chapters_dir / self.course_code
 
     @property
     def build_dir(self) -> Path:

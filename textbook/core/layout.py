@@ -56,10 +56,6 @@ class Layout:
         return self.project.figures_dir
 
     @property
-    def exams(self) -> Path:
-        return self.project.exams_dir
-
-    @property
     def build(self) -> Path:
         return self.project.build_dir
 
