@@ -224,6 +224,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"  {one.submission.identifier}: {grade._decimal(one.total)}{trouble}")
     print(f"textbook: graded {len(result.graded)} submission(s) in {time.perf_counter() - started:.1f} s; "
           f"{result.limits_hit} limit(s) reached (see grading.log); in {result.folder.relative_to(layout.root)}/")
+    print(f"textbook: {result.overhead}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """``textbook grade``: grades, feedback, and every attack an answer can make on the sandbox."""
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from tests.conftest import copy_tiny
 from textbook.bank.bank import load_bank
 from textbook.core.layout import Layout
 from textbook.exercises import starter_notebooks
-from textbook.marking import grade, sandbox, submissions
+from textbook.marking import answers, grade, sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 LIMITS = sandbox.Limits(seconds=6, memory=2**30)
@@ -184,7 +185,7 @@ def test_grades_as_csv_and_json(graded):
     result, by_student, _ = graded
     assert result.folder.parts[-2:] == ("grading", "00-run")
     rows = list(csv.DictReader((result.folder / "grades.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["Identifier", "Full name", "0.6 sum-code", "Total"]
+    assert list(rows[0]) == ["Identifier", "Full name", "0.6 sum-code", "Total", "To mark"]
     by_id = {row["Identifier"]: row for row in rows}
     assert by_id["solution"]["Total"] == "4" and by_id["starter"]["Total"] == "0"
     assert by_id["Zoë Müller"]["0.6 sum-code"] == "4"
@@ -241,7 +242,8 @@ def test_a_notebook_answer_is_found_by_its_marker_wherever_it_is():
     second = json.loads(json.dumps(answer))
     answer["source"], second["source"] = "def total(n):\n    return helper(n)\n", "def helper(n):\n    return 0\n%time x = 1"
     notebook["cells"] += [answer, second]
-    found = submissions.notebook_answers(json.dumps(notebook), ["sum-code"])
+    found = answers.notebook_answers(json.dumps(notebook), ["sum-code"], starter_notebooks.MARKER,
+                                    starter_notebooks.PART)
     assert found == {"sum-code": "def total(n):\n    return helper(n)\n\ndef helper(n):\n    return 0\n# %time x = 1\n"}
 
 
@@ -261,7 +263,7 @@ def test_the_command(tiny_project, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tiny_project)
     assert cli.main(["grade", "sum-code", "--submissions", str(tmp_path), "--timeout", "10"]) == 0
     out, err = capsys.readouterr()
-    assert "ann: 4" in out and "isolation:" in err and "1 of 1 runs done" in err
+    assert "ann: 4" in out and "isolation:" in err and "1 of 1 students done, 0 left" in err
     assert (tiny_project / "_build" / "grading" / "sum-code" / "grades.csv").is_file()
 
 
@@ -271,9 +273,9 @@ def _interpreter_reachable_by_others() -> bool:
     return all(parent.stat().st_mode & 0o001 for parent in real.parents)
 
 
-def test_the_real_banks_solutions_earn_full_marks_and_starters_less():
-    """Every code exercise of the book's bank, its solution and its starter, each in the sandbox.
-    A starter may pass some checks (it must only fail them as a whole), so it earns less than full marks."""
+def test_the_real_banks_solutions_earn_full_marks_and_starters_none():
+    """Every code exercise of the book's bank, its solution and its starter, each in the sandbox: the
+    solution passes every check; the starter fails at least one, and the checks it passes earn nothing."""
     layout = Layout(REPO)
     bank = load_bank(layout.exercises, layout.source, shown_from=layout.root)
     code = [e for e in bank.exercises.values() if e.kind == "code"]
@@ -281,17 +283,109 @@ def test_the_real_banks_solutions_earn_full_marks_and_starters_less():
     if not _interpreter_reachable_by_others():  # the answer's user cannot start Python or dvc again
         code = [e for e in code if "subprocess" not in e.code("Solution") + grade.code_of(e, "Hidden checks")
                 + grade.code_of(e, "Public checks")]
-    runs = [(e, part) for e in code for part in ("Solution", "Starter")]
-
-    def run(numbered):
-        number, (exercise, part) = numbered
-        return grade._run_one(exercise, exercise.code(part), number, sandbox.Limits(seconds=120),
-                              [layout.exercises, layout.build], [str(layout.source)])
-
+    limits, hidden, path = sandbox.Limits(seconds=120), [layout.exercises, layout.build], [str(layout.source)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(run, enumerate(runs, 1)))
+        free = grade.starter_passes(code, limits, hidden, path, pool, first_number=1)
+        runs = [(e, part) for e in code for part in ("Solution", "Starter")]
+        results = list(pool.map(lambda numbered: grade._run_one(
+            numbered[1][0], numbered[1][0].code(numbered[1][1]), len(code) + numbered[0], limits, hidden, path,
+            free[numbered[1][0].id]), enumerate(runs, 1)))
     wrong = [f"{e.id} {part}: {r.points} of {r.possible}, {r.reason}, {r.answer_error}, "
              f"{[c.message for c in r.checks if not c.passed]}"
              for (e, part), r in zip(runs, results)
-             if (r.points != r.possible - r.to_mark if part == "Solution" else r.points >= r.possible - r.to_mark)]
+             if r.points != (r.possible - r.to_mark if part == "Solution" else 0)]
     assert not wrong, "\n".join(wrong)
+
+
+#: A code exercise whose starter already passes two of its three checks, with a criterion a person marks.
+STARTS_RIGHT = """---
+id: starts-right
+title: Add up, starting right
+kind: code
+difficulty: 1
+minutes: 5
+points: 4
+objectives: [count]
+space: 5
+---
+
+## Question
+
+Write `total(n)`, the sum of the whole numbers below `n`, and say why in a comment.
+
+## Starter
+
+```python
+def total(n):
+    return 0
+```
+
+## Public checks
+
+```python
+assert isinstance(total(3), int)
+```
+
+## Solution
+
+```python
+def total(n):
+    # pairs from both ends of the range
+    return n * (n - 1) // 2
+```
+
+## Hidden checks
+
+```python
+assert total(10) == 45
+assert total(1) == 0
+```
+
+## Rubric
+
+- (1 point) Passes the public checks
+- (2 points) Passes the hidden checks
+- (1 point) A comment says why the formula holds
+"""
+
+
+def _starts_right(project: Path, text: str = STARTS_RIGHT):
+    (project / "exercises" / "00-run" / "7-starts-right.md").write_text(text, encoding="utf-8")
+    return load_bank(project / "exercises", project / "book").exercises["starts-right"]
+
+
+def test_checks_the_starter_passes_earn_nothing_and_their_points_go_to_the_others(tiny_project):
+    exercise = _starts_right(tiny_project)
+    checks, by_person = grade.planned_checks(exercise, frozenset({1, 3}))  # the public check and total(1) == 0
+    assert [(c.section, c.free, c.worth) for c in checks] == [
+        ("Public checks", True, 0), ("Hidden checks", False, 3), ("Hidden checks", True, 0)]
+    assert by_person == [("A comment says why the formula holds", 1)]
+    checks, _ = grade.planned_checks(exercise)  # nothing free: the rubric's shares
+    assert [c.worth for c in checks] == [1, 1, 1]
+
+
+def test_a_starter_that_passes_every_check_is_refused(tiny_project):
+    exercise = _starts_right(tiny_project)
+    with pytest.raises(grade.GradingError, match=r"7-starts-right.md: the starter passes every check"):
+        grade.planned_checks(exercise, frozenset({1, 2, 3}))
+
+
+def test_without_root_the_weaker_isolation_grades_alike_and_says_so(tiny_project, tmp_path, monkeypatch):
+    """The path a grader not running as root takes: limits only, the same verdicts, and the output says so."""
+    _starts_right(tiny_project)
+    monkeypatch.setattr(sandbox, "can_isolate", lambda: False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in {"starter": "def total(n):\n    return 0\n", "solution": SOLUTION,
+                       "half": "def total(n):\n    return n\n", "loops": "while True:\n    pass\n"}.items():
+        (folder / f"{name}.py").write_text(text, encoding="utf-8")
+    progress = io.StringIO()
+    result = grade.grade(Layout(tiny_project), ["starts-right"], folder, limits=LIMITS, progress=progress)
+    totals = {one.submission.identifier: grade._decimal(one.total) for one in result.graded}
+    assert totals == {"starter": "0", "solution": "3", "half": "0", "loops": "0"}
+    log = (result.folder / "grading.log").read_text(encoding="utf-8")
+    assert "isolation: WEAKER" in log and "grader's own time per run: median" in log
+    assert "loops / starts-right: limit reached" in log
+    row = next(csv.DictReader((result.folder / "grades.csv").open(encoding="utf-8")))
+    assert row["To mark"] == "0.7: A comment says why the formula holds (1)"
+    assert "4 of 4 students done, 0 left" in progress.getvalue()

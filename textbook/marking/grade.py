@@ -13,8 +13,13 @@ rubric, the exercise's points are shared equally among all its checks,
 public and hidden. With a rubric, the criteria that name checks are earned
 by them: "public checks" by the public ones, "hidden checks" by the hidden
 ones, any other mention of checks by all, each share equal; the remaining
-criteria are marked by a person and reported as such, not added. A check not
-run (timeout, crash, the answer ending the program, no answer) earns 0.
+criteria are marked by a person (their lines in ``grades.csv``'s "To mark"
+column), not added. Before any student, each exercise's starter is run as an
+answer: a check it passes earns nothing (its share goes to the other checks
+of its pool, or to every other check when the starter passes a whole pool),
+so an answer left as the starter earns 0, and a starter that passes every
+check stops the grading with its file named. A check not run (timeout,
+crash, the answer ending the program, no answer) earns 0.
 
 **Outputs**, in ``_build/grading/<assignment>/`` (never in an edition):
 ``grades.csv`` (an identifier column, the full name, one column per
@@ -28,8 +33,11 @@ leak-scanned (``gates/leaks.py``) against the solutions and hidden checks of
 the exercises graded: a leak writes none of the files. Everything is written
 to a staging folder beside the output and renamed into place at the end.
 
-Runs go in parallel, one per core (``jobs``), with a progress line on
-standard error. How each run is isolated: ``sandbox.py``.
+Runs go in parallel, one per core (``jobs``), with a progress bar on
+standard error (students done and left, time remaining); the log and the
+command report the grader's own time per run (all but the answer's and the
+checks' own, which the runner times). How each run is isolated:
+``sandbox.py``; how answers are found in a file: ``answers.py``.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -77,8 +86,13 @@ class Check:
     count: int  # checks in its section
     source: str
     worth: Fraction
+    free: bool = False  # the starter passes it too: it earns nothing
     passed: bool = False
     message: str = ""
+
+
+#: A rubric criterion a person marks: its text and points.
+Criterion = tuple[str, Fraction]
 
 
 @dataclass
@@ -88,8 +102,9 @@ class Result:
     missing: bool = False
     reason: str | None = None
     answer_error: str | None = None
-    to_mark: Fraction = Fraction(0)  # points a person marks
+    by_person: list[Criterion] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    overhead: float | None = None  # the grader's own seconds in this run
 
     @property
     def points(self) -> Fraction:
@@ -98,6 +113,10 @@ class Result:
     @property
     def possible(self) -> Fraction:
         return Fraction(self.exercise.points)
+
+    @property
+    def to_mark(self) -> Fraction:
+        return sum((points for _, points in self.by_person), Fraction(0))
 
 
 @dataclass
@@ -110,36 +129,54 @@ class Graded:
         return sum((r.points for r in self.results.values()), Fraction(0))
 
 
-def _pools(exercise: Exercise) -> tuple[dict[str, Fraction], Fraction]:
-    """The points the public and the hidden checks share, and the points a person marks."""
+def _pools(exercise: Exercise) -> tuple[dict[str, list[Criterion]], list[Criterion]]:
+    """The rubric's criteria that checks earn, by who earns them ("Public checks", "Hidden checks",
+    "all"), and those a person marks. Without a rubric, all the checks share the exercise's points."""
     if not exercise.rubric:
-        return {"all": Fraction(exercise.points)}, Fraction(0)
-    pools: dict[str, Fraction] = {}
-    by_person = Fraction(0)
+        return {"all": [("", Fraction(exercise.points))]}, []
+    pools: dict[str, list[Criterion]] = {}
+    by_person: list[Criterion] = []
     for criterion in exercise.rubric:
         text = criterion.text.lower()
-        points = Fraction(criterion.points)
+        entry = (criterion.text, Fraction(criterion.points))
         if "check" not in text:
-            by_person += points
+            by_person.append(entry)
         else:
             pool = "Public checks" if "public" in text else "Hidden checks" if "hidden" in text else "all"
-            pools[pool] = pools.get(pool, Fraction(0)) + points
+            pools.setdefault(pool, []).append(entry)
     return pools, by_person
 
 
-def planned_checks(exercise: Exercise) -> tuple[list[Check], Fraction]:
-    """Every check of ``exercise`` with its worth (none passed yet), and the points a person marks."""
+def planned_checks(exercise: Exercise, free: frozenset[int] = frozenset()) -> tuple[list[Check], list[Criterion]]:
+    """Every check of ``exercise`` with its worth (none passed yet), and the criteria a person marks.
+
+    ``free`` numbers (from 1, public then hidden) the checks the starter passes: they earn nothing,
+    and their share goes to the others of their pool, or to every other check when the starter
+    passes a whole pool, so that an answer left as the starter earns 0."""
     checks = []
     for _, section in CHECK_STAGES:
         sources = sandbox.check_sources(code_of(exercise, section)) if section in exercise.sections else []
         checks += [Check(section, n, len(sources), s, Fraction(0)) for n, s in enumerate(sources, 1)]
+    for index, check in enumerate(checks, 1):
+        check.free = index in free
+    earning = [c for c in checks if not c.free]
+    if checks and not earning:
+        raise GradingError([f"{exercise.path}: the starter passes every check, so no check tells an answer "
+                            "from the starter; add a check the starter fails"])
     pools, by_person = _pools(exercise)
-    for pool, points in pools.items():
+    spilled = Fraction(0)
+    for pool, criteria in pools.items():
+        points = sum((p for _, p in criteria), Fraction(0))
         members = [c for c in checks if pool == "all" or c.section == pool]
-        if not members:  # a pool with no checks: its points go to a person
-            by_person += points
-        for check in members:
-            check.worth += points / len(members)
+        if not members:  # a criterion naming checks the exercise does not have: a person marks it
+            by_person += criteria
+        elif all(c.free for c in members):
+            spilled += points
+        else:
+            for check in members:
+                check.worth += 0 if check.free else points / sum(not c.free for c in members)
+    for check in earning:
+        check.worth += spilled / len(earning)
     return checks, by_person
 
 
@@ -172,16 +209,19 @@ def chosen_exercises(layout: Layout, bank: Bank, what: list[str]) -> tuple[str, 
     return name, code
 
 
+def _blocks(exercise: Exercise) -> list[sandbox.Block]:
+    return [sandbox.Block(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES
+            if section in exercise.sections]
+
+
 def _run_one(exercise: Exercise, answer: str, number: int, limits: sandbox.Limits, hidden: list[Path],
-             path: list[str]) -> Result:
-    checks, by_person = planned_checks(exercise)
-    result = Result(exercise, checks, to_mark=by_person)
-    blocks = [sandbox.Block(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES
-              if section in exercise.sections]
-    run = sandbox.run(answer, blocks, number=number, limits=limits, hidden=hidden, path=path)
+             path: list[str], free: frozenset[int] = frozenset()) -> Result:
+    checks, by_person = planned_checks(exercise, free)
+    result = Result(exercise, checks, by_person=by_person)
+    run = sandbox.run(answer, _blocks(exercise), number=number, limits=limits, hidden=hidden, path=path)
     for index, check in enumerate(checks, 1):
         check.passed, check.message = run.verdicts.get(index, (False, ""))
-    result.reason, result.answer_error = run.reason, run.answer_error
+    result.reason, result.answer_error, result.overhead = run.reason, run.answer_error, run.overhead
     result.log += [f"limit reached: {hit}" for hit in run.limits_hit]
     if run.tampered:
         result.log.append("tampering: a verdict without the key's signature or out of order, not counted")
@@ -190,6 +230,16 @@ def _run_one(exercise: Exercise, answer: str, number: int, limits: sandbox.Limit
     if run.output.strip():
         result.log.append("output (its end):\n    " + "\n    ".join(run.output.strip().splitlines()[-15:]))
     return result
+
+
+def starter_passes(exercises: list[Exercise], limits: sandbox.Limits, hidden: list[Path], path: list[str],
+                   pool: ThreadPoolExecutor, first_number: int) -> dict[str, frozenset[int]]:
+    """For each exercise, the checks (numbered from 1) its starter passes, run as an answer would be."""
+    runs = {exercise.id: pool.submit(sandbox.run, exercise.code("Starter"), _blocks(exercise),
+                                     number=first_number + n, limits=limits, hidden=hidden, path=path)
+            for n, exercise in enumerate(exercises)}
+    return {ident: frozenset(k for k, (passed, _) in run.result().verdicts.items() if passed)
+            for ident, run in runs.items()}
 
 
 def _decimal(value: Fraction) -> str:
@@ -224,6 +274,8 @@ def feedback(graded: Graded, assignment: str, exercises: list[Exercise], words: 
             lines += [words(f"grade.reason.{result.reason}", seconds=f"{seconds:g}"), ""]
         for check in result.checks:
             verdict = words("grade.passed" if check.passed else "grade.not_passed")
+            if check.passed and check.free:
+                verdict = words("grade.passed_as_starter")
             if check.section == "Public checks":
                 lines.append(f"- {words('grade.public', number=check.number, count=check.count, verdict=verdict)}")
                 lines += ["", "  ```python", *(f"  {line}" for line in check.source.splitlines()), "  ```"]
@@ -232,7 +284,7 @@ def feedback(graded: Graded, assignment: str, exercises: list[Exercise], words: 
                 lines.append("")
             else:
                 lines += [f"- {words('grade.hidden', number=check.number, count=check.count, verdict=verdict)}", ""]
-        if result.to_mark:
+        if result.to_mark:  # the criteria themselves are the instructor's (grades.csv, grades.json)
             lines += [words("grade.to_mark", points=words.points(result.to_mark, _decimal(result.to_mark))), ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -251,11 +303,13 @@ def _file_name(identifier: str) -> str:
 def _csv(graded: list[Graded], exercises: list[Exercise]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Identifier", "Full name", *(f"{e.number} {e.id}" for e in exercises), "Total"])
+    writer.writerow(["Identifier", "Full name", *(f"{e.number} {e.id}" for e in exercises), "Total", "To mark"])
     for one in graded:
         row = [one.submission.identifier, one.submission.name]
         row += [_decimal(one.results[e.id].points) for e in exercises]
-        writer.writerow([*row, _decimal(one.total)])
+        to_mark = [f"{e.number}: {text} ({_decimal(points)})" for e in exercises
+                   for text, points in one.results[e.id].by_person]
+        writer.writerow([*row, _decimal(one.total), "; ".join(to_mark)])
     return out.getvalue()
 
 
@@ -274,12 +328,13 @@ def _json(graded: list[Graded], exercises: list[Exercise], assignment: str) -> s
                 e.id: {
                     "points": _decimal(r.points),
                     "possible": _decimal(r.possible),
-                    "to_mark": _decimal(r.to_mark),
+                    "to_mark": [{"criterion": text, "points": _decimal(points)} for text, points in r.by_person],
                     "missing": r.missing,
                     "reason": r.reason,
                     "answer_error": r.answer_error,
+                    "overhead_seconds": None if r.overhead is None else round(r.overhead, 3),
                     "checks": [{"section": c.section, "number": c.number, "passed": c.passed, "message": c.message,
-                                "worth": _decimal(c.worth)} for c in r.checks],
+                                "worth": _decimal(c.worth), "starter_passes": c.free} for c in r.checks],
                 }
                 for e in exercises
                 for r in [one.results[e.id]]
@@ -289,18 +344,31 @@ def _json(graded: list[Graded], exercises: list[Exercise], assignment: str) -> s
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-class _Progress:
-    def __init__(self, total: int, stream):
-        self.total, self.done, self.stream, self.started = total, 0, stream, time.monotonic()
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
-    def step(self) -> None:
-        self.done += 1
+
+class _Progress:
+    """A bar of students done, with how many are left and the time that remains, redrawn on one line."""
+
+    WIDTH = 30
+
+    def __init__(self, runs_of: list[int], stream):
+        self.left, self.stream, self.started = list(runs_of), stream, time.monotonic()
+        self.runs, self.runs_done = sum(runs_of), 0
+
+    def step(self, student: int) -> None:
+        self.left[student] -= 1
+        self.runs_done += 1
+        done, total = sum(left == 0 for left in self.left), len(self.left)
         elapsed = time.monotonic() - self.started
-        left = elapsed / self.done * (self.total - self.done)
-        self.stream.write(f"\rgrading: {self.done} of {self.total} runs done, {self.total - self.done} left, "
-                          f"about {left:.0f} s remaining ")
+        remaining = elapsed / self.runs_done * (self.runs - self.runs_done)
+        filled = round(self.WIDTH * done / total)
+        self.stream.write(f"\rgrading [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done} of {total} students "
+                          f"done, {total - done} left, about {_duration(remaining)} remaining ")
         self.stream.flush()
-        if self.done == self.total:
+        if self.runs_done == self.runs:
             self.stream.write("\n")
 
 
@@ -311,6 +379,20 @@ class Grading:
     graded: list[Graded]
     isolation: str
     limits_hit: int
+
+    @property
+    def overhead(self) -> str:
+        return overhead_summary(self.graded)
+
+
+def overhead_summary(graded: list[Graded]) -> str:
+    """The grader's own time per run (starting the sandbox, the protocol, cleaning up: all but the
+    answer's and the checks' own time), over the runs that finished, in one line."""
+    seconds = sorted(r.overhead for one in graded for r in one.results.values() if r.overhead is not None)
+    if not seconds:
+        return "grader's own time per run: no run finished"
+    return (f"grader's own time per run: median {statistics.median(seconds):.2f} s, "
+            f"largest {seconds[-1]:.2f} s, over {len(seconds)} runs")
 
 
 def grade(layout: Layout, what: list[str], submissions_path: Path, *, jobs: int | None = None,
@@ -324,28 +406,30 @@ def grade(layout: Layout, what: list[str], submissions_path: Path, *, jobs: int 
         folder = submitted.unpack(submissions_path, work / "submissions")
     except (ValueError, OSError) as error:
         raise GradingError([str(error)]) from None
-    students = [one for one in submitted.read_submissions(folder, ids)]
+    graded = [Graded(s) for s in submitted.read_submissions(folder, ids)]
     hidden = [layout.exercises, layout.build, submissions_path.resolve()]
     path = [str(layout.source)]
-    graded = [Graded(s) for s in students]
-    jobs_to_run = []
-    for one in graded:
-        for exercise in exercises:
-            answer = one.submission.answers.get(exercise.id)
-            if answer is None:
-                checks, by_person = planned_checks(exercise)
-                one.results[exercise.id] = Result(exercise, checks, missing=one.submission.problem is None,
-                                                  to_mark=by_person)
-            else:
-                jobs_to_run.append((one, exercise, answer))
-    counter = _Progress(len(jobs_to_run), progress or sys.stderr)
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(_run_one, exercise, answer, number, limits, hidden, path): (one, exercise)
-                   for number, (one, exercise, answer) in enumerate(jobs_to_run, 1)}
+        free = starter_passes(exercises, limits, hidden, path, pool, first_number=1)
+        runs = []
+        for student, one in enumerate(graded):
+            for exercise in exercises:
+                answer = one.submission.answers.get(exercise.id)
+                if answer is None:
+                    checks, by_person = planned_checks(exercise, free[exercise.id])
+                    one.results[exercise.id] = Result(exercise, checks, missing=one.submission.problem is None,
+                                                      by_person=by_person)
+                else:
+                    runs.append((student, exercise, answer))
+        counter = _Progress([sum(s == student for s, _, _ in runs) for student in range(len(graded))],
+                            progress or sys.stderr)
+        futures = {pool.submit(_run_one, exercise, answer, len(exercises) + number, limits, hidden, path,
+                               free[exercise.id]): (student, exercise)
+                   for number, (student, exercise, answer) in enumerate(runs, 1)}
         for future in as_completed(futures):
-            one, exercise = futures[future]
-            one.results[exercise.id] = future.result()
-            counter.step()
+            student, exercise = futures[future]
+            graded[student].results[exercise.id] = future.result()
+            counter.step(student)
     return _write(layout, bank, assignment, exercises, graded, limits, render)
 
 
@@ -380,7 +464,7 @@ def _write(layout: Layout, bank: Bank, assignment: str, exercises: list[Exercise
         path.write_text(text, encoding="utf-8")
     (staging / "grades.csv").write_text(_csv(graded, exercises), encoding="utf-8")
     (staging / "grades.json").write_text(_json(graded, exercises, assignment), encoding="utf-8")
-    log, hits = [sandbox.isolation()], 0
+    log, hits = [sandbox.isolation(), overhead_summary(graded)], 0
     for one in graded:
         submission = one.submission
         for note in [*submission.notes, *([f"cannot be graded: {submission.problem}"] if submission.problem else [])]:

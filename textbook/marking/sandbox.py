@@ -71,6 +71,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import selectors
 import shlex
@@ -139,6 +140,13 @@ class Run:
     limits_hit: list[str] = field(default_factory=list)
     output: str = ""  # the tail of what the process printed (for the instructor's log only)
     tampered: bool = False
+    seconds: float = 0.0  # wall clock, from starting the process to its end
+    inside: float | None = None  # of which the answer and the checks ran (the runner's signed "done")
+
+    @property
+    def overhead(self) -> float | None:
+        """The grader's own time in this run: starting Python and the sandbox, the protocol, cleaning up."""
+        return None if self.inside is None else max(0.0, self.seconds - self.inside)
 
 
 @cache
@@ -269,6 +277,7 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
         hidden: list[Path] = (), path: list[str] = ()) -> Run:
     """Run ``answer``, then ``blocks``' checks (numbered on from 1 across blocks), as the module says."""
     result = Run()
+    began = time.monotonic()
     uid = FIRST_UID + number
     folder = Path(tempfile.mkdtemp(prefix="textbook-grade-"))
     output = tempfile.TemporaryFile()
@@ -311,6 +320,7 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
         shutil.rmtree(folder, ignore_errors=True)
         if can_isolate():
             _remove_owned_by(uid, Path(tempfile.gettempdir()))
+        result.seconds = time.monotonic() - began
     return result
 
 
@@ -379,6 +389,8 @@ def _converse(result: Run, answer: str, blocks: list[Block], control: int, verdi
             result.tampered = True
             continue
         if message.get("check") == 0:
+            done = re.fullmatch(r"done in (\d+\.\d+) s", str(message.get("message")))
+            result.inside = float(done[1]) if done else None
             return
         if message.get("check") != expected or not isinstance(message.get("passed"), bool):
             result.tampered = True

@@ -15,13 +15,7 @@ Moodle folder) is graded on the last by name, as the newest of files named by
 date or version; the output says which were left out. Other files are
 ignored.
 
-**Finding an answer.** In a notebook, the answer to an exercise is the code
-cell(s) whose metadata names it (``{"textbook": {"exercise": "<id>", "part":
-"answer"}}``, written by ``starter_notebooks.py``), wherever the student moved
-them; several such cells are joined in order. A cell deleted, or its metadata
-lost, leaves the exercise without an answer (0 points, said so). IPython lines
-(``%magic``, ``!shell``) become comments. A ``.py`` file is the answer to every
-exercise graded: grade one exercise by its id to mark ``.py`` submissions.
+**Finding an answer**: ``answers.py``.
 
 A file that cannot be read (empty, not JSON, not a notebook, a notebook of
 other exercises) is reported with its reason and graded 0; the other students
@@ -30,7 +24,6 @@ are graded all the same.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import unicodedata
@@ -39,8 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textbook.exercises.starter_notebooks import MARKER, PART
-
-SUFFIXES = (".ipynb", ".py")
+from textbook.marking.answers import SUFFIXES, file_answers, newest
 _MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<number>\d+)_assignsubmission_\w*?_?$")
 
 
@@ -59,69 +51,20 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _ipython_free(code: str) -> str:
-    """IPython's ``%magic`` and ``!shell`` lines as comments, so the code is Python."""
-    return "\n".join(f"# {line}" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
-
-
-def notebook_answers(text: str, exercise_ids: list[str]) -> dict[str, str]:
-    """Each exercise's answer in a notebook's JSON text; raise ValueError saying why it is no notebook."""
-    if not text.strip():
-        raise ValueError("the file is empty")
-    try:
-        notebook = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not a notebook: invalid JSON (line {error.lineno}: {error.msg})") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
-        raise ValueError("not a notebook: it has no list of cells")
-    found: dict[str, list[str]] = {}
-    others = set()
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        marker = (cell.get("metadata") or {}).get(MARKER)
-        if not isinstance(marker, dict) or marker.get("part") != PART:
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        if marker.get("exercise") in exercise_ids:
-            found.setdefault(marker["exercise"], []).append(_ipython_free(source))
-        else:
-            others.add(str(marker.get("exercise")))
-    if not found and others:
-        raise ValueError(f"a notebook for other exercises ({', '.join(sorted(others))}), not for these")
-    return {exercise: "\n\n".join(parts) + "\n" for exercise, parts in found.items()}
-
-
 def _read(submission: Submission, exercise_ids: list[str]) -> None:
-    path = submission.path
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        submission.problem = "the file is not UTF-8 text"
-        return
-    except OSError as error:
-        submission.problem = f"the file cannot be read ({error.strerror})"
-        return
-    if path.suffix == ".py":
-        if not text.strip():
-            submission.problem = "the file is empty"
-        else:
-            submission.answers = {exercise: _ipython_free(text) + "\n" for exercise in exercise_ids}
-        return
-    try:
-        submission.answers = notebook_answers(text, exercise_ids)
+        submission.answers = file_answers(submission.path, exercise_ids, MARKER, PART)
     except ValueError as error:
         submission.problem = str(error)
 
 
 def _newest(files: list[Path], submission: Submission) -> None:
-    files = sorted(files, key=lambda p: p.name)
-    submission.path, submission.count = files[-1], len(files)
-    if len(files) > 1:
-        left = ", ".join(p.name for p in files[:-1])
-        submission.notes.append(f"{len(files)} submissions: graded {files[-1].name}, the last by name; left out {left}")
+    submission.path, left = newest(files)
+    submission.count = len(files)
+    if left:
+        names = ", ".join(p.name for p in left)
+        submission.notes.append(f"{len(files)} submissions: graded {submission.path.name}, the last by name; "
+                                f"left out {names}")
 
 
 def unpack(path: Path, folder: Path) -> Path:
