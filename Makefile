@@ -18,7 +18,7 @@ SEED     ?= 0
 WHAT        ?=
 SUBMISSIONS ?=
 
-.PHONY: book html epub pdf handouts workbook key report moodle exam grade serve proof test setup benchmark chapter-times clean
+.PHONY: book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup benchmark chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, EPUB, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -47,6 +47,8 @@ exam: $(STAMP)          ## exam variants and keys: make exam EXAM=exams/midterm.
 	$(BIN)/textbook exam $(EXAM) --variants $(VARIANTS) --seed $(SEED)
 grade: $(STAMP)         ## run students' code against the checks: make grade WHAT=04-serving-with-fastapi SUBMISSIONS=path
 	$(BIN)/textbook grade $(WHAT) --submissions $(SUBMISSIONS)
+gradescope: $(STAMP)    ## a Gradescope autograder that grades as make grade does: make gradescope WHAT=04-serving-with-fastapi
+	$(BIN)/textbook export gradescope $(WHAT)
 report: $(STAMP)        ## objective coverage (Markdown): each objective's exercises, kinds, points, minutes
 	$(BIN)/textbook report
 

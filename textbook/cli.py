@@ -3,6 +3,8 @@
     textbook build [html|epub|pdf|handouts|workbook|key|all ...]   build editions (default: all)
     textbook exam EXAM.yml [--variants N] [--seed S]  exam variants and keys in _build/exams/<exam>/
     textbook export moodle [-o PATH]             the exercise bank as Moodle XML (default _build/export/moodle.xml)
+    textbook export gradescope MODULE|EXAM.yml|ID...   a Gradescope autograder that grades as `grade` does:
+                                                 _build/export/gradescope/<assignment>/autograder.zip
     textbook grade MODULE|EXAM.yml|ID... --submissions PATH   run students' answers against the checks:
                                                  grades and feedback in _build/grading/<assignment>/
     textbook report [--format markdown|csv]      objective coverage: each objective's exercises
@@ -190,10 +192,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the bank for a learning-management system; a bad bank or file writes nothing."""
+    """Write the bank for a learning-management system, or an autograder; a bad input writes nothing."""
+    layout = Layout(_project_root())
+    if args.format == "gradescope":
+        return _export_gradescope(layout, args)
     from textbook.instructor import moodle  # markdown-it only: no Sphinx, no code checks
 
-    layout = Layout(_project_root())
+    if args.what:
+        print("textbook: export moodle writes the whole bank; it takes no MODULE", file=sys.stderr)
+        return 2
     try:
         summary = moodle.export(layout, Path(args.output) if args.output else None)
     except moodle.ExportError as error:
@@ -204,10 +211,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_gradescope(layout: Layout, args: argparse.Namespace) -> int:
+    from textbook.bank.bank import BankError
+    from textbook.marking import grade, gradescope, sandbox
+
+    if not args.what or args.output:
+        print("textbook: export gradescope takes what to grade (a module, an exam file or exercise ids) and no -o",
+              file=sys.stderr)
+        return 2
+    limits = sandbox.Limits(seconds=args.timeout, memory=args.memory * 2**20)
+    try:
+        target = gradescope.export(layout, args.what, limits)
+    except (grade.GradingError, BankError) as error:
+        lines = [f"  {problem}" for problem in error.problems]
+        print("\n".join(["textbook: export gradescope failed, nothing written:", *lines]), file=sys.stderr)
+        return 1
+    print(f"textbook: wrote {target.relative_to(layout.root)} (it holds the hidden checks: upload it to "
+          "Gradescope as the assignment's autograder, never hand it to students)")
+    return 0
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade submissions on code exercises; a leak in the feedback, or a bad input, writes nothing."""
     from textbook.bank.bank import BankError
     from textbook.marking import grade, sandbox
+    from textbook.marking.points import decimal
 
     layout = Layout(_project_root())
     started = time.perf_counter()
@@ -221,7 +249,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 1
     for one in result.graded:
         trouble = f" ({one.submission.problem})" if one.submission.problem else ""
-        print(f"  {one.submission.identifier}: {grade._decimal(one.total)}{trouble}")
+        print(f"  {one.submission.identifier}: {decimal(one.total)}{trouble}")
     print(f"textbook: graded {len(result.graded)} submission(s) in {time.perf_counter() - started:.1f} s; "
           f"{result.limits_hit} limit(s) reached (see grading.log); in {result.folder.relative_to(layout.root)}/")
     print(f"textbook: {result.overhead}")
@@ -317,9 +345,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
 
     export_parser = commands.add_parser("export", help="the exercise bank for a learning-management system")
-    export_parser.add_argument("format", choices=["moodle"], help="moodle: Moodle XML, for its question bank")
+    export_parser.add_argument("format", choices=["moodle", "gradescope"],
+                               help="moodle: Moodle XML, for its question bank; gradescope: an autograder.zip")
+    export_parser.add_argument("what", nargs="*", metavar="MODULE|EXAM.yml|ID",
+                               help="gradescope: what the autograder grades, as for textbook grade")
     export_parser.add_argument("-o", "--output", metavar="PATH",
-                               help="where to write it (default: _build/export/moodle.xml)")
+                               help="moodle: where to write it (default: _build/export/moodle.xml)")
+    export_parser.add_argument("--timeout", type=float, default=60.0,
+                               help="gradescope: seconds per answer (default: 60)")
+    export_parser.add_argument("--memory", type=int, default=4096,
+                               help="gradescope: MB of memory per answer (default: 4096)")
     export_parser.set_defaults(func=cmd_export)
 
     grade_parser = commands.add_parser("grade", help="run students' answers against the checks: grades, feedback")

@@ -21,6 +21,7 @@ from textbook.bank.bank import load_bank
 from textbook.core.layout import Layout
 from textbook.exercises import starter_notebooks
 from textbook.marking import answers, grade, sandbox
+from textbook.marking.points import decimal
 
 REPO = Path(__file__).resolve().parents[2]
 LIMITS = sandbox.Limits(seconds=6, memory=2**30)
@@ -123,7 +124,7 @@ def graded(world, tmp_path_factory):
 
 
 def _points(by_student, name) -> str:
-    return grade._decimal(by_student[name].results["sum-code"].points)
+    return decimal(by_student[name].results["sum-code"].points)
 
 
 def test_the_solution_earns_every_point_and_the_starter_none(graded):
@@ -381,7 +382,7 @@ def test_without_root_the_weaker_isolation_grades_alike_and_says_so(tiny_project
         (folder / f"{name}.py").write_text(text, encoding="utf-8")
     progress = io.StringIO()
     result = grade.grade(Layout(tiny_project), ["starts-right"], folder, limits=LIMITS, progress=progress)
-    totals = {one.submission.identifier: grade._decimal(one.total) for one in result.graded}
+    totals = {one.submission.identifier: decimal(one.total) for one in result.graded}
     assert totals == {"starter": "0", "solution": "3", "half": "0", "loops": "0"}
     log = (result.folder / "grading.log").read_text(encoding="utf-8")
     assert "isolation: WEAKER" in log and "grader's own time per run: median" in log

@@ -31,7 +31,7 @@ WRITTEN = {
         "05-what-a-seed-does", "06-mean-function")),
 }  # fmt: skip
 #: This repository's Makefile targets, which a course's Makefile offers too (but the book's benchmarks).
-TARGETS = "book html epub pdf handouts workbook key report moodle exam serve proof test setup clean".split()
+TARGETS = "book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup clean".split()
 
 
 def _new(folder: Path, *options: str) -> Path:

@@ -42,7 +42,6 @@ checks' own, which the runner times). How each run is isolated:
 
 from __future__ import annotations
 
-import ast
 import csv
 import html
 import io
@@ -55,7 +54,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -71,6 +69,7 @@ from textbook.gates.leaks import LeakScanner
 from textbook.instructor.exam_file import read_exam_file
 from textbook.instructor.selection import select
 from textbook.marking import sandbox, submissions as submitted
+from textbook.marking.points import decimal
 
 
 class GradingError(ProblemsError):
@@ -209,7 +208,8 @@ def chosen_exercises(layout: Layout, bank: Bank, what: list[str]) -> tuple[str, 
     return name, code
 
 
-def _blocks(exercise: Exercise) -> list[sandbox.Block]:
+def blocks(exercise: Exercise) -> list[sandbox.Block]:
+    """The exercise's checks sections, public then hidden, as the sandbox runs them."""
     return [sandbox.Block(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES
             if section in exercise.sections]
 
@@ -218,7 +218,7 @@ def _run_one(exercise: Exercise, answer: str, number: int, limits: sandbox.Limit
              path: list[str], free: frozenset[int] = frozenset()) -> Result:
     checks, by_person = planned_checks(exercise, free)
     result = Result(exercise, checks, by_person=by_person)
-    run = sandbox.run(answer, _blocks(exercise), number=number, limits=limits, hidden=hidden, path=path)
+    run = sandbox.run(answer, blocks(exercise), number=number, limits=limits, hidden=hidden, path=path)
     for index, check in enumerate(checks, 1):
         check.passed, check.message = run.verdicts.get(index, (False, ""))
     result.reason, result.answer_error, result.overhead = run.reason, run.answer_error, run.overhead
@@ -235,16 +235,13 @@ def _run_one(exercise: Exercise, answer: str, number: int, limits: sandbox.Limit
 def starter_passes(exercises: list[Exercise], limits: sandbox.Limits, hidden: list[Path], path: list[str],
                    pool: ThreadPoolExecutor, first_number: int) -> dict[str, frozenset[int]]:
     """For each exercise, the checks (numbered from 1) its starter passes, run as an answer would be."""
-    runs = {exercise.id: pool.submit(sandbox.run, exercise.code("Starter"), _blocks(exercise),
+    runs = {exercise.id: pool.submit(sandbox.run, exercise.code("Starter"), blocks(exercise),
                                      number=first_number + n, limits=limits, hidden=hidden, path=path)
             for n, exercise in enumerate(exercises)}
     return {ident: frozenset(k for k, (passed, _) in run.result().verdicts.items() if passed)
             for ident, run in runs.items()}
 
 
-def _decimal(value: Fraction) -> str:
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return format(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize(), "f")
 
 
 def feedback(graded: Graded, assignment: str, exercises: list[Exercise], words: Words, seconds: float) -> str:
@@ -256,12 +253,12 @@ def feedback(graded: Graded, assignment: str, exercises: list[Exercise], words: 
         lines += [words("grade.file", file=submission.path.name), ""]
     if submission.count > 1:
         lines += [words("grade.several", count=submission.count, file=submission.path.name), ""]
-    lines += [f"**{words('grade.total', points=_decimal(graded.total), total=words.points(total, _decimal(total)))}**",
+    lines += [f"**{words('grade.total', points=decimal(graded.total), total=words.points(total, decimal(total)))}**",
               ""]
     for exercise in exercises:
         result = graded.results[exercise.id]
-        possible = words.points(result.possible, _decimal(result.possible))
-        lines += [f"## {words('grade.exercise', heading=heading(exercise, words), points=_decimal(result.points), total=possible)}", ""]
+        possible = words.points(result.possible, decimal(result.possible))
+        lines += [f"## {words('grade.exercise', heading=heading(exercise, words), points=decimal(result.points), total=possible)}", ""]
         if submission.problem:
             lines += [words("grade.unreadable", reason=submission.problem), ""]
             continue
@@ -285,7 +282,7 @@ def feedback(graded: Graded, assignment: str, exercises: list[Exercise], words: 
             else:
                 lines += [f"- {words('grade.hidden', number=check.number, count=check.count, verdict=verdict)}", ""]
         if result.to_mark:  # the criteria themselves are the instructor's (grades.csv, grades.json)
-            lines += [words("grade.to_mark", points=words.points(result.to_mark, _decimal(result.to_mark))), ""]
+            lines += [words("grade.to_mark", points=words.points(result.to_mark, decimal(result.to_mark))), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -306,10 +303,10 @@ def _csv(graded: list[Graded], exercises: list[Exercise]) -> str:
     writer.writerow(["Identifier", "Full name", *(f"{e.number} {e.id}" for e in exercises), "Total", "To mark"])
     for one in graded:
         row = [one.submission.identifier, one.submission.name]
-        row += [_decimal(one.results[e.id].points) for e in exercises]
-        to_mark = [f"{e.number}: {text} ({_decimal(points)})" for e in exercises
+        row += [decimal(one.results[e.id].points) for e in exercises]
+        to_mark = [f"{e.number}: {text} ({decimal(points)})" for e in exercises
                    for text, points in one.results[e.id].by_person]
-        writer.writerow([*row, _decimal(one.total), "; ".join(to_mark)])
+        writer.writerow([*row, decimal(one.total), "; ".join(to_mark)])
     return out.getvalue()
 
 
@@ -323,18 +320,18 @@ def _json(graded: list[Graded], exercises: list[Exercise], assignment: str) -> s
             "file": submission.path.name if submission.path else None,
             "problem": submission.problem,
             "notes": submission.notes,
-            "total": _decimal(one.total),
+            "total": decimal(one.total),
             "exercises": {
                 e.id: {
-                    "points": _decimal(r.points),
-                    "possible": _decimal(r.possible),
-                    "to_mark": [{"criterion": text, "points": _decimal(points)} for text, points in r.by_person],
+                    "points": decimal(r.points),
+                    "possible": decimal(r.possible),
+                    "to_mark": [{"criterion": text, "points": decimal(points)} for text, points in r.by_person],
                     "missing": r.missing,
                     "reason": r.reason,
                     "answer_error": r.answer_error,
                     "overhead_seconds": None if r.overhead is None else round(r.overhead, 3),
                     "checks": [{"section": c.section, "number": c.number, "passed": c.passed, "message": c.message,
-                                "worth": _decimal(c.worth), "starter_passes": c.free} for c in r.checks],
+                                "worth": decimal(c.worth), "starter_passes": c.free} for c in r.checks],
                 }
                 for e in exercises
                 for r in [one.results[e.id]]

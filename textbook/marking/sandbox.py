@@ -278,6 +278,7 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
     """Run ``answer``, then ``blocks``' checks (numbered on from 1 across blocks), as the module says."""
     result = Run()
     began = time.monotonic()
+    path = [entry for entry in path if Path(entry).is_dir()]  # only folders can be bound where the answer sees them
     uid = FIRST_UID + number
     folder = Path(tempfile.mkdtemp(prefix="textbook-grade-"))
     output = tempfile.TemporaryFile()
