@@ -257,15 +257,27 @@ def test_bad_inputs_are_refused_with_a_reason(tiny_project, tmp_path):
         grade.grade(layout, ["00-run"], tmp_path / "x.txt", limits=LIMITS)
 
 
-def test_the_command(tiny_project, tmp_path, monkeypatch, capsys):
+def test_the_command(tiny_project, monkeypatch, capsys):
+    """Submissions inside the build folder too, which the sandbox covers as a whole."""
     from textbook import cli
 
-    (tmp_path / "ann.py").write_text(SOLUTION)
+    submissions = tiny_project / "_build" / "submissions"
+    submissions.mkdir(parents=True)
+    (submissions / "ann.py").write_text(SOLUTION)
     monkeypatch.chdir(tiny_project)
-    assert cli.main(["grade", "sum-code", "--submissions", str(tmp_path), "--timeout", "10"]) == 0
+    assert cli.main(["grade", "sum-code", "--submissions", str(submissions), "--timeout", "10"]) == 0
     out, err = capsys.readouterr()
     assert "ann: 4" in out and "isolation:" in err and "1 of 1 students done, 0 left" in err
+    assert "grader's own time per run: median" in out
     assert (tiny_project / "_build" / "grading" / "sum-code" / "grades.csv").is_file()
+
+
+def test_a_sandbox_that_cannot_start_stops_the_grading_instead_of_giving_0(tiny_project, tmp_path, monkeypatch):
+    (tmp_path / "ann.py").write_text(SOLUTION)
+    monkeypatch.setattr(sandbox, "_command", lambda *args: ["sh", "-c", "echo 'mount: no such folder' >&2; exit 32"])
+    with pytest.raises(grade.GradingError, match=r"did not start the answer's Python \(exit status 32\): mount: no such"):
+        grade.grade(Layout(tiny_project), ["sum-code"], tmp_path, limits=LIMITS)
+    assert not (tiny_project / "_build" / "grading" / "sum-code").exists()
 
 
 def _interpreter_reachable_by_others() -> bool:

@@ -406,6 +406,16 @@ def grade(layout: Layout, what: list[str], submissions_path: Path, *, jobs: int 
     graded = [Graded(s) for s in submitted.read_submissions(folder, ids)]
     hidden = [layout.exercises, layout.build, submissions_path.resolve()]
     path = [str(layout.source)]
+    try:
+        _run_all(graded, exercises, limits, hidden, path, jobs, progress or sys.stderr)
+    except sandbox.SandboxError as error:
+        raise GradingError([f"{error}; nothing was written"]) from None
+    return _write(layout, bank, assignment, exercises, graded, limits, render)
+
+
+def _run_all(graded: list[Graded], exercises: list[Exercise], limits: sandbox.Limits, hidden: list[Path],
+             path: list[str], jobs: int | None, progress) -> None:
+    """Every answer of every student run, in parallel; the starters first (``planned_checks``)."""
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         free = starter_passes(exercises, limits, hidden, path, pool, first_number=1)
         runs = []
@@ -418,16 +428,18 @@ def grade(layout: Layout, what: list[str], submissions_path: Path, *, jobs: int 
                                                       by_person=by_person)
                 else:
                     runs.append((student, exercise, answer))
-        counter = _Progress([sum(s == student for s, _, _ in runs) for student in range(len(graded))],
-                            progress or sys.stderr)
+        counter = _Progress([sum(s == student for s, _, _ in runs) for student in range(len(graded))], progress)
         futures = {pool.submit(_run_one, exercise, answer, len(exercises) + number, limits, hidden, path,
                                free[exercise.id]): (student, exercise)
                    for number, (student, exercise, answer) in enumerate(runs, 1)}
-        for future in as_completed(futures):
-            student, exercise = futures[future]
-            graded[student].results[exercise.id] = future.result()
-            counter.step(student)
-    return _write(layout, bank, assignment, exercises, graded, limits, render)
+        try:
+            for future in as_completed(futures):
+                student, exercise = futures[future]
+                graded[student].results[exercise.id] = future.result()
+                counter.step(student)
+        except sandbox.SandboxError:
+            pool.shutdown(cancel_futures=True)  # the same would happen to every run left
+            raise
 
 
 def _write(layout: Layout, bank: Bank, assignment: str, exercises: list[Exercise], graded: list[Graded],

@@ -42,8 +42,7 @@ HERE = Path(__file__).parent
 SHIPPED = ("autograder.py", "sandbox.py", "runner.py", "answers.py", "points.py")
 #: The messages ``autograder.py`` fills in (its key: the catalogue's, after "grade.").
 WORDS = ("public", "hidden", "public_name", "hidden_name", "passed", "not_passed", "passed_as_starter", "missing",
-         "unreadable", "answer_error", "reason.timeout", "reason.ended", "reason.not-started",
-         "reason.checks-ended", "to_mark", "no_file")
+         "unreadable", "answer_error", "reason.timeout", "reason.ended", "reason.checks-ended", "to_mark", "no_file")
 #: What the placeholders of those messages stay as, for the autograder to format.
 _LATER = {name: "{%s}" % name for name in ("number", "count", "verdict", "reason", "error", "seconds", "points")}
 
@@ -68,8 +67,11 @@ def plan(layout: Layout, what: list[str], limits: sandbox.Limits) -> tuple[str, 
     assignment, exercises = grade.chosen_exercises(layout, bank, what)
     words = Words.of(layout.project)
     hidden, path = [layout.exercises, layout.build], [str(layout.source)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        free = grade.starter_passes(exercises, limits, hidden, path, pool, first_number=1)
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            free = grade.starter_passes(exercises, limits, hidden, path, pool, first_number=1)
+    except sandbox.SandboxError as error:
+        raise grade.GradingError([f"{error}; nothing was written"]) from None
     return assignment, {
         "assignment": assignment,
         "marker": MARKER,

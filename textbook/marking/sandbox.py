@@ -91,7 +91,12 @@ FIRST_UID = 1_900_000_000
 
 
 #: Why the checks did not all run.
-TIMEOUT, ENDED, NOT_STARTED, CHECKS_ENDED = "timeout", "ended", "not-started", "checks-ended"
+TIMEOUT, ENDED, CHECKS_ENDED = "timeout", "ended", "checks-ended"
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not start the runner: the grader's fault (or the machine's), never the answer's,
+    which had not run yet; grading stops rather than give the answer 0."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,7 @@ class Run:
     verdicts: dict[int, tuple[bool, str]] = field(default_factory=dict)  # check number (from 1) -> passed, message
     answered: bool = False
     answer_error: str | None = None
-    reason: str | None = None  # why the checks did not all run: TIMEOUT, ENDED, NOT_STARTED, CHECKS_ENDED
+    reason: str | None = None  # why the checks did not all run: TIMEOUT, ENDED, CHECKS_ENDED
     limits_hit: list[str] = field(default_factory=list)
     output: str = ""  # the tail of what the process printed (for the instructor's log only)
     tampered: bool = False
@@ -209,7 +214,7 @@ def _command(folder: Path, uid: int, limits: Limits, hidden: list[Path], shared:
         covers += [f"mkdir -p {shlex.quote(inside)}", f"mount --bind {shlex.quote(outside)} {shlex.quote(inside)}"]
     covers += [f"mount -t tmpfs -o size=64m,mode=1777 none {scratch}" for scratch in ("/var/tmp", "/dev/shm")
                if Path(scratch).is_dir()]
-    for path in hidden:
+    for path in _outermost(hidden):
         if path.is_dir():
             covers.append(f"mount -t tmpfs -o size=4k,mode=000 none {shlex.quote(str(path))}")
         elif path.is_file():
@@ -220,6 +225,13 @@ def _command(folder: Path, uid: int, limits: Limits, hidden: list[Path], shared:
     script = " && ".join([*covers, f"exec {shlex.join([*user, *python])}"])
     return [*limit, f"--nproc={limits.processes}", "--", "unshare", "--net", "--pid", "--fork", "--kill-child",
             "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script]
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """``paths`` less those inside another of them (covering the outer one covers them, and takes
+    away the folder a mount on them would need)."""
+    resolved = [path.resolve() for path in paths]
+    return [path for path in resolved if not any(path != other and path.is_relative_to(other) for other in resolved)]
 
 
 def _environment(folder: Path) -> dict[str, str]:
@@ -298,7 +310,8 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
         os.close(control_read)
         verdict_write = control_read = -1
         inside = [_exposed(list(path))[entry] for entry in path] if can_isolate() else list(path)
-        _converse(result, answer, blocks, control_write, verdict_read, child_fd, inside, started + limits.seconds)
+        started_up = _converse(result, answer, blocks, control_write, verdict_read, child_fd, inside,
+                               started + limits.seconds)
         try:
             process.wait(timeout=max(0.1, started + limits.seconds - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -310,6 +323,9 @@ def run(answer: str, blocks: list[Block], *, number: int = 0, limits: Limits = L
         _limits_from(result, process.returncode, limits)
         output.seek(0)
         result.output = output.read()[-4000:].decode("utf-8", "replace")
+        if not started_up:
+            raise SandboxError(f"the sandbox did not start the answer's Python (exit status {process.returncode}): "
+                               f"{result.output.strip() or 'no output'}")
     finally:
         for fd in (verdict_read, verdict_write, control_read, control_write):
             if fd >= 0:
@@ -360,30 +376,30 @@ def _limits_from(result: Run, returncode: int, limits: Limits) -> None:
 
 
 def _converse(result: Run, answer: str, blocks: list[Block], control: int, verdict_fd: int, child_fd: int,
-              path: list[str], deadline: float) -> None:
+              path: list[str], deadline: float) -> bool:
+    """Talk to the runner as the module says; False if it never said it was ready (it did not start)."""
     header = {"answer": answer, "verdict_fd": child_fd, "path": path}
-    if not _write(control, _message(header)):
-        result.reason = NOT_STARTED
-        return
     verdicts = _Verdicts(verdict_fd, deadline)
+    if not _write(control, _message(header)) or (verdicts.next() or {}).get("ready") is not True:
+        return False  # nothing of the answer has run: the runner says "ready" before it runs it
     first = verdicts.next()
     if not first or first.get("answered") is not True:
         result.reason = TIMEOUT if verdicts.timed_out else ENDED
-        return
+        return True
     result.answered = True
     result.answer_error = first.get("error") if isinstance(first.get("error"), str) else None
     key = secrets.token_bytes(32)
     checks = {"key": key.hex(), "blocks": [{"name": b.name, "source": b.source, "count": b.count} for b in blocks]}
     if not _write(control, _message(checks)):
         result.reason = ENDED
-        return
+        return True
     expected, total = 1, sum(b.count for b in blocks)
     while True:
         message = verdicts.next()
         if message is None:
             if expected <= total:
                 result.reason = TIMEOUT if verdicts.timed_out else CHECKS_ENDED
-            return
+            return True
         body = f"{message.get('check')}\0{message.get('passed')}\0{message.get('message')}"
         mac = hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
         if not isinstance(message.get("mac"), str) or not hmac.compare_digest(mac, message["mac"]):
@@ -392,7 +408,7 @@ def _converse(result: Run, answer: str, blocks: list[Block], control: int, verdi
         if message.get("check") == 0:
             done = re.fullmatch(r"done in (\d+\.\d+) s", str(message.get("message")))
             result.inside = float(done[1]) if done else None
-            return
+            return True
         if message.get("check") != expected or not isinstance(message.get("passed"), bool):
             result.tampered = True
             continue
