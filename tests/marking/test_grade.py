@@ -299,10 +299,11 @@ def test_the_real_banks_solutions_earn_full_marks_and_starters_none():
     limits, hidden, path = sandbox.Limits(seconds=120), [layout.exercises, layout.build], [str(layout.source)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         free = grade.starter_passes(code, limits, hidden, path, pool, first_number=1)
+        plans = {e.id: grade.Plan.of(e, free[e.id]) for e in code}
         runs = [(e, part) for e in code for part in ("Solution", "Starter")]
-        results = list(pool.map(lambda numbered: grade._run_one(
-            numbered[1][0], numbered[1][0].code(numbered[1][1]), len(code) + numbered[0], limits, hidden, path,
-            free[numbered[1][0].id]), enumerate(runs, 1)))
+        futures = [pool.submit(grade._run_one, plans[e.id], e.code(part), len(code) + number, limits, hidden, path)
+                   for number, (e, part) in enumerate(runs, 1)]
+        results = [future.result() for future in futures]
     wrong = [f"{e.id} {part}: {r.points} of {r.possible}, {r.reason}, {r.answer_error}, "
              f"{[c.message for c in r.checks if not c.passed]}"
              for (e, part), r in zip(runs, results)

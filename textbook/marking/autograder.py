@@ -53,7 +53,7 @@ def grade_exercise(exercise: dict, answer: str | None, problem: str | None, plan
     else:
         limits = sandbox.Limits(**plan["limits"])
         hidden = [root / "source", root / "results", root / "submission"]
-        run = sandbox.run(answer, [sandbox.Block(b["name"], b["source"]) for b in exercise["blocks"]],
+        run = sandbox.run(answer, [sandbox.Block(b["name"], b["source"], b["count"]) for b in exercise["blocks"]],
                           number=number, limits=limits, hidden=hidden, path=[str(root / "source" / "shared")])
         verdicts = run.verdicts
         if run.answer_error:

@@ -53,7 +53,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -210,15 +210,29 @@ def chosen_exercises(layout: Layout, bank: Bank, what: list[str]) -> tuple[str, 
 
 def blocks(exercise: Exercise) -> list[sandbox.Block]:
     """The exercise's checks sections, public then hidden, as the sandbox runs them."""
-    return [sandbox.Block(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES
+    return [sandbox.Block.of(stage, code_of(exercise, section)) for stage, section in CHECK_STAGES
             if section in exercise.sections]
 
 
-def _run_one(exercise: Exercise, answer: str, number: int, limits: sandbox.Limits, hidden: list[Path],
-             path: list[str], free: frozenset[int] = frozenset()) -> Result:
-    checks, by_person = planned_checks(exercise, free)
-    result = Result(exercise, checks, by_person=by_person)
-    run = sandbox.run(answer, blocks(exercise), number=number, limits=limits, hidden=hidden, path=path)
+@dataclass(frozen=True)
+class Plan:
+    """What every run of one exercise shares, made once before the runs start (``sandbox.Block``)."""
+
+    exercise: Exercise
+    blocks: list[sandbox.Block]
+    checks: list[Check]
+    by_person: list[Criterion]
+
+    @classmethod
+    def of(cls, exercise: Exercise, free: frozenset[int] = frozenset()) -> Plan:
+        return cls(exercise, blocks(exercise), *planned_checks(exercise, free))
+
+
+def _run_one(plan: Plan, answer: str, number: int, limits: sandbox.Limits, hidden: list[Path],
+             path: list[str]) -> Result:
+    checks = [replace(check) for check in plan.checks]
+    result = Result(plan.exercise, checks, by_person=list(plan.by_person))
+    run = sandbox.run(answer, plan.blocks, number=number, limits=limits, hidden=hidden, path=path)
     for index, check in enumerate(checks, 1):
         check.passed, check.message = run.verdicts.get(index, (False, ""))
     result.reason, result.answer_error, result.overhead = run.reason, run.answer_error, run.overhead
@@ -418,19 +432,21 @@ def _run_all(graded: list[Graded], exercises: list[Exercise], limits: sandbox.Li
     """Every answer of every student run, in parallel; the starters first (``planned_checks``)."""
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         free = starter_passes(exercises, limits, hidden, path, pool, first_number=1)
+        plans = {exercise.id: Plan.of(exercise, free[exercise.id]) for exercise in exercises}
         runs = []
         for student, one in enumerate(graded):
             for exercise in exercises:
                 answer = one.submission.answers.get(exercise.id)
                 if answer is None:
-                    checks, by_person = planned_checks(exercise, free[exercise.id])
-                    one.results[exercise.id] = Result(exercise, checks, missing=one.submission.problem is None,
-                                                      by_person=by_person)
+                    plan = plans[exercise.id]
+                    one.results[exercise.id] = Result(exercise, [replace(c) for c in plan.checks],
+                                                      missing=one.submission.problem is None,
+                                                      by_person=list(plan.by_person))
                 else:
                     runs.append((student, exercise, answer))
         counter = _Progress([sum(s == student for s, _, _ in runs) for student in range(len(graded))], progress)
-        futures = {pool.submit(_run_one, exercise, answer, len(exercises) + number, limits, hidden, path,
-                               free[exercise.id]): (student, exercise)
+        futures = {pool.submit(_run_one, plans[exercise.id], answer, len(exercises) + number, limits, hidden,
+                               path): (student, exercise)
                    for number, (student, exercise, answer) in enumerate(runs, 1)}
         try:
             for future in as_completed(futures):

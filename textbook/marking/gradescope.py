@@ -55,7 +55,7 @@ def _exercise_plan(exercise: Exercise, free: frozenset[int], words: Words) -> di
         "heading": heading(exercise, words),
         "possible": decimal(exercise.points),
         "to_mark": words.points(to_mark, decimal(to_mark)) if to_mark else "",
-        "blocks": [{"name": block.name, "source": block.source} for block in grade.blocks(exercise)],
+        "blocks": [{"name": b.name, "source": b.source, "count": b.count} for b in grade.blocks(exercise)],
         "checks": [{"section": c.section, "number": c.number, "count": c.count, "worth": str(c.worth),
                     "free": c.free, "source": c.source if c.section == "Public checks" else ""} for c in checks],
     }

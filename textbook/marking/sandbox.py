@@ -109,14 +109,18 @@ class Limits:
 
 @dataclass(frozen=True)
 class Block:
-    """A checks section: its name ("public checks"), its source, and how many checks it holds."""
+    """A checks section: its name ("public checks"), its source, and how many checks it holds.
+
+    Counted when made (``Block.of``), not in the threads runs go in: CPython 3.11's ``ast`` is not
+    safe to use from several threads at once ("AST constructor recursion depth mismatch")."""
 
     name: str
     source: str
+    count: int
 
-    @property
-    def count(self) -> int:
-        return count_checks(self.source)
+    @classmethod
+    def of(cls, name: str, source: str) -> Block:
+        return cls(name, source, count_checks(source))
 
 
 #: Top-level statements that set up checks rather than check (the runner's ``_SETUP``).
