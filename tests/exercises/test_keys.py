@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from textbook import cli
 from textbook.exercises import editions
@@ -124,6 +125,19 @@ def test_build_key_writes_a_key_per_module_besides_the_whole_key(built):
     assert results["key"].outputs == [layout.pdf / "answer-key.pdf", *module_keys]
     assert sorted(layout.module_keys.iterdir()) == module_keys
     assert layout.complete("key")
+
+
+def test_the_workbook_and_every_key_say_what_they_are_in_their_metadata(built):
+    layout, _ = built
+    expected = {  # title; the subject is the book's title and the edition
+        layout.pdf / "workbook.pdf": "Student workbook",
+        layout.pdf / "answer-key.pdf": "Answer key \u2014 instructor edition",
+        layout.pdf / "keys" / "01-count.pdf": "Answer key, Module 1 \u2014 instructor edition",
+    }
+    for pdf, title in expected.items():
+        reader = PdfReader(pdf)
+        assert (reader.metadata.title, reader.metadata.author) == (title, "Tests"), pdf
+        assert reader.metadata.subject == f"Tiny project: {title}" and reader.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_a_module_key_holds_its_module_exercises_only_numbered_as_in_the_whole_key(built):
