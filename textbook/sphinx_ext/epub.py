@@ -2,9 +2,11 @@
 
 What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than in ``conf.py``:
 
-* metadata: title, author, publisher, rights, language, version and a stable
-  identifier (a UUID made from the title) default to the project's own
-  settings; the date is ``SOURCE_DATE_EPOCH`` (Sphinx's ``format_date``);
+* metadata: title, author, publisher, rights, language, version, a
+  description (``textbook_description``), a contributor (the author) and a
+  stable identifier (a UUID made from the title) default to the project's own
+  settings, never Sphinx's "unknown"; the date is ``SOURCE_DATE_EPOCH``
+  (Sphinx's ``format_date``);
 * math: ``sphinx.ext.imgmath`` writes each formula as an SVG file the book
   lists, not a ``data:`` URL (EPUB 3.2 and some readers refuse those);
   formulas the HTML build drew already are copied, not drawn again;
@@ -68,8 +70,11 @@ def configure(app: Sphinx, config) -> None:
     """``config-inited``: the EPUB's metadata from the project's settings, where conf.py sets none."""
     if not config.version:
         config.version = config.release  # EPUB 3 wants a version; the release is it
+    project = of_sphinx(config)
     ours = {  # name: (Sphinx's default, ours)
         "epub_copyright": ("", config.author),
+        "epub_description": ("unknown", project.description or config.project),
+        "epub_contributor": ("unknown", config.author),
         "epub_identifier": ("unknown", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'textbook:' + config.project)}"),
         "epub_scheme": ("unknown", "uuid"),
         "epub_basename": (make_filename(config.project), Path(config.latex_documents[0][1]).stem),
