@@ -75,6 +75,13 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     page_item = f'id="{epub.item_id("00-run.xhtml")}"'
     assert page_item in opf and not re.search(r'id="epub-\d', opf), "item ids are made from file names"
     assert "00-run.xhtml" in files["nav.xhtml"].decode(), "the table of contents lists the chapter"
+    assert ">Module 0: A module that runs code<" in files["nav.xhtml"].decode(), "with its unit label and number"
+    assert "<text>Module 0: A module that runs code</text>" in files["toc.ncx"].decode()
+    assert re.search(r'<img class="math" [^>]*style="vertical-align: -\d+px"', page), "a formula sits on the baseline"
+    assert ".highlight .k { color:" in files["_static/pygments.css"].decode(), "code is highlighted"
+    style = files["_static/textbook-epub.css"].decode()
+    assert "pre { white-space: pre-wrap;" in style, "long code lines wrap on a narrow screen"
+    assert "dl.field-list > dt:after { content: none; }" in style and '<span class="colon">:</span>' in page, "one colon"
 
 
 def test_an_epub_rebuilt_from_scratch_is_byte_identical(project):
