@@ -35,6 +35,10 @@ nb_merge_streams = True
 textbook_unit_label = "Module"
 textbook_first_number = 0  # module 00 is the introduction
 textbook_course_name = "MLOps textbook"  # the Moodle export's category root
+textbook_description = (  # the EPUB's description
+    "A course for data scientists: one small model taken from a notebook to a"
+    " tested, served, monitored and retrained system, with code that runs."
+)
 textbook_licence = (  # on every PDF's title page
     "Text and figures under the Creative Commons Attribution 4.0 licence"
     " (https://creativecommons.org/licenses/by/4.0/); code under the MIT licence."

@@ -12,13 +12,13 @@ from _style import PALETTE, arrow, box, diagram
 
 # stage, modules, shared code, colour
 STAGES = [
-    ("serve", "Modules 03, 04", "serving.py", "sky"),
-    ("monitor", "Module 09", "monitoring.py", "orange"),
-    ("trigger", "Modules 09, 12", "retraining.py", "orange"),
-    ("retrain", "Modules 05, 06", "pipeline.py", "green"),
-    ("validate", "Modules 07, 02", "gates.py  stats.py", "purple"),
-    ("register, promote", "Modules 01, 02, 08", "promotion.py", "purple"),
-    ("deploy", "Modules 04, 10", "restart the service", "sky"),
+    ("serve", "Modules 3, 4", "serving.py", "sky"),
+    ("monitor", "Module 9", "monitoring.py", "orange"),
+    ("trigger", "Modules 9, 12", "retraining.py", "orange"),
+    ("retrain", "Modules 5, 6", "pipeline.py", "green"),
+    ("validate", "Modules 7, 2", "gates.py  stats.py", "purple"),
+    ("register, promote", "Modules 1, 2, 8", "promotion.py", "purple"),
+    ("deploy", "Modules 4, 10", "restart the service", "sky"),
 ]
 CX, CY, RX, RY = 6.2, 3.3, 4.6, 2.45
 BOX_W, BOX_H = 2.9, 1.0

@@ -133,7 +133,7 @@ def test_the_german_starter_notebook_and_moodle_export_say_woche(german, tmp_pat
     assert first.startswith("# Woche 0: Code ausführen. Notebook-Vorlage") and "Was es braucht" in first
     assert question.startswith("## Aufgabe 0.6: Add up to ten") and "Programmieraufgabe" in question
     quiz = ElementTree.parse(moodle.export(german, tmp_path / "moodle.xml").path).getroot()
-    assert quiz[0].findtext("category/text") == "$course$/top/Tiny project/Woche 00: Code ausführen"
+    assert quiz[0].findtext("category/text") == "$course$/top/Tiny project/Woche 0: Code ausführen"
     assert quiz[1].findtext("name/text") == "Aufgabe 0.1: Say what a cell is"
     assert "<h4>Musterlösung</h4>" in quiz[1].findtext("graderinfo/text")
 

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from textbook import cli
 from textbook.exercises import editions
@@ -124,6 +125,19 @@ def test_build_key_writes_a_key_per_module_besides_the_whole_key(built):
     assert results["key"].outputs == [layout.pdf / "answer-key.pdf", *module_keys]
     assert sorted(layout.module_keys.iterdir()) == module_keys
     assert layout.complete("key")
+
+
+def test_the_workbook_and_every_key_say_what_they_are_in_their_metadata(built):
+    layout, _ = built
+    expected = {  # title; the subject is the book's title and the edition
+        layout.pdf / "workbook.pdf": "Student workbook",
+        layout.pdf / "answer-key.pdf": "Answer key \u2014 instructor edition",
+        layout.pdf / "keys" / "01-count.pdf": "Answer key, Module 1 \u2014 instructor edition",
+    }
+    for pdf, title in expected.items():
+        reader = PdfReader(pdf)
+        assert (reader.metadata.title, reader.metadata.author) == (title, "Tests"), pdf
+        assert reader.metadata.subject == f"Tiny project: {title}" and reader.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_a_module_key_holds_its_module_exercises_only_numbered_as_in_the_whole_key(built):
@@ -259,7 +273,7 @@ def _front_matter_rows(pdf: Path) -> list[tuple]:
 
 def _expected_rows(*modules: int) -> list[tuple]:
     return [
-        (f"{objective}: {text}" if objective else text, numbers, points, minutes)
+        (text, numbers, points, minutes)  # an objective by its text, not the bank's id
         for module in modules
         for objective, text, numbers, _, points, minutes in EXPECTED_ROWS[module]
     ]
@@ -279,4 +293,5 @@ def test_the_keys_open_with_the_coverage_tables_and_the_workbook_has_none(built)
     module = _front_matter_rows(layout.module_keys / "01-count.pdf")
     assert _printed_as(module, _expected_rows(1)), "a module key reports its own module only"
     assert "Objective coverage" in pdf_text(layout.module_keys / "01-count.pdf")
+    assert not re.search(r"\b(run|count|up|down): ", pdf_text(layout.pdf / "answer-key.pdf")), "no objective id"
     assert "Objective coverage" not in pdf_text(layout.pdf / "workbook.pdf")

@@ -7,6 +7,7 @@ of six, "None of the above" pinned last) is read back in every edition.
 import json
 import re
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from bs4 import BeautifulSoup, Tag
 from textbook.bank import content
 from textbook.bank.bank import BankError, load_bank
 from textbook.bank.order import lettered, shown_order
+from textbook.core.messages import ENGLISH
+from textbook.exercises.answer_space import latex_macros
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
@@ -203,3 +206,33 @@ def test_at_least_two_options_stay_shuffled(tmp_path):
     assert caught.value.problems == [
         f"{EXERCISE}:{line}: pin fewer choices: at least two must stay unpinned, so that their order is shuffled"
     ]
+
+
+# -- a long option hangs under its text ------------------------------------------
+
+HANGING = r"""\documentclass{article}
+\usepackage{fontspec}
+%s
+\begin{document}
+\begin{enumerate}
+\renewcommand{\labelenumi}{\Alph{enumi}.}
+\item \textbooktickbox{}Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho
+sigma tau upsilon phi chi psi omega, and once more alpha beta gamma delta epsilon zeta eta theta iota kappa
+\item \textbooktickedbox{}Short
+\end{enumerate}
+\end{document}
+"""
+
+
+def test_an_option_that_wraps_hangs_under_its_text_not_under_the_tick_box(tmp_path):
+    (tmp_path / "hang.tex").write_text(HANGING % latex_macros(ENGLISH, "xelatex"))
+    subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "hang.tex"], cwd=tmp_path,
+                   check=True, capture_output=True)  # fmt: skip
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "hang.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)<', html)
+    words = [(float(x), float(y), word) for x, y, word in found]
+    alpha_x, alpha_y = next((x, y) for x, y, word in words if word == "Alpha")
+    option_b = next(y for _, y, word in words if word == "B.")
+    later = [x for x, y, _ in words if alpha_y + 1 < y < option_b - 1]  # option A's wrapped lines
+    assert later and abs(min(later) - alpha_x) < 0.5, "later lines start where the text does, after the box"

@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from textbook.gates.print_checks import log_problems, unembedded_fonts
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from textbook.gates.print_checks import check_pdf, log_problems, missing_metadata, unembedded_fonts
 from textbook.pipeline import build
 
 
@@ -76,6 +79,31 @@ def test_unembedded_fonts_are_reported(tmp_path):
     body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     pdf.write_bytes(body)
     assert unembedded_fonts(pdf) == ["Helvetica"]
+
+
+def _blank_pdf(path: Path, metadata: dict[str, str], language: str | None) -> Path:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if metadata:
+        writer.add_metadata({f"/{name}": value for name, value in metadata.items()})
+    if language:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    writer.write(path)
+    return path
+
+
+def test_a_pdf_without_title_author_subject_or_language_is_reported(tmp_path):
+    tex = _log(tmp_path, "")
+    _blank_pdf(tex.with_suffix(".pdf"), {"Title": "Tiny", "Author": "Tests"}, None)
+    assert missing_metadata(tex.with_suffix(".pdf")) == ["Subject", "Lang (language)"]
+    assert check_pdf(tex) == [
+        "book.pdf: the PDF's metadata has no Subject, Lang (language); "
+        "textbookprint.sty sets them from the document's title, conf.py's author and language"
+    ]
+    _blank_pdf(tex.with_suffix(".pdf"), {}, None)
+    assert missing_metadata(tex.with_suffix(".pdf")) == ["Title", "Author", "Subject", "Lang (language)"]
+    _blank_pdf(tex.with_suffix(".pdf"), {"Title": "Tiny", "Author": "Tests", "Subject": "Tiny: Book"}, "en")
+    assert check_pdf(tex) == []
 
 
 @pytest.fixture

@@ -95,3 +95,24 @@ def test_a_page_without_a_favicon_fails(site):
     assert "favicon does not load (HTTP 404): favicon.ico" in by_page["no-icon.html"]
     assert "favicon does not load (HTTP 404): gone.svg" in by_page["bad-icon.html"]
     assert by_page["index.html"] == ""
+
+
+# A module's at-a-glance box as Sphinx's theme lays out a field list: a label column of at most
+# 30 %, whose labels may break anywhere; the box as narrow as a phone leaves it.
+AT_A_GLANCE = """<div class="module-overview" style="width: 240px"><p class="admonition-title">Module at a glance</p>
+<dl class="field-list"><dt>Difficulty<span class="colon">:</span></dt><dd><p>Intermediate (2 of 3)</p></dd>
+<dt>Estimated time<span class="colon">:</span></dt><dd><p>75 minutes</p></dd></dl></div>"""
+THEME_FIELD_LIST = ("<style>dl.field-list {display: grid; grid-template-columns: fit-content(30%) auto}"
+                    " dl.field-list > dt {font-weight: bold; word-break: break-word}</style>")
+
+
+def test_a_label_broken_inside_a_word_on_a_phone_fails_and_the_stylesheet_fixes_it(site):
+    from textbook.sphinx_ext.web_theme import STATIC, STYLESHEET
+
+    site("theme.html", AT_A_GLANCE, head=ICON + THEME_FIELD_LIST)
+    fixed = f"<style>{(STATIC / STYLESHEET).read_text()}</style>"
+    folder = site("fixed.html", AT_A_GLANCE, head=ICON + THEME_FIELD_LIST + fixed)
+    by_page = {page.page: "\n".join(page.problems) for page in check_site(folder).pages}
+    assert "at 390 px wide, the label 'Difficulty:' (dt) breaks inside the word 'Difficulty'" in by_page["theme.html"]
+    assert "the label 'Estimated time:' (dt) breaks inside the word 'Estimated'" in by_page["theme.html"]
+    assert by_page["fixed.html"] == by_page["index.html"] == ""

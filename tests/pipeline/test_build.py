@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from textbook import cli
 from textbook.gates.leaks import pdf_text
@@ -66,6 +67,11 @@ def test_pdf_book_and_handouts_are_compiled_and_published(project):
     assert results["handouts"].outputs == [project.handouts / "00-run.pdf"]
     assert all(pages >= 1 for pages in results["pdf"].pages.values())
     assert "Build summary" in build.summary(project, list(results.values()))
+    book, handout = PdfReader(project.pdf / "tiny.pdf"), PdfReader(project.handouts / "00-run.pdf")
+    assert (book.metadata.title, book.metadata.author, book.metadata.subject) == ("Tiny project", "Tests", "Tiny project: Book")
+    assert handout.metadata.title == "Handout: Module 0 — A module that runs code"
+    assert handout.metadata.subject == "Tiny project: Handout: Module 0 — A module that runs code"
+    assert book.trailer["/Root"]["/Lang"] == handout.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_cli_rejects_an_unknown_edition(capsys, monkeypatch):

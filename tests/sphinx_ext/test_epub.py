@@ -69,10 +69,19 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     opf = files["content.opf"].decode()
     assert "<dc:title>Tiny project</dc:title>" in opf and "<dc:creator" in opf and ">Tests</dc:creator>" in opf
     assert "<dc:language>en</dc:language>" in opf and ">urn:uuid:" in opf
+    assert "<dc:description>Tiny project</dc:description>" in opf and "<dc:contributor>Tests</dc:contributor>" in opf
+    assert epub_checks.missing_metadata(book) == [], "nothing says 'unknown'"
     assert '<meta property="dcterms:modified">2025-11-26T00:00:00Z</meta>' in opf
     page_item = f'id="{epub.item_id("00-run.xhtml")}"'
     assert page_item in opf and not re.search(r'id="epub-\d', opf), "item ids are made from file names"
     assert "00-run.xhtml" in files["nav.xhtml"].decode(), "the table of contents lists the chapter"
+    assert ">Module 0: A module that runs code<" in files["nav.xhtml"].decode(), "with its unit label and number"
+    assert "<text>Module 0: A module that runs code</text>" in files["toc.ncx"].decode()
+    assert re.search(r'<img class="math" [^>]*style="vertical-align: -\d+px"', page), "a formula sits on the baseline"
+    assert ".highlight .k { color:" in files["_static/pygments.css"].decode(), "code is highlighted"
+    style = files["_static/textbook-epub.css"].decode()
+    assert "pre { white-space: pre-wrap;" in style, "long code lines wrap on a narrow screen"
+    assert "dl.field-list > dt:after { content: none; }" in style and '<span class="colon">:</span>' in page, "one colon"
 
 
 def test_an_epub_rebuilt_from_scratch_is_byte_identical(project):
@@ -177,3 +186,32 @@ def test_epubcheck_runs_while_the_pdfs_are_made_and_still_decides(project, monke
     assert caught.value.problems == ["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"]
     assert not project.epub.exists(), "the EPUB is not published"
     assert (project.pdf / "tiny.pdf").is_file(), "the PDF book, complete and checked, is"
+
+
+OPF = """<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+{}</metadata></package>"""
+CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">
+<rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"""
+
+
+def _epub_with(tmp_path: Path, metadata: str) -> Path:
+    book = tmp_path / "planted.epub"
+    with ZipFile(book, "w") as planted:
+        planted.writestr("META-INF/container.xml", CONTAINER)
+        planted.writestr("content.opf", OPF.format(metadata))
+    return book
+
+
+def test_metadata_that_a_library_cannot_show_is_reported(tmp_path):
+    planted = _epub_with(tmp_path, "<dc:language>en</dc:language><dc:title>Tiny</dc:title>"
+                                   "<dc:description>unknown</dc:description><dc:contributor>unknown</dc:contributor>")
+    assert epub_checks.missing_metadata(planted) == [
+        "planted.epub/content.opf: the metadata has no author (conf.py's author)",
+        "planted.epub/content.opf: the metadata has no description (conf.py's textbook_description)",
+        "planted.epub/content.opf: the metadata's contributor is 'unknown'",
+    ]
+    whole = _epub_with(tmp_path, "<dc:language>en</dc:language><dc:title>Tiny</dc:title><dc:creator>Tests</dc:creator>"
+                                 "<dc:description>A tiny book.</dc:description>")
+    assert epub_checks.missing_metadata(whole) == []

@@ -80,6 +80,8 @@ def test_a_letter_book_prints_on_letter_pages_with_its_title_page_and_module_lab
     assert "CHAPTER" not in opening.upper().replace("MODULE", "")
     preface = next(text for text in pages if text.lstrip().startswith("Preface"))
     assert "Module" not in preface
+    table = next(text for text in pages if "Which module added which layer" in text)
+    assert re.search(r"\bModule\b", table) and not re.search(r"Mod-\s*ule", table), "a header is never hyphenated"
     # The one-page preface leaves the page before the module's right-hand opening blank: no header.
     assert pages[pages.index(opening) - 1].strip() == ""
 

@@ -98,21 +98,33 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def markdown_table(table: ModuleCoverage) -> str:
-    """One module's table as Markdown (also valid MyST, for the answer key)."""
+def _label(row: Row, with_ids: bool) -> str:
+    """An objective as the table names it: its text, after its id for authors (whose exercise
+    headers name it by id); the total in bold."""
+    if row.objective is None:
+        return f"**{row.text}**"
+    if with_ids:
+        return f"`{row.objective}`: {_cell(row.text)}"
+    return _cell(row.text) or f"`{row.objective}`"
+
+
+def markdown_table(table: ModuleCoverage, with_ids: bool = True) -> str:
+    """One module's table as Markdown (also valid MyST, for the answer key); ``with_ids``: each
+    objective's id before its text, as ``textbook report`` shows it to authors."""
     columns = [table.words(f"coverage.{column}") for column in COLUMNS]
     lines = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
     for row in table.rows:
-        label = f"**{row.text}**" if row.objective is None else f"`{row.objective}`: {_cell(row.text)}"
+        label = _label(row, with_ids)
         lines.append(f"| {label} | {row.numbers} | {row.kinds} | {row.points} | {row.minutes} |")
     return "\n".join(lines) + "\n"
 
 
 def _print_table(table: ModuleCoverage) -> str:
     """The Markdown table in a MyST ``table`` directive: column widths so that it fits the line,
-    and a long table so that it may break across pages instead of leaving one half empty."""
+    and a long table so that it may break across pages instead of leaving one half empty. The
+    objectives by their text, as the module's overview words them: the ids are the bank's."""
     widths = " ".join(map(str, PRINT_WIDTHS))
-    return f"```{{table}}\n:widths: {widths}\n:class: longtable\n\n{markdown_table(table)}```\n"
+    return f"```{{table}}\n:widths: {widths}\n:class: longtable\n\n{markdown_table(table, with_ids=False)}```\n"
 
 
 def markdown(tables: list[ModuleCoverage], heading: str = "##", for_print: bool = False, words: Words = ENGLISH) -> str:

@@ -43,6 +43,7 @@ class ProjectConfig:
     logo_alt: str = _setting("", "what the logo shows, for readers who cannot see it; empty: decorative (the title follows it)")
     favicon: str = _setting("", "the HTML edition's favicon; empty: the logo")
     licence: str = _setting("", "the licence line on every PDF's title page, addresses in it made links; empty: none")
+    description: str = _setting("", "a sentence or two on what the book teaches, for the EPUB's metadata; empty: the book's title")
     paper: str = _setting("a4", "the page size of every PDF: a4 or letter")
     code_width: int = _setting(80, "the widest source line that fits the printed page, in characters")
     #: The folder that holds conf.py; not a setting.

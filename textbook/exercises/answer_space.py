@@ -48,9 +48,17 @@ LATEX_MACROS = r"""
 \AddToHook{env/savenotes/begin}{\let\textbookplainstartpar\sphinxAtStartPar
   \def\sphinxAtStartPar{\rightskip=0pt plus 3em\relax\hyphenpenalty=5000\relax\textbookplainstartpar}}
 % Multiple-choice tick boxes: a square drawn with rules (no font glyph), empty
-% to tick, filled on the right options in the answer key.
-\newcommand{\textbookchoicebox}[1]{{\setlength{\fboxsep}{0pt}\setlength{\fboxrule}{0.6pt}%
-  \fbox{\makebox[0.8em]{\rule{0pt}{0.8em}#1}}}\hspace{0.6em}}
+% to tick, filled on the right options in the answer key. An option that
+% wraps hangs under its text, not under the box: the paragraph's shape (set
+% by the list for every paragraph) indents its later lines by the box's width.
+\newsavebox{\textbookchoiceboxdrawn}
+\makeatletter
+\newcommand{\textbookchoicebox}[1]{\sbox{\textbookchoiceboxdrawn}{{\setlength{\fboxsep}{0pt}%
+  \setlength{\fboxrule}{0.6pt}\fbox{\makebox[0.8em]{\rule{0pt}{0.8em}#1}}}\hspace{0.6em}}%
+  \parshape 2 \@totalleftmargin \linewidth
+    \dimexpr\@totalleftmargin+\wd\textbookchoiceboxdrawn\relax \dimexpr\linewidth-\wd\textbookchoiceboxdrawn\relax
+  \usebox{\textbookchoiceboxdrawn}}
+\makeatother
 \newcommand{\textbooktickbox}{\textbookchoicebox{}}
 \newcommand{\textbooktickedbox}{\textbookchoicebox{\rule[0.15em]{0.5em}{0.5em}}}
 """

@@ -6,7 +6,9 @@ page), references and citations that did not resolve (they print as "??"),
 and boxes overfull by more than a small tolerance (text, code, a URL or a
 table running into the margin). Each problem names the ``.tex`` line LaTeX
 gives and the chapter and section of the book it falls in. Then every font
-of the PDF must be embedded, or the printer substitutes its own.
+of the PDF must be embedded, or the printer substitutes its own, and its
+metadata must give a title, an author, a subject and a language, or viewers
+and libraries show the file's name and guess the language.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from pypdf import PdfReader
 
 #: Overfull boxes up to this many points are invisible on paper and tolerated.
 OVERFULL_TOLERANCE_PT = 1.0
@@ -100,6 +104,17 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     return missing
 
 
+def missing_metadata(pdf: Path) -> list[str]:
+    """What ``pdf`` does not say about itself: its document information's Title, Author and Subject,
+    its catalogue's Lang."""
+    reader = PdfReader(pdf)
+    info = reader.metadata or {}
+    missing = [name for name in ("Title", "Author", "Subject") if not str(info.get(f"/{name}", "")).strip()]
+    if not str(reader.trailer["/Root"].get("/Lang", "")).strip():
+        missing.append("Lang (language)")
+    return missing
+
+
 def check_pdf(tex: Path) -> list[str]:
     """Everything wrong with the print of ``tex``'s PDF, as messages; empty when it is fine."""
     messages = [str(p) for p in log_problems(tex)]
@@ -107,4 +122,9 @@ def check_pdf(tex: Path) -> list[str]:
         f"{tex.with_suffix('.pdf').name}: font {font} is not embedded; the printer would substitute it"
         for font in unembedded_fonts(tex.with_suffix(".pdf"))
     ]
+    if missing := missing_metadata(tex.with_suffix(".pdf")):
+        messages.append(
+            f"{tex.with_suffix('.pdf').name}: the PDF's metadata has no {', '.join(missing)}; "
+            "textbookprint.sty sets them from the document's title, conf.py's author and language"
+        )
     return messages

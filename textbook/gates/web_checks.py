@@ -45,6 +45,8 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+#: A phone's width in CSS pixels (an iPhone's 390 x 844), at which labels must not break inside a word.
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 #: axe-core rules that are off by default but that this book must pass.
 EXTRA_AXE_RULES = ("label-content-name-mismatch",)
 
@@ -137,6 +139,29 @@ _PAGE_STATE = """([mathSource]) => ({
   })(),
 })"""
 
+#: Labels a reader scans: a word of one cut in two reads as two. Hyphens and slashes may break a word.
+_BROKEN_LABELS = """() => {
+  const broken = [];
+  for (const label of document.querySelectorAll('dt, th, caption, figcaption, legend, label, summary, .admonition-title')) {
+    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode, words = /[^\\s\\-\u2010-\u2014\\/]+/g;
+      for (let match; (match = words.exec(text.data)) !== null;) {
+        const range = document.createRange();
+        range.setStart(text, match.index);
+        range.setEnd(text, match.index + match[0].length);
+        const tops = [];
+        for (const rect of range.getClientRects()) {
+          if (rect.width > 0 && !tops.some(top => Math.abs(top - rect.top) < rect.height / 2)) tops.push(rect.top);
+        }
+        if (tops.length > 1) broken.push({word: match[0], label: label.textContent.trim().slice(0, 60),
+          tag: label.tagName.toLowerCase()});
+      }
+    }
+  }
+  return broken;
+}"""
+
 _AXE_RUN = """async (rules) => {
   const options = {resultTypes: ['violations'], rules: {}};
   for (const rule of rules) options.rules[rule] = {enabled: true};
@@ -176,6 +201,16 @@ def _favicon_problems(page, base: str, icons: list[str]) -> list[str]:
         if status >= 400:
             missing.append(f"favicon does not load (HTTP {status}): {url.removeprefix(base)}")
     return missing
+
+
+def _broken_labels(page) -> list[str]:
+    """Labels that break inside a word on a phone (the page is left at that width)."""
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    return [
+        f"at {PHONE_WIDTH} px wide, the label '{found['label']}' ({found['tag']}) breaks inside the word "
+        f"'{found['word']}'; let its column fit its longest word, or wrap it between words only"
+        for found in page.evaluate(_BROKEN_LABELS)
+    ]
 
 
 def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
@@ -231,6 +266,7 @@ def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
                     f"accessibility ({violation['impact']}): {violation['id']}: {violation['help']} "
                     f"at {', '.join(violation['targets'][:3])}"
                 )
+            problems += _broken_labels(page)
             page.close()
             failed.clear()  # axe's own fetches: it resolves stylesheet imports itself, not always as the browser
         if search_term:

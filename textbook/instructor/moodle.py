@@ -1,7 +1,7 @@
 """The exercise bank as Moodle XML, the format Moodle's question bank imports.
 
 ``textbook export moodle`` writes every exercise as one question, after a
-category question per module (``$course$/top/<course name>/Module NN:
+category question per module (``$course$/top/<course name>/Module N:
 title``, in the course's language and unit label). Each question is named
 "Exercise N.M: title", carries the
 exercise id as its ``idnumber``, the Markdown question rendered to HTML, and
@@ -162,7 +162,7 @@ def _add_value(parent: ET.Element, tag: str, value) -> None:
 
 def _category(module, course: str, words: Words) -> ET.Element:
     question = ET.Element("question", type="category")
-    name = words("unit.heading", number=f"{module.number:02d}", title=module.title)
+    name = words("unit.heading", number=module.number, title=module.title)
     course, name = (text.replace("/", "//") for text in (course, name))  # one slash starts a subcategory
     _add_text(question, "category", f"{CATEGORY_ROOT}/{course}/{name}")
     _add_text(question, "info", "", "html")

@@ -2,9 +2,11 @@
 
 What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than in ``conf.py``:
 
-* metadata: title, author, publisher, rights, language, version and a stable
-  identifier (a UUID made from the title) default to the project's own
-  settings; the date is ``SOURCE_DATE_EPOCH`` (Sphinx's ``format_date``);
+* metadata: title, author, publisher, rights, language, version, a
+  description (``textbook_description``), a contributor (the author) and a
+  stable identifier (a UUID made from the title) default to the project's own
+  settings, never Sphinx's "unknown"; the date is ``SOURCE_DATE_EPOCH``
+  (Sphinx's ``format_date``);
 * math: ``sphinx.ext.imgmath`` writes each formula as an SVG file the book
   lists, not a ``data:`` URL (EPUB 3.2 and some readers refuse those);
   formulas the HTML build drew already are copied, not drawn again;
@@ -14,7 +16,13 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
 * notebook outputs: pandas writes ``<style scoped>`` before a table, which is
   not XML; the EPUB's pages leave those styles out;
 * style: MyST-NB's stylesheet uses CSS (``:has``, empty custom properties)
-  that EPUBCheck rejects; notebook cells get a small stylesheet of their own;
+  that EPUBCheck rejects; notebook cells get a small stylesheet of their own,
+  which also wraps long code lines (a narrow screen would cut them off) and
+  drops the epub theme's colon after a field name (the page has its own:
+  "Difficulty::"); code is highlighted (the epub theme's style is "none");
+* navigation: a module's entry in the table of contents is named as its
+  chapter opens, with the unit label and number ("Module 4: Serving ..."),
+  in the course's words;
 * stale files: the builder packages every file in its folder, so pages,
   images and formulas that no current document uses are removed first;
 * bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files';
@@ -30,6 +38,7 @@ its own ``epub`` theme.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -41,21 +50,28 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.highlighting import PygmentsBridge
 from sphinx.util import logging
 from sphinx.util.osutil import make_filename
 
 from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
+from textbook.sphinx_ext.module_overview import modules
 
 logger = logging.getLogger(__name__)
 
 STYLESHEET = "textbook-epub.css"
-#: Notebook cells told apart from prose without MyST-NB's stylesheet.
+#: Notebook cells told apart from prose without MyST-NB's stylesheet; code wrapped; one colon.
 CELL_STYLE = """\
 div.cell div.cell_input { border-left: 3px solid #4a7ab5; margin-top: 1em; }
 div.cell div.cell_output { border-left: 3px solid #bbbbbb; margin-bottom: 1em; }
 div.cell_output img { max-width: 100%; }
 details.hide[open] > summary > span.collapsed, details.hide:not([open]) > summary > span.expanded { display: none; }
+pre { white-space: pre-wrap; word-wrap: break-word; }
+dl.field-list > dt:after { content: none; }
 """
+#: Pygments' style when the project names none (the epub theme's own is "none": no colour).
+CODE_STYLE = "sphinx"
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)
 _PATH_WITHOUT_DATA = re.compile(rb"<path(?![^>]*\sd=)")
 _SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
@@ -68,8 +84,11 @@ def configure(app: Sphinx, config) -> None:
     """``config-inited``: the EPUB's metadata from the project's settings, where conf.py sets none."""
     if not config.version:
         config.version = config.release  # EPUB 3 wants a version; the release is it
+    project = of_sphinx(config)
     ours = {  # name: (Sphinx's default, ours)
         "epub_copyright": ("", config.author),
+        "epub_description": ("unknown", project.description or config.project),
+        "epub_contributor": ("unknown", config.author),
         "epub_identifier": ("unknown", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'textbook:' + config.project)}"),
         "epub_scheme": ("unknown", "uuid"),
         "epub_basename": (make_filename(config.project), Path(config.latex_documents[0][1]).stem),
@@ -126,6 +145,11 @@ class TextbookEpubBuilder(Epub3Builder):
                 target.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(formula, target / formula.name)
 
+    def init_highlighter(self) -> None:
+        super().init_highlighter()
+        if self.config.pygments_style is None:
+            self.highlighter = PygmentsBridge("html", CODE_STYLE)
+
     def init_css_files(self) -> None:
         super().init_css_files()
         self.add_css_file(STYLESHEET)
@@ -136,6 +160,18 @@ class TextbookEpubBuilder(Epub3Builder):
 
     def make_id(self, name: str) -> str:
         return item_id(name)
+
+    def get_refnodes(self, doctree: nodes.Node, result: list[dict]) -> list[dict]:
+        """The table of contents' entries (for the nav and the NCX): a module's as "Module 4: title"."""
+        result = super().get_refnodes(doctree, result)
+        if isinstance(doctree, nodes.document):  # the outermost call, once the entries are collected
+            words, numbers = Words.of(of_sphinx(self.config)), {d: m.number for d, m in modules(self.env).items()}
+            for item in result:
+                docname = Path(item["refuri"]).with_suffix("").as_posix()
+                if "#" not in item["refuri"] and docname in numbers:
+                    before, after = words.around("unit.heading", "title", number=numbers[docname])
+                    item["text"] = html.escape(before) + item["text"] + html.escape(after)
+        return result
 
     def toc_metadata(self, level: int, navpoints: list) -> dict:
         """The NCX's identifier is the book's (Sphinx gives the XML id ``epub_uid``, which EPUBCheck refuses)."""

@@ -113,9 +113,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", kernel_environment.drop_personal_settings)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
     app.connect("config-inited", math_svg.use_sorted_dvisvgm)
+    app.connect("config-inited", math_svg.on_the_baseline)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", web_theme.add_logo_and_favicon)
+    app.connect("config-inited", web_theme.add_stylesheet)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)
     app.connect("config-inited", term_index.print_the_index)
     app.connect("config-inited", epub.configure)  # the EPUB's metadata, where conf.py sets none

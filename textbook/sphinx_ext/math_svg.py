@@ -13,6 +13,11 @@ LaTeX and dvisvgm again for every formula it holds (13 s for module 09's
 34). The folder is kept in the build cache between builds instead; imgmath
 names each file by a hash of its LaTeX, so a kept file is only reused for
 the same formula under the same settings.
+
+A formula sits on the text's baseline: imgmath measures its depth with the
+``preview`` package (``imgmath_use_preview``) and lowers the image by it, in
+the HTML edition and the EPUB, which shares its drawn formulas. Without it,
+an inline formula's bottom edge stood on the baseline, the formula too high.
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ def use_sorted_dvisvgm(app, config) -> None:
         script.write_text(text)
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     config.imgmath_dvisvgm = str(script)
+
+
+def on_the_baseline(app, config) -> None:
+    """``config-inited``: imgmath measures each formula's depth and lowers it by as much."""
+    if "imgmath_use_preview" in config:
+        config.imgmath_use_preview = True
 
 
 def _drawn_formulas(app) -> tuple[Path, Path] | None:

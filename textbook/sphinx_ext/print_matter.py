@@ -13,6 +13,9 @@ where front, main and back matter begin in the assembled book.
   after the last one are unnumbered, so "Module 0" is still chapter 0.
 * Words: the chapter openings' unit label (``\\textbookunitlabel``), the
   contents heading and the licence line are the course's (``core/messages.py``).
+* Metadata: every PDF's title (the document's), author, subject (the book and
+  the edition: "Handout: Module 4 ..." names its module) and language
+  (Sphinx's ``language``), so viewers and libraries do not show a file name.
 * Code: a literal block of up to ``SHORT_CODE_LINES`` lines is never split
   across pages (a ``\\needspace`` of its height before it).
 """
@@ -44,6 +47,17 @@ def _licence_line(licence: str, engine: str) -> str:
     return "".join(escape(piece, engine) + link for piece, link in zip(pieces, [*links, ""]))
 
 
+def _pdf_subject(words: Words, engine: str) -> str:
+    """The PDF's subject in LaTeX: the book's title and the edition, as the catalogue orders them."""
+    text = escape(words("print.pdf_subject", book="\x01", edition="\x02"), engine)
+    return text.replace("\x01", r"\textbookbooktitle{}").replace("\x02", r"\textbookpdfedition{}")
+
+
+def _pdf_language(language: str | None) -> str:
+    """Sphinx's ``language`` as a PDF's ``/Lang`` wants it (BCP 47: ``de_AT`` is ``de-AT``)."""
+    return (language or "en").replace("_", "-")
+
+
 def configure_print(app: Sphinx, config) -> None:
     """``config-inited``: the paper size, the title page, the style file and its macros
     (the unit label of the chapter openings among them)."""
@@ -61,7 +75,10 @@ def configure_print(app: Sphinx, config) -> None:
         f"\\newcommand{{\\textbookbooktitle}}{{{escape(config.project, engine)}}}\n"
         f"\\newcommand{{\\textbookcopyright}}{{\\textcopyright\\ {escape(config.copyright or config.author, engine)}}}\n"
         f"\\newcommand{{\\textbooklicenceline}}{{{_licence_line(project.licence, engine)}}}\n"
-        f"\\newcommand{{\\textbookunitlabel}}{{{escape(words.unit, engine)}}}\n" + elements.get("preamble", "")
+        f"\\newcommand{{\\textbookunitlabel}}{{{escape(words.unit, engine)}}}\n"
+        f"\\newcommand{{\\textbookbookedition}}{{{escape(words('print.book_edition'), engine)}}}\n"
+        f"\\newcommand{{\\textbookpdfsubject}}{{{_pdf_subject(words, engine)}}}\n"
+        f"\\newcommand{{\\textbookpdflang}}{{{_pdf_language(config.language)}}}\n" + elements.get("preamble", "")
     )
     config.latex_elements = elements
     config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]

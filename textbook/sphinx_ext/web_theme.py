@@ -1,5 +1,6 @@
-"""The HTML edition's own look and markup: the course's logo and favicon, and header cells
-that screen readers can use.
+"""The HTML edition's own look and markup: the course's logo and favicon, a stylesheet of
+our own (``static/textbook.css``, after the theme's), and header cells that screen readers
+can use.
 
 Without a favicon every page load asks the server for ``/favicon.ico`` and
 gets a 404; the logo serves as both unless the course names a favicon. The
@@ -23,6 +24,7 @@ from textbook.core.messages import Words
 
 STATIC = Path(__file__).parent / "static"
 LOGO = "textbook-logo.svg"
+STYLESHEET = "textbook.css"
 #: ``<th>`` holding nothing (or an empty paragraph, as docutils writes an empty cell).
 _EMPTY_HEADER_CELL = re.compile(r"<th(\s[^>]*)?>\s*(?:<p>\s*</p>)?\s*</th>")
 
@@ -41,6 +43,12 @@ def add_logo_and_favicon(app: Sphinx, config) -> None:
         config.html_favicon = str(project.root / project.favicon)
     elif not config.html_favicon:
         config.html_favicon = str(logo)
+
+
+def add_stylesheet(app: Sphinx, config) -> None:
+    """``config-inited``: the generator's stylesheet, linked after the theme's."""
+    config.html_static_path = [*config.html_static_path, str(STATIC / STYLESHEET)]
+    app.add_css_file(STYLESHEET)
 
 
 def empty_header_cells_as_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
