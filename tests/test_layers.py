@@ -11,7 +11,7 @@ LAYERS = (
     {"core"},
     {"bank"},
     {"execution", "figures"},
-    {"sphinx_ext"},
+    {"sphinx_ext", "typst"},
     {"exercises"},
     {"gates"},
     {"pipeline"},

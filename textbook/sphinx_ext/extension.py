@@ -80,6 +80,19 @@ def keep_kernels_offline(app: Sphinx, config) -> None:
         os.environ.setdefault(name, value)
 
 
+#: The outputs the Typst engine prints, best first (myst-nb knows no such builder): drawings, then text.
+TYPST_OUTPUTS = ("image/svg+xml", "image/png", "image/jpeg", "text/plain")
+
+
+def print_outputs_in_typst(app: Sphinx, config) -> None:
+    """Which of a cell's outputs the Typst engine prints; set for every builder, so that switching
+    engines is no change of configuration (which would read every chapter again)."""
+    config.nb_mime_priority_overrides = [
+        *config.nb_mime_priority_overrides,
+        *(("typst", mime, rank) for rank, mime in enumerate(TYPST_OUTPUTS, 1)),
+    ]
+
+
 def add_templates(app: Sphinx, config) -> None:
     """Our template overrides (see textbook/templates/) win over the theme's."""
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
@@ -116,6 +129,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", math_svg.on_the_baseline)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", print_outputs_in_typst)
     app.connect("config-inited", web_theme.add_logo_and_favicon)
     app.connect("config-inited", web_theme.add_stylesheet)
     app.connect("config-inited", reproducible.stamp_latex_with_the_date)

@@ -1,0 +1,125 @@
+"""``-b typst``: the book as one Typst document, compiled to a tagged PDF (PDF/UA-1) without TeX.
+
+It reads the same doctrees as every other edition (chapters executed once),
+assembles the book as the LaTeX builder does (the root document with every
+toctree inlined, references resolved to this one document), writes
+``<book>.typ`` beside the template ``textbook.typ`` and the images, and
+compiles them with the Typst compiler the ``typst`` wheel carries: no
+system package, no network (no Typst package is fetched). The book's file
+name is the LaTeX one's (``latex_documents``) with ``.pdf``.
+
+A node the translator cannot print, a formula it cannot write, an image
+without alt text, or a Typst error stops the build with every place named.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders import Builder
+from sphinx.errors import SphinxError
+from sphinx.util.nodes import inline_all_toctrees
+from docutils.utils import new_document
+
+from textbook.core.config import of_sphinx
+from textbook.typst import markup
+from textbook.typst.translator import TypstTranslator
+
+TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
+
+
+class TypstBuildError(SphinxError):
+    category = "Typst engine"
+
+
+class TypstBuilder(Builder):
+    name = "typst"
+    format = "typst"
+    epilog = "The PDF is in %(outdir)s."
+    supported_image_types = ["image/svg+xml", "image/png", "image/jpeg"]
+    supported_remote_images = False
+    default_translator_class = TypstTranslator
+
+    def init(self) -> None:
+        self.docnames: set[str] = set()
+
+    def get_outdated_docs(self) -> str:
+        return "all documents"
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return "%" + docname
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    def prepare_writing(self, docnames) -> None:
+        pass
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass  # the whole book is written at once: write_documents
+
+    def write_documents(self, docnames) -> None:
+        root, target, title, author = self.config.latex_documents[0][:4]
+        doctree = self.assemble(root, toctree_only=self.config.latex_documents[0][5:6] == (True,))
+        self.post_process_images(doctree)
+        translator = TypstTranslator(doctree, self)
+        doctree.walkabout(translator)
+        if translator.unknown:
+            raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
+                                  + "\n  ".join(translator.unknown))
+        self.book = self.outdir / Path(target).with_suffix(".typ").name
+        self.book.write_text(self.opening(title, author) + translator.astext(), encoding="utf-8")
+
+    def assemble(self, root: str, toctree_only: bool) -> nodes.document:
+        """The root document with every toctree inlined; only its toctrees with ``toctree_only``
+        (the title page gives its title), as the LaTeX builder does."""
+        self.docnames = {root}
+        tree = self.env.get_doctree(root)
+        if toctree_only:
+            tree = new_document(tree["source"], tree.settings)
+            tree.extend(self.env.get_doctree(root).findall(addnodes.toctree))
+        tree["docname"] = root
+        largetree = inline_all_toctrees(self, self.docnames, root, tree, lambda text: text, [root])
+        largetree["docname"] = root
+        self.env.resolve_references(largetree, root, self)
+        for pending in list(largetree.findall(addnodes.pending_xref)):
+            pending.replace_self(pending.children or nodes.Text(pending.get("reftarget", "")))
+        return largetree
+
+    def opening(self, title: str, author: str) -> str:
+        project = of_sphinx(self.config)
+        settings = {
+            "title": markup.string(title),
+            "author": markup.string(author),
+            "language": markup.string((self.config.language or "en").split("_")[0]),
+            "paper": markup.string("us-letter" if project.paper == "letter" else "a4"),
+            "licence": markup.string(project.licence) if project.licence else "none",
+        }
+        arguments = ", ".join(f"{name}: {value}" for name, value in settings.items())
+        return f'#import "textbook.typ": *\n#show: book.with({arguments})\n'
+
+    def finish(self) -> None:
+        shutil.copyfile(TEMPLATE, self.outdir / TEMPLATE.name)
+        images = self.outdir / "images"
+        images.mkdir(exist_ok=True)
+        for source, name in self.images.items():
+            shutil.copyfile(self.srcdir / source, images / Path(name).name)
+        import typst  # the compiler, loaded only when a PDF is made
+
+        pdf = self.book.with_suffix(".pdf")
+        try:
+            typst.compile(self.book, output=pdf, root=self.outdir, pdf_standards=["ua-1"],
+                          font_paths=[], timestamp=0)
+        except typst.TypstError as error:
+            pdf.unlink(missing_ok=True)
+            details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
+            raise TypstBuildError(f"{self.book.name}: {error.message}\n  {details}") from None
+
+
+def setup(app):
+    """Sphinx's entry point for ``-b typst`` (pyproject.toml: ``sphinx.builders``)."""
+    app.add_builder(TypstBuilder)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

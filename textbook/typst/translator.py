@@ -1,0 +1,465 @@
+"""A whole edition's doctree as Typst source: content only, the look is the template's (``templates/``).
+
+Numbers (sections, figures, tables, listings) are the ones Sphinx gave the
+HTML edition (``env.toc_secnumbers``, ``env.toc_fignumbers``), written out,
+so every edition agrees. Every id becomes a label ``<docname:id>`` on an
+anchor, and every internal reference a link to one. Math goes through
+``math.py`` with its LaTeX source as alt text, figures carry their ``:alt:``:
+PDF/UA-1 refuses an image or formula without one. A node this translator
+does not know is collected, with its place, and the build fails naming them
+all: nothing is silently left out of print.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import admonitionlabels
+from sphinx.util.docutils import SphinxTranslator
+
+from textbook.core.config import of_sphinx
+from textbook.core.front_matter import module_number
+from textbook.core.messages import Words
+from textbook.typst import markup
+from textbook.typst.math import MathError, typst_math
+
+#: Containers whose content is printed as it is, without anything around it.
+_TRANSPARENT = (
+    nodes.compound, nodes.container, nodes.inline, nodes.generated, addnodes.compact_paragraph,
+    addnodes.desc_content, nodes.legend, nodes.field_list, nodes.field_body,
+)
+#: Nodes with nothing to print.
+_SKIPPED = (
+    nodes.comment, nodes.substitution_definition, addnodes.toctree, addnodes.index, nodes.system_message,
+    addnodes.only, nodes.meta,
+)
+#: Nodes written as an opening and a closing around their content.
+_WRAPPED = {
+    "subtitle": ("#emph[", "]\n\n"),
+    "block_quote": ("#quote(block: true)[", "]\n\n"),
+    "rubric": ("#strong[", "]\n\n"),
+    "emphasis": ("#emph[", "]"),
+    "strong": ("#strong[", "]"),
+    "literal_strong": ("#strong[", "]"),
+    "literal_emphasis": ("#emph[", "]"),
+    "title_reference": ("#emph[", "]"),
+    "superscript": ("#super[", "]"),
+    "subscript": ("#sub[", "]"),
+    "definition": ("[", "]"),
+    "field_name": ("#strong[", ":] "),
+    "line": ("", " \\\n"),
+}
+#: Highlighting languages as Typst's highlighter names them; None: no highlighting.
+_LANGUAGES = {"default": None, "text": None, "none": None, "ipython3": "python", "ipython": "python",
+              "python3": "python"}
+
+
+class TypstTranslator(SphinxTranslator):
+    """Writes ``self.body``; ``unknown`` lists the nodes it could not print."""
+
+    def __init__(self, document: nodes.document, builder) -> None:
+        super().__init__(document, builder)
+        self.body: list[str] = []
+        self.context: list = []  # what each depart writes, pushed by its visit
+        self.files: list[str] = [document.get("docname", "")]
+        self.labels: set[str] = set()
+        self.unknown: list[str] = []
+        self.section_level = 0
+        self.words = Words.of(of_sphinx(self.config))
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @property
+    def docname(self) -> str:
+        return self.files[-1]
+
+    def astext(self) -> str:
+        return "".join(self.body)
+
+    def _place(self, node: nodes.Node) -> str:
+        source, line = node.source or self.docname, node.line
+        return f"{source}:{line}" if line else str(source)
+
+    def _anchors(self, node: nodes.Element) -> None:
+        for identifier in node.get("ids", []):
+            self._anchor(self.docname, identifier)
+
+    def _anchor(self, docname: str, identifier: str) -> None:
+        label = markup.label(docname, identifier)
+        if label not in self.labels:
+            self.labels.add(label)
+            self.body.append(f"#anchor {label}")
+
+    def _numbers(self, node: nodes.Element) -> str | None:
+        """The figure, table or listing number HTML shows, as "Figure 0.1"."""
+        domain = self.builder.env.domains.standard_domain
+        kind = domain.get_enumerable_node_type(node)
+        identifier = (node.get("ids") or [None])[0]
+        numbers = self.builder.env.toc_fignumbers.get(self.docname, {}).get(kind, {}).get(identifier)
+        if not numbers:
+            return None
+        return self.config.numfig_format.get(kind, "%s") % ".".join(map(str, numbers))
+
+    def _secnumber(self, section: nodes.Element) -> str:
+        numbers = self.builder.env.toc_secnumbers.get(self.docname, {})
+        anchor = "#" + section["ids"][0] if section.get("ids") else ""
+        number = numbers.get(anchor) or (numbers.get("") if self.section_level == 1 else None)
+        return ".".join(map(str, number)) if number else ""
+
+    def unknown_visit(self, node: nodes.Node) -> None:
+        self.unknown.append(f"{self._place(node)}: {type(node).__module__}.{type(node).__name__}")
+        raise nodes.SkipNode
+
+    def unknown_departure(self, node: nodes.Node) -> None:
+        pass
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        if isinstance(node, _SKIPPED):
+            raise nodes.SkipNode
+        if node.tagname in _WRAPPED:
+            self.body.append(_WRAPPED[node.tagname][0])
+            return
+        if isinstance(node, _TRANSPARENT) and not hasattr(self, f"visit_{type(node).__name__}"):
+            if isinstance(node, nodes.Element):
+                self._anchors(node)
+            return
+        super().dispatch_visit(node)
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        if node.tagname in _WRAPPED:
+            self.body.append(_WRAPPED[node.tagname][1])
+            return
+        if isinstance(node, _TRANSPARENT) and not hasattr(self, f"depart_{type(node).__name__}"):
+            return
+        super().dispatch_departure(node)
+
+    # -- structure -------------------------------------------------------------------------------
+
+    def visit_document(self, node):
+        pass
+
+    def depart_document(self, node):
+        pass
+
+    def visit_start_of_file(self, node):
+        self.files.append(node["docname"])
+        self._anchor(node["docname"], ":doc")
+
+    def depart_start_of_file(self, node):
+        self.files.pop()
+
+    def visit_section(self, node):
+        self.section_level += 1
+
+    def depart_section(self, node):
+        self.section_level -= 1
+
+    def visit_title(self, node):
+        parent = node.parent
+        if isinstance(parent, nodes.section):
+            number = self._secnumber(parent)
+            if self.section_level == 1:  # a module opens with its unit label ("Module 4") above its title
+                unit = module_number(self.docname)
+                label = "none" if unit is None else f"[{markup.text(self.words.unit_number(unit))}]"
+                self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1)[")
+            else:
+                self.body.append(f"\n#heading(level: {self.section_level})[")
+                if number:
+                    self.body.append(markup.text(number) + " ")
+            self.context.append("]\n")
+            self.context.append(parent)
+        elif isinstance(parent, nodes.table):
+            raise nodes.SkipNode  # the table's caption, written by visit_table
+        elif isinstance(parent, nodes.Admonition) or isinstance(parent, (nodes.topic, nodes.sidebar)):
+            raise nodes.SkipNode  # written by the admonition
+        else:
+            self.body.append("#strong[")
+            self.context.append("]\n\n")
+            self.context.append(None)
+
+    def depart_title(self, node):
+        section = self.context.pop()
+        self.body.append(self.context.pop())
+        if section is not None:
+            self._anchors(section)
+            self.body.append("\n")
+
+    def visit_paragraph(self, node):
+        self._anchors(node)
+
+    def depart_paragraph(self, node):
+        self.body.append("\n\n")
+
+    def visit_Text(self, node):
+        self.body.append(markup.text(node.astext()))
+
+    def depart_Text(self, node):
+        pass
+
+    def visit_target(self, node):
+        self._anchors(node)
+        if node.get("refid"):
+            self._anchor(self.docname, node["refid"])
+        raise nodes.SkipNode
+
+    def visit_transition(self, node):
+        self.body.append("\n#line(length: 100%)\n")
+        raise nodes.SkipNode
+
+    def visit_line_block(self, node):
+        pass
+
+    def depart_line_block(self, node):
+        self.body.append("\n")
+
+
+
+    # -- inline ----------------------------------------------------------------------------------
+
+    def visit_literal(self, node):
+        self.body.append(f"#raw({markup.string(node.astext())})")
+        raise nodes.SkipNode
+
+    def visit_abbreviation(self, node):
+        pass
+
+    def depart_abbreviation(self, node):
+        pass
+
+    def visit_reference(self, node):
+        self._anchors(node)
+        uri = node.get("refuri", "")
+        if not uri and node.get("refid"):
+            uri = f"%{self.docname}#{node['refid']}"
+        if uri.startswith("#"):
+            uri = f"%{self.docname}{uri}"
+        if uri.startswith("%"):
+            docname, _, identifier = uri[1:].partition("#")
+            target = markup.label(docname, identifier or ":doc")
+            self.body.append(f"#link({target})[")
+        elif uri:
+            self.body.append(f"#link({markup.string(uri)})[")
+        else:
+            self.body.append("#[")
+        self.context.append("]")
+
+    def depart_reference(self, node):
+        self.body.append(self.context.pop())
+
+    def visit_number_reference(self, node):
+        self.visit_reference(node)
+
+    def depart_number_reference(self, node):
+        self.depart_reference(node)
+
+    def visit_pending_xref(self, node):
+        pass  # left by a reference Sphinx could not resolve to this edition: its text
+
+    def depart_pending_xref(self, node):
+        pass
+
+    def visit_footnote_reference(self, node):
+        raise nodes.SkipNode  # the footnote itself is written where it is referenced: visit_footnote
+
+    def visit_footnote(self, node):
+        raise nodes.SkipNode
+
+    def visit_math(self, node):
+        latex = node.astext()
+        self.body.append(f"#math.equation(alt: {markup.string(latex)}, ${self._math(node, latex)}$)")
+        raise nodes.SkipNode
+
+    def visit_math_block(self, node):
+        self._anchors(node)
+        latex = node.astext()
+        self.body.append(f"\n#math.equation(block: true, alt: {markup.string(latex)}, ${self._math(node, latex)}$)\n\n")
+        raise nodes.SkipNode
+
+    def _math(self, node, latex: str) -> str:
+        try:
+            return typst_math(latex)
+        except MathError as error:
+            self.unknown.append(f"{self._place(node)}: the formula {latex!r}: {error}")
+            return '""'
+
+    # -- blocks ----------------------------------------------------------------------------------
+
+    def visit_literal_block(self, node):
+        self._anchors(node)
+        language = node.get("language") or "none"
+        language = _LANGUAGES.get(language, language)
+        lang = "none" if language is None else markup.string(language)
+        self.body.append(f"\n#raw(block: true, lang: {lang}, {markup.string(node.astext())})\n\n")
+        raise nodes.SkipNode
+
+    visit_doctest_block = visit_literal_block
+
+    def visit_bullet_list(self, node):
+        self._anchors(node)
+        self.body.append("\n#list(")
+
+    def depart_bullet_list(self, node):
+        self.body.append(")\n\n")
+
+    def visit_enumerated_list(self, node):
+        self._anchors(node)
+        self.body.append(f"\n#enum(start: {node.get('start', 1)}, ")
+
+    def depart_enumerated_list(self, node):
+        self.body.append(")\n\n")
+
+    def visit_list_item(self, node):
+        self.body.append("[")
+        self._anchors(node)
+
+    def depart_list_item(self, node):
+        self.body.append("],")
+
+    def visit_definition_list(self, node):
+        self._anchors(node)
+        self.body.append("\n#terms(")
+
+    def depart_definition_list(self, node):
+        self.body.append(")\n\n")
+
+    def visit_definition_list_item(self, node):
+        self.body.append("terms.item(")  # its ids are anchored in its term: here is code, not markup
+
+    def depart_definition_list_item(self, node):
+        self.body.append("),")
+
+    def visit_term(self, node):
+        self.body.append("[")
+        self._anchors(node.parent)
+        self._anchors(node)
+
+    def depart_term(self, node):
+        self.body.append("], ")
+
+    def visit_classifier(self, node):
+        raise nodes.SkipNode
+
+    def visit_glossary(self, node):
+        self._anchors(node)
+
+    def depart_glossary(self, node):
+        pass
+
+    def visit_field(self, node):
+        self._anchors(node)
+
+    def depart_field(self, node):
+        self.body.append("\n\n")
+
+    def visit_admonition(self, node):
+        self._anchors(node)
+        title = next((child for child in node.children if isinstance(child, nodes.title)), None)
+        name = title.astext() if title is not None else str(admonitionlabels.get(type(node).__name__, ""))
+        self.body.append(f"\n#admonition(title: [{markup.text(name)}])[")
+
+    def depart_admonition(self, node):
+        self.body.append("]\n\n")
+
+    def visit_topic(self, node):
+        self.visit_admonition(node)
+
+    def depart_topic(self, node):
+        self.depart_admonition(node)
+
+    visit_sidebar, depart_sidebar = visit_topic, depart_topic
+    visit_Admonition, depart_Admonition = visit_admonition, depart_admonition
+
+    def visit_figure(self, node):
+        self._anchors(node)
+        self.body.append("\n#numbered-figure(")
+        self.context.append(self._numbers(node))
+
+    def depart_figure(self, node):
+        self.context.pop()
+        self.body.append(")\n\n")
+
+    def visit_image(self, node):
+        uri = node["uri"]
+        path = posixpath.join("images", posixpath.basename(self.builder.images.get(uri, uri)))
+        alt = node.get("alt")
+        if not alt:
+            self.unknown.append(f"{self._place(node)}: an image without alt text ({uri})")
+            alt = ""
+        self.body.append(f"picture({markup.string(path)}, alt: {markup.string(alt)})")
+        if not isinstance(node.parent, nodes.figure):
+            self.body[-1] = "\n#figure(" + self.body[-1] + ")\n\n"
+        raise nodes.SkipNode
+
+    def visit_caption(self, node):
+        number = self.context[-1]
+        self.body.append(", caption: [")
+        if number:
+            self.body.append(markup.text(number) + ": ")
+
+    def depart_caption(self, node):
+        self.body.append("]")
+
+    def visit_table(self, node):
+        self._anchors(node)
+        title = next((child for child in node.children if isinstance(child, nodes.title)), None)
+        number = self._numbers(node)
+        caption = ", ".join(filter(None, [number, title.astext() if title is not None else None]))
+        self.body.append("\n#numbered-figure(kind: table, ")
+        self.context.append(f", caption: [{markup.text(caption)}])\n\n" if caption else ")\n\n")
+
+    def depart_table(self, node):
+        self.body.append(self.context.pop())
+
+    def visit_tgroup(self, node):
+        columns = [spec.get("colwidth", 1) for spec in node.findall(nodes.colspec)]
+        widths = ", ".join(f"{width}fr" for width in columns)
+        self.body.append(f"table(columns: ({widths},), align: left, ")
+
+    def depart_tgroup(self, node):
+        self.body.append(")")
+
+    def visit_colspec(self, node):
+        raise nodes.SkipNode
+
+    def visit_thead(self, node):
+        self.body.append("table.header(")
+
+    def depart_thead(self, node):
+        self.body.append("),")
+
+    def visit_tbody(self, node):
+        pass
+
+    def depart_tbody(self, node):
+        pass
+
+    def visit_row(self, node):
+        pass
+
+    def depart_row(self, node):
+        pass
+
+    def visit_entry(self, node):
+        spans = []
+        if node.get("morecols"):
+            spans.append(f"colspan: {node['morecols'] + 1}")
+        if node.get("morerows"):
+            spans.append(f"rowspan: {node['morerows'] + 1}")
+        self.body.append(f"table.cell({', '.join(spans)})[" if spans else "[")
+
+    def depart_entry(self, node):
+        self.body.append("],")
+
+    def visit_keep_edge(self, node):
+        """A unit kept on one page (``keep_together.py``): the template's ``keep``, which lets one
+        taller than a page break."""
+        self.body.append("\n#keep[\n" if "room" in node else "]\n")
+        raise nodes.SkipNode
+
+    def visit_raw(self, node):
+        if node.get("format") == "typst":
+            self.body.append(node.astext())
+        raise nodes.SkipNode
+
