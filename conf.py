@@ -35,6 +35,9 @@ nb_merge_streams = True
 textbook_unit_label = "Module"
 textbook_first_number = 0  # module 00 is the introduction
 textbook_course_name = "MLOps textbook"  # the Moodle export's category root
+# Where the HTML edition is hosted: print and the EPUB then give a chapter's
+# address where they point to it. This repository publishes no site; an example:
+# textbook_html_url = "https://mlops-textbook.github.io/book/"
 textbook_licence = (  # on every PDF's title page
     "Text and figures under the Creative Commons Attribution 4.0 licence"
     " (https://creativecommons.org/licenses/by/4.0/); code under the MIT licence."

@@ -30,7 +30,7 @@ from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matt
 from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runnable_download, search_index, settings
 from textbook.sphinx_ext import stale_outputs
 from textbook.sphinx_ext import term_index
-from textbook.sphinx_ext import unfinished_runs, web_theme
+from textbook.sphinx_ext import unfinished_runs, web_address, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +194,8 @@ def setup(app: Sphinx) -> dict:
     numbering.replace_toctree_collector(app)
     # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
     plot_code.register(app)
+    # read / post-transform: "the HTML edition" in prose followed by its address in print and EPUB.
+    web_address.register(app)
     app.setup_extension("textbook.exercises")
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
