@@ -39,6 +39,9 @@ textbook_description = (  # the EPUB's description
     "A course for data scientists: one small model taken from a notebook to a"
     " tested, served, monitored and retrained system, with code that runs."
 )
+# Where the HTML edition is hosted: print and the EPUB then give a chapter's
+# address where they point to it. This repository publishes no site; an example:
+# textbook_html_url = "https://mlops-textbook.github.io/book/"
 textbook_licence = (  # on every PDF's title page
     "Text and figures under the Creative Commons Attribution 4.0 licence"
     " (https://creativecommons.org/licenses/by/4.0/); code under the MIT licence."

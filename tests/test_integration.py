@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
 from tests.sphinx_ext.test_reproducible import different_files, how_they_differ
+from tests.sphinx_ext.test_runnable_download import assert_plain_markdown, execute_download
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -136,6 +137,15 @@ def test_html_search_and_notebook_downloads(built):
             assert any(cell["outputs"] for cell in code), f"{notebook.name} has no outputs"
         page = (html / f"{chapter.stem}.html").read_text()
         assert f'_sources/{chapter.stem}.ipynb"' in page
+
+
+def test_the_runnable_downloads_run_in_an_empty_folder(built, tmp_path):
+    """Modules 04 and 09 (the service, and monitoring), unzipped alone and run as plain Jupyter would."""
+    for stem in ("04-serving-with-fastapi", "09-monitoring"):
+        notebook = execute_download(BUILD / "html" / "_sources" / f"{stem}.zip", tmp_path / stem)
+        assert_plain_markdown(notebook)
+        for figure in _figures(ROOT / "book" / f"{stem}.md"):
+            assert f"attachment:{figure}.svg" in "".join(c.source for c in notebook.cells), figure
 
 
 def test_pdf_book_has_every_chapter_and_figure(built):

@@ -39,6 +39,7 @@ def test_every_folder_follows_conf_py(tmp_path):
     ("textbook_first_number = '1'", r"conf\.py: textbook_first_number is '1'; it must be int"),
     ("textbook_paper = 'b5'", r"conf\.py: textbook_paper is 'b5'; use one of 'a4', 'letter'"),
     ("textbook_chapters = 3", r"conf\.py: textbook_chapters is 3; it must be str"),
+    ("textbook_html_url = 'example.org/book'", r"conf\.py: textbook_html_url is 'example\.org/book'; give .* https://"),
 ])
 def test_a_wrong_setting_names_conf_py_and_what_it_must_be(tmp_path, line, message):
     with pytest.raises(ConfigError, match=message):

@@ -94,6 +94,22 @@ def test_a_solution_in_a_downloadable_notebook_is_found(scanner, tmp_path):
     assert _leaked(scanner, notebook) == {"essay"}
 
 
+def test_a_solution_in_a_runnable_download_is_found_in_each_file(scanner, tmp_path):
+    """A chapter's zip (its notebook and the shared code beside it) is read file by file."""
+    from zipfile import ZipFile
+
+    archive = tmp_path / "_sources" / "00-run.zip"
+    archive.parent.mkdir()
+    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ESSAY_SOLUTION}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    with ZipFile(archive, "w") as zipped:
+        zipped.writestr("00-run/00-run.ipynb", json.dumps(notebook))
+        zipped.writestr("00-run/_course/shared.py", f"def total(n):\n    {CODE_SOLUTION}\n")
+    leaks = scanner.scan([archive])
+    assert sorted((leak.path.relative_to(archive).as_posix(), leak.exercise) for leak in leaks) == [
+        ("00-run/00-run.ipynb", "essay"), ("00-run/_course/shared.py", "sum-code")]
+
+
 def test_a_solution_only_in_the_search_index_is_found(scanner, tmp_path):
     page = tmp_path / "index.html"
     page.write_text("<p>Welcome to the tiny book about running cells.</p>")

@@ -87,6 +87,8 @@ def _same_but_time(a: Path, b: Path, numbers: set[str]) -> bool:
         return _notebook_without_time(a) == _notebook_without_time(b)
     if a.suffix == ".epub":
         return _epub_without_time(a) == _epub_without_time(b)
+    if a.suffix == ".zip":
+        return _zip_without_time(a) == _zip_without_time(b)
     if a.suffix == ".pdf" and numbers:  # compared as words, each measured number masked
         return _pdf_words(a, numbers) == _pdf_words(b, numbers)
     return False
@@ -126,8 +128,18 @@ def _epub_without_time(path: Path) -> dict[str, bytes | str]:
     return kept
 
 
+def _zip_without_time(path: Path) -> dict[str, bytes | dict]:
+    """A chapter's runnable zip: its members, the notebook without time-measuring outputs."""
+    with ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    return {name: _without_time(json.loads(data)) if name.endswith(".ipynb") else data for name, data in members.items()}
+
+
 def _notebook_without_time(path: Path) -> dict:
-    notebook = json.loads(path.read_text())
+    return _without_time(json.loads(path.read_text()))
+
+
+def _without_time(notebook: dict) -> dict:
     for cell in _time_cells(notebook):
         cell["outputs"] = []
     return notebook
@@ -197,6 +209,9 @@ def _fake_build(root: Path, timed: str, untimed: str) -> Path:
     cells = [{"metadata": {"tags": [TIME_TAG]}, "outputs": [{"text": timed}]},
              {"metadata": {}, "outputs": [{"text": untimed}]}]
     (html / "_sources" / "00-run.ipynb").write_text(json.dumps({"cells": cells}))
+    with ZipFile(html / "_sources" / "00-run.zip", "w") as runnable:  # the notebook again, with the shared code
+        runnable.writestr("00-run/00-run.ipynb", json.dumps({"cells": cells}))
+        runnable.writestr("00-run/_course/__init__.py", "")
     return root
 
 
@@ -204,4 +219,4 @@ def test_only_the_outputs_of_timing_cells_may_differ(tmp_path):
     base = _fake_build(tmp_path / "base", "took 1.2 s", "total = 45")
     assert different_files(base, _fake_build(tmp_path / "timed", "took 3.4 s", "total = 45")) == []
     untimed = _fake_build(tmp_path / "untimed", "took 1.2 s", "total = 46")
-    assert different_files(base, untimed) == ["html/00-run.html", "html/_sources/00-run.ipynb"]
+    assert different_files(base, untimed) == ["html/00-run.html", "html/_sources/00-run.ipynb", "html/_sources/00-run.zip"]

@@ -46,6 +46,7 @@ class ProjectConfig:
     description: str = _setting("", "a sentence or two on what the book teaches, for the EPUB's metadata; empty: the book's title")
     paper: str = _setting("a4", "the page size of every PDF: a4 or letter")
     code_width: int = _setting(80, "the widest source line that fits the printed page, in characters")
+    html_url: str = _setting("", "the address the HTML edition is hosted at (https://...): print and EPUB give a chapter's address where they point to it; empty: they name the HTML edition only")
     #: The folder that holds conf.py; not a setting.
     root: Path = field(default=Path("."), compare=False, metadata={"doc": ""})
     #: Sphinx's own settings the generator reads too.
@@ -79,6 +80,11 @@ class ProjectConfig:
             raise ConfigError(
                 f"{Path(root, 'conf.py')}: {PREFIX}paper is {chosen['paper']!r}; "
                 f"use one of {', '.join(map(repr, PAPER_SIZES))}"
+            )
+        if chosen["html_url"] and not chosen["html_url"].startswith(("https://", "http://")):
+            raise ConfigError(
+                f"{Path(root, 'conf.py')}: {PREFIX}html_url is {chosen['html_url']!r}; "
+                "give the HTML edition's whole address, starting with https://, or leave it empty"
             )
         return cls(**chosen, root=Path(root), project=get("project", "") or "",
                    language=get("language", None) or "en")  # fmt: skip
@@ -116,6 +122,13 @@ class ProjectConfig:
     def source_folders(self) -> tuple[Path, ...]:
         """Every folder an author writes in: the inputs of a build."""
         return (self.chapters_dir, self.exercises_dir, self.figures_dir)
+
+    def html_address(self, docname: str = "") -> str:
+        """Where a page of the hosted HTML edition is (the home page without ``docname``); empty if unknown."""
+        if not self.html_url:
+            return ""
+        home = self.html_url.rstrip("/") + "/"
+        return home + f"{docname}.html" if docname else home
 
     @property
     def name(self) -> str:

@@ -17,11 +17,6 @@ student moved the cell (see ``textbook/marking/submissions.py``).
 
 from __future__ import annotations
 
-import ast
-import sys
-from functools import cache
-from importlib.metadata import packages_distributions
-
 import nbformat
 from nbformat import v4
 
@@ -29,6 +24,8 @@ from textbook.bank.bank import Exercise, Module
 from textbook.core.config import ProjectConfig
 from textbook.core.messages import Words
 from textbook.exercises.render import heading, meta_text
+from textbook.execution.packages import imported as _imported
+from textbook.execution.packages import to_install
 
 #: Where the notebooks go in the HTML output, and what each is called.
 FOLDER = "_downloads/exercises"
@@ -43,33 +40,6 @@ def file_name(module_docname: str) -> str:
     return f"{module_docname}-exercises.ipynb"
 
 
-def _imported(code: str) -> set[str]:
-    """The top-level names of the modules ``code`` imports."""
-    found = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
-    return found
-
-
-#: Imported names that are no package to install (besides the course's shared code).
-_STANDARD_LIBRARY = set(sys.stdlib_module_names)
-
-
-@cache
-def _installed() -> dict[str, list[str]]:
-    return packages_distributions()
-
-
-def _distribution(module_name: str) -> str:
-    """The package to install for an import: the one named like it, else the first by name."""
-    found = _installed().get(module_name, [module_name])
-    same = [d for d in found if d.lower().replace("_", "-") == module_name.lower().replace("_", "-")]
-    return (same or sorted(found))[0]
-
-
 def _students_code(exercise: Exercise) -> list[str]:
     return [exercise.code(s) for s in ("Starter", "Public checks") if s in exercise.sections]
 
@@ -81,7 +51,7 @@ def _needs(exercises: list[Exercise], project: ProjectConfig, words: Words) -> s
         for name in set().union(*map(_imported, _students_code(exercise))):
             imported.setdefault(name, set()).add(exercise.number)
     shared = project.course_code
-    packages = sorted({_distribution(name) for name in imported if name not in _STANDARD_LIBRARY | {shared}})
+    packages = to_install(imported, shared)
     needs = words("notebook.python")
     if packages:
         needs = words("notebook.python_with", packages=", ".join(f"`{p}`" for p in packages))

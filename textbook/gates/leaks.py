@@ -18,8 +18,8 @@ teaches (the DevOps vs MLOps key repeats the chapter's own table):
    consecutive words as a marker. A marker needs at least two words that are
    not numbers: runs of numbers occur by chance (SVG paths, data).
 4. A marker that also occurs in anything students are meant to see (any
-   chapter's source, any exercise's title, question, choices, starter code or
-   public checks) is dropped: it is the chapter's own words, not the answer.
+   chapter's source, the shared code the chapters import, any exercise's
+   title, question, choices, starter code or public checks) is dropped: it is the chapter's own words, not the answer.
    Except where a chapter copies 10 or more consecutive words of a
    solution's prose: such a run is a pasted solution, not the chapter's own
    words, and does not count. (Code is exempt from this exception: chapters
@@ -212,13 +212,18 @@ def artifact_text(path: Path) -> str | None:
     return _text_of(path.name, raw)
 
 
-def epub_texts(path: Path) -> dict[str, str]:
-    """The text of every file inside an EPUB (its pages, navigation, figures), by name."""
+#: Archives whose every file is a student file of its own: the EPUB, a chapter's runnable zip.
+ARCHIVES = (".epub", ".zip")
+
+
+def archive_texts(path: Path) -> dict[str, str]:
+    """The text of every file inside an EPUB (its pages, navigation, figures) or a zip (a notebook,
+    the shared code), by name."""
     texts = {}
-    with ZipFile(path) as epub:
-        for name in sorted(epub.namelist()):
+    with ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
             try:
-                texts[name] = _text_of(name, epub.read(name).decode("utf-8"))
+                texts[name] = _text_of(name, archive.read(name).decode("utf-8"))
             except UnicodeDecodeError:
                 continue  # an image with no text
     return texts
@@ -356,8 +361,8 @@ class LeakScanner:
         for path in paths:
             if clean.known(path):
                 continue
-            if path.suffix == ".epub":  # each file inside is named in a leak: book.epub/00-run.xhtml
-                found = [leak for name, text in epub_texts(path).items() for leak in self.scan_text(path / name, text)]
+            if path.suffix in ARCHIVES:  # each file inside is named in a leak: book.epub/00-run.xhtml
+                found = [leak for name, text in archive_texts(path).items() for leak in self.scan_text(path / name, text)]
             else:
                 text = artifact_text(path)
                 found = self.scan_text(path, text) if text is not None else []

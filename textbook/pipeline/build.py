@@ -188,7 +188,9 @@ class Builder:
                                   cache=cache / "bank.pickle")  # fmt: skip
         except BankError as error:
             raise BuildError(str(error), error.problems) from None
-        chapters = [p.read_text(encoding="utf-8") for p in sorted(self.layout.source.rglob("*.md"))]
+        shared = self.layout.source / self.layout.project.course_code  # shipped in each chapter's runnable zip
+        seen = [*sorted(self.layout.source.rglob("*.md")), *sorted(shared.rglob("*.py"))]
+        chapters = [p.read_text(encoding="utf-8") for p in seen]
         language = self.layout.project.language  # the search index's stems are the language's
         self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
                                    marker_cache=cache / "leak-markers.pickle")  # fmt: skip

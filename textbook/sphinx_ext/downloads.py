@@ -9,7 +9,8 @@ sphinx-book-theme shows a ``.ipynb`` download button when ``ipynb_source`` is
 in the page context, but sets it only when launch buttons (Binder, Colab) are
 configured, which an offline book has none of. We copy the notebook into
 ``_sources/`` and set the key ourselves, before the theme builds its header
-buttons (priority 501).
+buttons (priority 501). That notebook is the chapter's source; the one to run
+in plain Jupyter is offered beside it (``runnable_download.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sphinx.application import Sphinx
 
 from textbook.execution import course_code
 from textbook.execution.streams import coalesce_streams
+from textbook.sphinx_ext import runnable_download
 
 PRIORITY_BEFORE_THEME_BUTTONS = 500
 
@@ -33,6 +35,11 @@ def offers_downloads(app: Sphinx) -> bool:
 
 
 def executed_notebook(app: Sphinx, written: Path) -> bytes:
+    """The notebook MyST-NB wrote, with its outputs from the execution cache, as its download's bytes."""
+    return nbformat.writes(executed(app, written)).encode("utf-8")
+
+
+def executed(app: Sphinx, written: Path) -> nbformat.NotebookNode:
     """The notebook MyST-NB wrote, with its outputs from the execution cache."""
     notebook = nbformat.read(written, as_version=4)
     config = app.env.mystnb_config
@@ -51,7 +58,7 @@ def executed_notebook(app: Sphinx, written: Path) -> bytes:
         # execution to the next; merged, as the pages show it, the text does not.
         if cell.cell_type == "code" and config.merge_streams:
             cell.outputs = coalesce_streams(cell.outputs)
-    return nbformat.writes(notebook).encode("utf-8")
+    return notebook
 
 
 def offer_notebook_download(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
@@ -60,9 +67,16 @@ def offer_notebook_download(app: Sphinx, pagename: str, templatename, context: d
     written = Path(app.outdir).parent / OUTPUT_FOLDER / f"{pagename}.ipynb"
     if not written.is_file():
         return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    content = executed_notebook(app, written)
+    notebook = executed(app, written)
+    write_if_changed(Path(app.outdir) / "_sources" / f"{pagename}.ipynb", nbformat.writes(notebook).encode("utf-8"))
+    context["ipynb_source"] = f"{pagename}.ipynb"
+    archive = runnable_download.archive(app, pagename, notebook, doctree)
+    write_if_changed(Path(app.outdir) / "_sources" / runnable_download.file_name(pagename), archive)
+    context[runnable_download.CONTEXT_KEY] = runnable_download.file_name(pagename)
+
+
+def write_if_changed(target: Path, content: bytes) -> None:
+    """An unchanged download keeps its file (and its time), so a rebuild copies nothing new."""
     if not target.is_file() or target.read_bytes() != content:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    context["ipynb_source"] = f"{pagename}.ipynb"

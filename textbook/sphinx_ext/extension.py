@@ -27,9 +27,10 @@ from textbook.core.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
-from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, search_index, settings, stale_outputs
+from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runnable_download, search_index, settings
+from textbook.sphinx_ext import stale_outputs
 from textbook.sphinx_ext import term_index
-from textbook.sphinx_ext import unfinished_runs, web_theme
+from textbook.sphinx_ext import unfinished_runs, web_address, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +185,12 @@ def setup(app: Sphinx) -> dict:
         downloads.offer_notebook_download,
         priority=downloads.PRIORITY_BEFORE_THEME_BUTTONS,
     )
+    # html-page-context: the runnable zip (written with the notebook) first in the theme's download menu.
+    app.connect(
+        "html-page-context",
+        runnable_download.add_button,
+        priority=runnable_download.PRIORITY_AFTER_THEME_BUTTONS,
+    )
     # html-page-context: empty header cells are written as data cells (accessibility).
     app.connect("html-page-context", web_theme.empty_header_cells_as_data)
     # doctree-resolved: pandas' scoped styles are not XML; the EPUB's pages leave them out.
@@ -203,6 +210,8 @@ def setup(app: Sphinx) -> dict:
     numbering.replace_toctree_collector(app)
     # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
     plot_code.register(app)
+    # read / post-transform: "the HTML edition" in prose followed by its address in print and EPUB.
+    web_address.register(app)
     app.setup_extension("textbook.exercises")
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

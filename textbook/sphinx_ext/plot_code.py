@@ -20,8 +20,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxTranslator
 
-from textbook.core.config import of_sphinx
-from textbook.core.messages import ENGLISH, Words
+from textbook.core.messages import ENGLISH
+from textbook.sphinx_ext import web_address
 
 TAG = "plot-code"
 #: The note in English; a course's own is in its language (``core/messages.py``).
@@ -48,17 +48,17 @@ def collapse_in_html(app: Sphinx, doctree: nodes.document) -> None:
 
 
 class NoteInPrint(SphinxPostTransform):
-    """In LaTeX, a plot cell's code becomes one italic line pointing to the HTML edition."""
+    """In LaTeX, a plot cell's code becomes one italic line pointing to the HTML edition (its page)."""
 
     default_priority = 199
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
-        note = Words.of(of_sphinx(self.config))("print.plot_code")
         for cell in list(_plot_cells(self.document)):
             source = _source(cell)
             if source is not None:
-                cell.replace(source, nodes.paragraph("", "", nodes.emphasis(note, note)))
+                note = web_address.note_in_print(self.config, web_address.chapter_of(cell, self.env.docname))
+                cell.replace(source, nodes.paragraph("", "", nodes.emphasis("", "", *note)))
 
 
 def visit_collapsed(self: SphinxTranslator, node: HideCodeCellNode) -> None:

@@ -4,7 +4,7 @@ Sphinx builds incrementally into the same folder and never deletes: the page
 of a renamed chapter, the plot of a cell whose output changed and the search
 index's words that no page holds any more all stay behind, and would be
 published with the edition. After each HTML build we delete pages and page
-sources of documents that no longer exist, images no document uses, and
+sources (with their notebook and runnable zip) of documents that no longer exist, images no document uses, and
 search-index words that point to no page, so an incremental build publishes
 exactly what a clean build does.
 """
@@ -22,7 +22,7 @@ GENERATED_PAGES = {"genindex", "search", "py-modindex"}
 
 def _docname(path: Path, root: Path) -> str:
     name = path.relative_to(root).as_posix()
-    for suffix in (".ipynb", ".txt", ".md", ".html"):
+    for suffix in (".ipynb", ".zip", ".txt", ".md", ".html"):
         name = name.removesuffix(suffix)
     return name
 
