@@ -62,13 +62,13 @@ class GiveTheAddress(SphinxPostTransform):
     """Outside the HTML edition, the role's text is followed by the home page's address."""
 
     default_priority = 200
+    builders = ("latex", "epub")  # in HTML the role's text stays as it is, in a span of its class
 
     def run(self, **kwargs) -> None:
         address = of_sphinx(self.config).html_address()
-        elsewhere = self.app.builder.format == "latex" or self.app.builder.name == "epub"
         for node in list(self.document.findall(lambda n: isinstance(n, nodes.inline) and _CLASS in n["classes"])):
             shown = [nodes.Text(node.astext())]
-            if address and elsewhere:
+            if address:
                 shown += [nodes.Text(" ("), _link(address), nodes.Text(")")]
             node["classes"].remove(_CLASS)  # else docutils keeps it on what replaces the node
             node.replace_self(shown)
