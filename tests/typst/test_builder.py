@@ -28,6 +28,19 @@ def test_the_book_as_a_tagged_pdf(app):
     assert 'alt: "\\\\bar{x} = \\\\frac{1}{n}\\\\sum_i x_i"' in source  # a formula's alt text is its source
 
 
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_a_handout_per_module_opening_with_its_own_title_block(app):
+    app.build()
+    first, second = (PdfReader(app.outdir / f"handout-{name}.pdf") for name in ("00-first", "01-second"))
+    assert first.metadata.title == "Handout: Module 0 — First module"
+    opening = first.pages[0].extract_text()
+    assert opening.index("Tiny book") < opening.index("Module 0") < opening.index("First module")
+    assert "Figure 0.1: A square" in _text(first)
+    # A reference to another module's figure is its text in a handout: the figure is not in it.
+    assert "Back to Figure 0.1" in _text(second)
+    assert "<00-first:fig-square>" not in (app.outdir / "handout-01-second.typ").read_text(encoding="utf-8")
+
+
 @pytest.mark.sphinx("typst", testroot="typst-unknown", freshenv=True)
 def test_what_it_cannot_print_stops_the_build_naming_each_place(app):
     with pytest.raises(SphinxError) as raised:

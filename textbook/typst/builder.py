@@ -1,12 +1,14 @@
-"""``-b typst``: the book as one Typst document, compiled to a tagged PDF (PDF/UA-1) without TeX.
+"""``-b typst``: the book and the handouts as Typst documents, compiled to tagged PDFs (PDF/UA-1) without TeX.
 
 It reads the same doctrees as every other edition (chapters executed once),
 assembles the book as the LaTeX builder does (the root document with every
-toctree inlined, references resolved to this one document), writes
-``<book>.typ`` beside the template ``textbook.typ`` and the images, and
+toctree inlined, references resolved to this one document) and each module
+alone as its handout, writes ``<name>.typ`` beside the template
+``textbook.typ`` and the images, and
 compiles them with the Typst compiler the ``typst`` wheel carries: no
 system package, no network (no Typst package is fetched). The book's file
-name is the LaTeX one's (``latex_documents``) with ``.pdf``.
+name is the LaTeX one's (``latex_documents``) with ``.pdf``; a handout's is
+``handout-<docname>.pdf``.
 
 A node the translator cannot print, a formula it cannot write, an image
 without alt text, or a Typst error stops the build with every place named.
@@ -15,6 +17,7 @@ without alt text, or a Typst error stops the build with every place named.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
@@ -25,6 +28,9 @@ from sphinx.util.nodes import inline_all_toctrees
 from docutils.utils import new_document
 
 from textbook.core.config import of_sphinx
+from textbook.core.messages import Words
+from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
+from textbook.sphinx_ext.module_overview import modules
 from textbook.typst import markup
 from textbook.typst.translator import TypstTranslator
 
@@ -33,6 +39,18 @@ TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
 
 class TypstBuildError(SphinxError):
     category = "Typst engine"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF: its root document, file name, title and author; a handout's own title."""
+
+    root: str
+    name: str
+    title: str
+    author: str
+    toctree_only: bool = False
+    handout_of: str | None = None
 
 
 class TypstBuilder(Builder):
@@ -50,7 +68,7 @@ class TypstBuilder(Builder):
         return "all documents"
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        return "%" + docname
+        return "%" + docname  # a document not in this PDF is printed as text (TypstTranslator.visit_reference)
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         return self.get_target_uri(to, typ)
@@ -61,24 +79,44 @@ class TypstBuilder(Builder):
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         pass  # the whole book is written at once: write_documents
 
-    def write_documents(self, docnames) -> None:
+    def documents(self) -> list[Document]:
+        """The book (``latex_documents``' first entry) and one handout per module."""
         root, target, title, author = self.config.latex_documents[0][:4]
-        doctree = self.assemble(root, toctree_only=self.config.latex_documents[0][5:6] == (True,))
-        self.post_process_images(doctree)
-        translator = TypstTranslator(doctree, self)
-        doctree.walkabout(translator)
-        if translator.unknown:
-            raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
-                                  + "\n  ".join(translator.unknown))
-        self.book = self.outdir / Path(target).with_suffix(".typ").name
-        self.book.write_text(self.opening(title, author) + translator.astext(), encoding="utf-8")
+        book = Document(root, Path(target).stem, title, author, toctree_only=self.config.latex_documents[0][5:6] == (True,))
+        words = Words.of(of_sphinx(self.config))
+        handouts = [
+            Document(docname, HANDOUT_PREFIX + docname, title, author,
+                     handout_of=words("handout.title", number=info.number, title=self.env.titles[docname].astext()))
+            for docname, info in modules(self.env).items()
+        ]
+        return [book, *handouts]
 
-    def assemble(self, root: str, toctree_only: bool) -> nodes.document:
-        """The root document with every toctree inlined; only its toctrees with ``toctree_only``
-        (the title page gives its title), as the LaTeX builder does."""
+    def write_documents(self, docnames) -> None:
+        self.written: list[Path] = []
+        unknown: list[str] = []
+        for document in self.documents():
+            doctree = self.assemble(document)
+            self.post_process_images(doctree)
+            translator = TypstTranslator(doctree, self)
+            doctree.walkabout(translator)
+            unknown += [f"{document.name}: {place}" for place in translator.unknown]
+            path = self.outdir / f"{document.name}.typ"
+            path.write_text(self.opening(document) + translator.astext(), encoding="utf-8")
+            self.written.append(path)
+        if unknown:
+            for path in self.written:
+                path.unlink()
+            raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
+                                  + "\n  ".join(unknown))
+
+    def assemble(self, document: Document) -> nodes.document:
+        """The document's root with every toctree inlined (only its toctrees with ``toctree_only``:
+        the title page gives its title), as the LaTeX builder does; references to documents not in
+        it are printed as their text, numbered as everywhere ("Figure 0.1")."""
+        root = document.root
         self.docnames = {root}
         tree = self.env.get_doctree(root)
-        if toctree_only:
+        if document.toctree_only:
             tree = new_document(tree["source"], tree.settings)
             tree.extend(self.env.get_doctree(root).findall(addnodes.toctree))
         tree["docname"] = root
@@ -89,17 +127,19 @@ class TypstBuilder(Builder):
             pending.replace_self(pending.children or nodes.Text(pending.get("reftarget", "")))
         return largetree
 
-    def opening(self, title: str, author: str) -> str:
+    def opening(self, document: Document) -> str:
         project = of_sphinx(self.config)
         settings = {
-            "title": markup.string(title),
-            "author": markup.string(author),
+            "title": markup.string(document.title),
+            "author": markup.string(document.author),
             "language": markup.string((self.config.language or "en").split("_")[0]),
             "paper": markup.string("us-letter" if project.paper == "letter" else "a4"),
             "licence": markup.string(project.licence) if project.licence else "none",
         }
+        if document.handout_of:
+            settings |= {"handout": markup.string(document.handout_of)}
         arguments = ", ".join(f"{name}: {value}" for name, value in settings.items())
-        return f'#import "textbook.typ": *\n#show: book.with({arguments})\n'
+        return f'#import "textbook.typ": *\n#show: {"handout" if document.handout_of else "book"}.with({arguments})\n'
 
     def finish(self) -> None:
         shutil.copyfile(TEMPLATE, self.outdir / TEMPLATE.name)
@@ -109,14 +149,14 @@ class TypstBuilder(Builder):
             shutil.copyfile(self.srcdir / source, images / Path(name).name)
         import typst  # the compiler, loaded only when a PDF is made
 
-        pdf = self.book.with_suffix(".pdf")
-        try:
-            typst.compile(self.book, output=pdf, root=self.outdir, pdf_standards=["ua-1"],
-                          font_paths=[], timestamp=0)
-        except typst.TypstError as error:
-            pdf.unlink(missing_ok=True)
-            details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
-            raise TypstBuildError(f"{self.book.name}: {error.message}\n  {details}") from None
+        for source in self.written:
+            pdf = source.with_suffix(".pdf")
+            try:
+                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], timestamp=0)
+            except typst.TypstError as error:
+                pdf.unlink(missing_ok=True)
+                details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
+                raise TypstBuildError(f"{source.name}: {error.message}\n  {details}") from None
 
 
 def setup(app):

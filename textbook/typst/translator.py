@@ -237,8 +237,10 @@ class TypstTranslator(SphinxTranslator):
             uri = f"%{self.docname}{uri}"
         if uri.startswith("%"):
             docname, _, identifier = uri[1:].partition("#")
-            target = markup.label(docname, identifier or ":doc")
-            self.body.append(f"#link({target})[")
+            if docname in self.builder.docnames:
+                self.body.append(f"#link({markup.label(docname, identifier or ':doc')})[")
+            else:  # in another PDF (a handout's reference to another module): its text only
+                self.body.append("#[")
         elif uri:
             self.body.append(f"#link({markup.string(uri)})[")
         else:
