@@ -50,3 +50,32 @@ def test_what_it_cannot_print_stops_the_build_naming_each_place(app):
     assert "00-first.md:5: gadget.gadget" in message
     assert "the formula '\\\\frobnicate{x}': the command \\frobnicate, which the converter does not know" in message
     assert not (app.outdir / "unknown.pdf").exists()
+
+
+def test_the_workbook_and_keys_in_typst(tiny_project, tmp_path):
+    """The exercise edition (the workbook, the whole key, each module's key) from the bank, as the
+    build writes its sources: room to write and empty boxes in the workbook; the notice on every
+    page of a key, and only its right options ticked."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    from textbook.bank.bank import load_bank
+    from textbook.exercises import editions
+
+    bank = load_bank(tiny_project / "exercises", tiny_project / "book")
+    source, out = tmp_path / "src", tmp_path / "out"
+    editions.write_sources(bank, source)
+    with docutils_namespace():  # the nodes it registers are gone afterwards, as after sphinx-build
+        app = Sphinx(source, tiny_project, out, tmp_path / "doctrees", "typst", status=None,
+                     confoverrides={"textbook_edition": "exercises"}, warningiserror=True)
+        app.build()
+    workbook, key = PdfReader(out / "workbook.pdf"), PdfReader(out / "answer-key.pdf")
+    assert "Name:" in workbook.pages[0].extract_text() and "Exercise 0.6" in _text(workbook)
+    assert all("Instructor edition" in page.extract_text() for page in key.pages)
+    assert not any("Instructor edition" in page.extract_text() for page in workbook.pages)
+    typ = {name: (out / f"{name}.typ").read_text(encoding="utf-8") for name in ("workbook", "answer-key")}
+    assert typ["workbook"].count("#choice-box(ticked: false)") == 3 and "ticked: true" not in typ["workbook"]
+    assert typ["answer-key"].count("#choice-box(ticked: true)") == 2  # "Four" and "Two" are even
+    assert "#answer-lines(" in typ["workbook"] and "#code-box(" in typ["workbook"]
+    assert "#answer-lines(" not in typ["answer-key"]
+    assert (out / "answer-key-00-run.pdf").is_file()

@@ -112,7 +112,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", starter_downloads.link_starter_notebook)
     app.connect("build-finished", starter_downloads.write_starter_notebooks)
 
-    app.add_node(answer_space.answer_space, **answer_space.VISITORS)
+    for node, visitors in answer_space.VISITORS.items():
+        app.add_node(node, **visitors)
     app.add_directive("exercises", Exercises)
     app.add_role("ex", ExerciseReference())
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,11 @@
 """Room to write in print: ruled lines, a box for code, tall table rows, tick boxes.
 
 The ``answer_space`` node exists only in the workbook, which is printed, so
-only LaTeX draws it; every other writer skips it. Table struts and tick boxes
-are raw LaTeX, which the other writers (and the search index) ignore. The
-macros they use are added to the LaTeX preamble by ``latex_macros``, with the
-code box's label in the course's language.
+only print draws it; every other writer skips it, as it skips the tick boxes
+(``choice_box``) and the tall blank table cells (``blank_cell``), which the
+search index never sees. The LaTeX macros they use are added to the preamble
+by ``latex_macros``, with the code box's label in the course's language; the
+Typst engine draws them with its template's functions.
 """
 
 from __future__ import annotations
@@ -97,15 +98,32 @@ def asked_room(question: str) -> tuple[int, int]:
     return tenths, lines
 
 
-def blank_cell_strut(lines: int) -> nodes.raw:
+class blank_cell(nodes.Inline, nodes.Element):
+    """Inside an empty table cell of the workbook: a row ``lines`` handwritten lines tall."""
+
+
+class choice_box(nodes.Inline, nodes.Element):
+    """Before a multiple-choice option in print: a box to tick, filled (``ticked``) in a key."""
+
+
+def blank_cell_strut(lines: int) -> blank_cell:
     """Inside an empty table cell: make the row tall enough to write in."""
-    return nodes.raw("", f"\\textbookblankcell{{{lines}}}", format="latex")
+    return blank_cell(lines=lines)
 
 
-def tick_box(ticked: bool = False) -> nodes.raw:
+def tick_box(ticked: bool = False) -> choice_box:
     """Before a multiple-choice option in print: an empty box, or a filled one (answer key)."""
-    macro = "textbooktickedbox" if ticked else "textbooktickbox"
-    return nodes.raw("", f"\\{macro}{{}}", format="latex")
+    return choice_box(ticked=ticked)
+
+
+def visit_blank_cell_latex(self, node: blank_cell) -> None:
+    self.body.append(f"\\textbookblankcell{{{node['lines']}}}")
+    raise nodes.SkipNode
+
+
+def visit_choice_box_latex(self, node: choice_box) -> None:
+    self.body.append("\\textbooktickedbox{}" if node["ticked"] else "\\textbooktickbox{}")
+    raise nodes.SkipNode
 
 
 def visit_answer_space_latex(self, node: answer_space) -> None:
@@ -121,10 +139,13 @@ def skip(self, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+def _visitors(latex) -> dict:
+    """Drawn in LaTeX (the Typst engine's translator draws its own), skipped by every other writer."""
+    return {"latex": (latex, None), **{writer: (skip, None) for writer in ("html", "text", "man", "texinfo")}}
+
+
 VISITORS = {
-    "latex": (visit_answer_space_latex, None),
-    "html": (skip, None),
-    "text": (skip, None),
-    "man": (skip, None),
-    "texinfo": (skip, None),
+    answer_space: _visitors(visit_answer_space_latex),
+    blank_cell: _visitors(visit_blank_cell_latex),
+    choice_box: _visitors(visit_choice_box_latex),
 }

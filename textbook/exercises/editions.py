@@ -13,6 +13,7 @@ shares an environment, a search index or an output folder with the book.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from sphinx.util.texescape import escape
@@ -23,17 +24,22 @@ from textbook.core.layout import MODULE_KEYS
 from textbook.core.messages import ENGLISH, Words
 
 _NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
-_NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n"
+_NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n\n```{raw} typst\n#pagebreak(weak: true)\n```\n"
 
 
 def _workbook_intro(words: Words, first: int) -> str:
-    """What the workbook is, and lines for the student's name, group and date."""
+    """What the workbook is, and lines for the student's name, group and date (for each print
+    engine; a JSON string is a Typst string)."""
     name, group, date = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "group", "date"))
     return (
         f"{words('workbook.intro', first=first)}\n\n"
         "```{raw} latex\n"
         f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
         f"\\bigskip\\noindent {group}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\quad {date}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\par\n"
+        "```\n\n"
+        "```{raw} typst\n"
+        f"#form-line({json.dumps(words('form.name'), ensure_ascii=False)}, 55%)\n"
+        f"#form-line({json.dumps(words('form.group'), ensure_ascii=False)}, 30%) #h(1em) #form-line({json.dumps(words('form.date'), ensure_ascii=False)}, 30%)\n"
         "```\n"
     )
 

@@ -29,6 +29,7 @@ from docutils.utils import new_document
 
 from textbook.core.config import of_sphinx
 from textbook.core.messages import Words
+from textbook.exercises.instructor_theme import INSTRUCTOR_THEME
 from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.module_overview import modules
 from textbook.typst import markup
@@ -43,13 +44,15 @@ class TypstBuildError(SphinxError):
 
 @dataclass(frozen=True)
 class Document:
-    """One PDF: its root document, file name, title and author; a handout's own title."""
+    """One PDF: its root document, file name, title and author, how it is laid out; a handout's own title."""
 
     root: str
     name: str
     title: str
     author: str
     toctree_only: bool = False
+    kind: str = "book"  # the template's function: "book", "document" (workbook, key), "handout"
+    notice: str | None = None  # on every page: the instructor editions'
     handout_of: str | None = None
 
 
@@ -80,16 +83,20 @@ class TypstBuilder(Builder):
         pass  # the whole book is written at once: write_documents
 
     def documents(self) -> list[Document]:
-        """The book (``latex_documents``' first entry) and one handout per module."""
-        root, target, title, author = self.config.latex_documents[0][:4]
-        book = Document(root, Path(target).stem, title, author, toctree_only=self.config.latex_documents[0][5:6] == (True,))
+        """Every entry of ``latex_documents`` (the book; or the workbook and the keys, whose
+        instructor theme puts the notice on every page), and one handout per module."""
         words = Words.of(of_sphinx(self.config))
-        handouts = [
-            Document(docname, HANDOUT_PREFIX + docname, title, author,
+        found = []
+        for root, target, title, author, theme, *rest in self.config.latex_documents:
+            notice = words("instructor.notice") if theme == INSTRUCTOR_THEME else None
+            found.append(Document(root, Path(target).stem, title, author, toctree_only=rest[:1] == [True],
+                                  kind="book" if theme == "manual" else "document", notice=notice))
+        found += [
+            Document(docname, HANDOUT_PREFIX + docname, found[0].title, found[0].author, kind="handout",
                      handout_of=words("handout.title", number=info.number, title=self.env.titles[docname].astext()))
             for docname, info in modules(self.env).items()
         ]
-        return [book, *handouts]
+        return found
 
     def write_documents(self, docnames) -> None:
         self.written: list[Path] = []
@@ -138,8 +145,10 @@ class TypstBuilder(Builder):
         }
         if document.handout_of:
             settings |= {"handout": markup.string(document.handout_of)}
+        if document.notice:
+            settings |= {"notice": markup.string(document.notice)}
         arguments = ", ".join(f"{name}: {value}" for name, value in settings.items())
-        return f'#import "textbook.typ": *\n#show: {"handout" if document.handout_of else "book"}.with({arguments})\n'
+        return f'#import "textbook.typ": *\n#show: {document.kind}.with({arguments})\n'
 
     def finish(self) -> None:
         shutil.copyfile(TEMPLATE, self.outdir / TEMPLATE.name)

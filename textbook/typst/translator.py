@@ -460,6 +460,25 @@ class TypstTranslator(SphinxTranslator):
         self.body.append("\n#keep[\n" if "room" in node else "]\n")
         raise nodes.SkipNode
 
+    def visit_answer_space(self, node):
+        """Room to write in the workbook (``exercises/answer_space.py``)."""
+        continued = markup.string(node.get("continued", ""))
+        if node.get("code"):
+            label = markup.string(self.words("workbook.code_box"))
+            self.body.append(f"\n#code-box({node['lines']}, label: {label}, continued: {continued})\n\n")
+        else:
+            tenths = node.get("page_tenths", 0)
+            self.body.append(f"\n#answer-lines({node['lines']}, tenths: {tenths}, continued: {continued})\n\n")
+        raise nodes.SkipNode
+
+    def visit_choice_box(self, node):
+        self.body.append(f"#choice-box(ticked: {'true' if node['ticked'] else 'false'})")
+        raise nodes.SkipNode
+
+    def visit_blank_cell(self, node):
+        self.body.append(f"#blank-cell({node['lines']})")
+        raise nodes.SkipNode
+
     def visit_raw(self, node):
         if node.get("format") == "typst":
             self.body.append(node.astext())
