@@ -31,7 +31,7 @@ from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runn
 from textbook.sphinx_ext import search_results
 from textbook.sphinx_ext import stale_outputs
 from textbook.sphinx_ext import term_index
-from textbook.sphinx_ext import unfinished_runs, web_address, web_theme
+from textbook.sphinx_ext import unfinished_runs, web_address, web_index, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +196,8 @@ def setup(app: Sphinx) -> dict:
         runnable_download.add_button,
         priority=runnable_download.PRIORITY_AFTER_THEME_BUTTONS,
     )
+    # html-page-context: the index page links each page by its title.
+    app.connect("html-page-context", web_index.add_page_titles)
     # html-page-context: each page once in the search results.
     app.connect("html-page-context", search_results.add_script)
     # html-page-context: empty header cells are written as data cells (accessibility).
