@@ -116,3 +116,21 @@ def test_a_label_broken_inside_a_word_on_a_phone_fails_and_the_stylesheet_fixes_
     assert "at 390 px wide, the label 'Difficulty:' (dt) breaks inside the word 'Difficulty'" in by_page["theme.html"]
     assert "the label 'Estimated time:' (dt) breaks inside the word 'Estimated'" in by_page["theme.html"]
     assert by_page["fixed.html"] == by_page["index.html"] == ""
+
+
+NUMBERS = ("<table><thead><tr><th>Model</th><th>Rows</th></tr></thead><tbody>"
+           "<tr><td>baseline</td><td{align}>426</td></tr><tr><td>tuned</td><td{align}>1,426</td></tr></tbody></table>")
+
+
+def test_two_search_boxes_and_a_left_aligned_column_of_numbers_fail(site):
+    site("two-searches.html", '<form action="search.html"><input name="q" aria-label="Search"></form>'
+         '<button class="search-button__button">Search</button>')
+    site("left-numbers.html", NUMBERS.format(align=""))
+    folder = site("one-search.html", '<form action="search.html"><input type="search" name="q" aria-label="Search">'
+                  "</form>" + NUMBERS.format(align=' style="text-align: right"'))
+    by_page = {page.page: "\n".join(page.problems) for page in check_site(folder).pages}
+    assert "2 search boxes at 1280 px wide; keep one" in by_page["two-searches.html"]
+    assert "2 search boxes at 390 px wide; keep one" in by_page["two-searches.html"]
+    assert ("a table's column 2 ('Rows') holds numbers but is not right-aligned (cell '426')"
+            in by_page["left-numbers.html"])
+    assert by_page["one-search.html"] == by_page["index.html"] == ""

@@ -215,3 +215,32 @@ def test_metadata_that_a_library_cannot_show_is_reported(tmp_path):
     whole = _epub_with(tmp_path, "<dc:language>en</dc:language><dc:title>Tiny</dc:title><dc:creator>Tests</dc:creator>"
                                  "<dc:description>A tiny book.</dc:description>")
     assert epub_checks.missing_metadata(whole) == []
+
+
+def test_the_cover_shows_the_title_author_and_the_course_s_logo_and_is_declared_as_epub_3_wants(project, capsys):
+    from textbook.sphinx_ext import epub_cover
+
+    shutil.copyfile(Path(epub.__file__).parent / "static" / "textbook-logo.svg", project.root / "crest.svg")
+    conf = project.root / "conf.py"
+    conf.write_text(conf.read_text() + '\ntextbook_logo = "crest.svg"\ntextbook_logo_alt = "A crest"\n')
+    build.build(project, ["epub"])
+    assert re.search(r"EPUBCheck [\d.]+: 0 fatal, 0 errors, 0 warnings", capsys.readouterr().out)
+    files = _files(project.epub / "tiny.epub")
+    cover = f"_static/{epub_cover.IMAGE}"
+    opf = files["content.opf"].decode()
+    assert f'<item id="{epub.item_id(cover)}" href="{cover}" media-type="image/svg+xml" properties="cover-image"/>' in opf
+    assert opf.count('properties="cover-image"') == 1
+    drawing = files[cover].decode()
+    assert ">Tiny project</text>" in drawing and ">Tests</text>" in drawing
+    assert 'xlink:href="crest.svg"' in drawing and "_static/crest.svg" in files, "the logo, packaged beside it"
+    page = files["epub-cover.xhtml"].decode()
+    assert f'<img src="{cover}" alt="Tiny project" />' in page
+
+
+def test_a_long_title_is_broken_between_words_and_escaped():
+    from textbook.sphinx_ext.epub_cover import cover_svg
+
+    drawing = cover_svg("Models & Pipelines: From a Notebook to Production", "A & B")
+    lines = re.findall(r'font-weight="bold">([^<]*)</text>', drawing)
+    assert lines == ["Models &amp; Pipelines:", "From a Notebook to", "Production"]
+    assert ">A &amp; B</text>" in drawing and "<image" not in drawing, "no logo unless the course sets one"

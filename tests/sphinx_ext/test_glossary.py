@@ -26,13 +26,17 @@ def test_the_html_index_lists_each_use_beside_the_definition(app):
     app.build()
     assert app.warning.getvalue() == ""
     index = BeautifulSoup((app.outdir / "genindex.html").read_text(), "html.parser")
-    entries = {}
+    entries, named = {}, {}
     for item in index.select("table.indextable li"):
         links = [a["href"] for a in item.find_all("a", recursive=False)]
-        entries[item.find("a").get_text(strip=True)] = links
+        name = item.find(string=True).strip().rstrip(",")
+        entries[name] = links
+        named[name] = [(a.get_text(strip=True), a.strong is not None) for a in item.find_all("a", recursive=False)]
     assert set(entries) == {"blue-green deployment", "data drift", "population stability index"}
     for links in entries.values():
         assert sorted(link.split("#")[0] for link in links) == ["00-first.html", "glossary.html"], links
+    for links in named.values():  # each page by its title, not "[1]"; the definition in bold
+        assert links == [("Glossary", True), ("0. First module", False)]
     page = BeautifulSoup((app.outdir / "00-first.html").read_text(), "html.parser")
     for link in entries["data drift"]:
         if link.startswith("00-first.html#"):
@@ -70,3 +74,10 @@ def _argument(text: str, brace: int) -> str:
         if depth == 0:
             return text[brace + 1 : end]
     raise ValueError("unbalanced braces")
+
+
+def test_the_html_index_links_each_page_once_bold_where_it_defines():
+    from textbook.sphinx_ext.web_index import _each_page_once
+
+    links = [(False, "a.html#use-1"), ("main", "g.html#term"), (False, "a.html#use-2"), (False, "g.html#other")]
+    assert _each_page_once(links) == [(False, "a.html#use-1"), (True, "g.html#term")]

@@ -9,8 +9,9 @@ every internal link and anchor resolves, and axe-core (the script shipped in
 the ``axe-playwright-python`` package) finds no accessibility violation,
 whatever its impact (minor ones included), and no math shows as its LaTeX
 source: a formula element without a drawing, or ``$$`` or a math command
-(``\\frac``, ``\\mathrm``...) in text outside code. A search for a known term
-must find it.
+(``\\frac``, ``\\mathrm``...) in text outside code. A reader sees one search box
+(at a desktop's width and a phone's), and a table's column of numbers aligned
+on the right. A search for a known term must find it.
 
 Failed requests are read from the server's side, so a request the page's
 events miss counts too. Every page must have a favicon that loads: without
@@ -33,6 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from textbook.core import toolchain
+from textbook.sphinx_ext.numeric_columns import NUMBER
 
 #: The system tools the gate needs (``textbook setup web-gate`` installs them).
 TOOLS = (toolchain.CHROMIUM,)
@@ -162,6 +164,36 @@ _BROKEN_LABELS = """() => {
   return broken;
 }"""
 
+#: Search boxes a reader sees: fields and the buttons that open one; one inside another counts once.
+_SEARCH_BOXES = """() => {
+  const boxes = Array.from(document.querySelectorAll(
+    'input[type="search"], form[action*="search"] input[name="q"], [role="search"] input, .search-button__button'))
+    .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');
+  return boxes.filter(el => !boxes.some(other => other !== el && other.contains(el))).length;
+}"""
+
+#: Table columns whose body cells are all numbers, with a cell not aligned on the right.
+_NUMBER_COLUMNS = """(numberPattern) => {
+  const number = new RegExp('^(?:' + numberPattern + ')$'), found = [];
+  for (const table of document.querySelectorAll('table')) {
+    const rows = Array.from(table.querySelectorAll(':scope > tbody > tr'), tr => Array.from(tr.cells));
+    if (!rows.length || rows.some(row => row.some(cell => cell.colSpan > 1 || cell.rowSpan > 1))) continue;
+    const width = Math.max(...rows.map(row => row.length));
+    for (let column = 0; column < width; column++) {
+      const cells = rows.map(row => row[column]).filter(cell => cell && cell.textContent.trim());
+      const numbers = cells.filter(cell => /[0-9]/.test(cell.textContent) && number.test(cell.textContent.trim()));
+      if (!cells.length || numbers.length < cells.length) continue;
+      const left = cells.find(cell => !['right', 'end'].includes(getComputedStyle(cell).textAlign));
+      if (left) {
+        const head = table.querySelector(':scope > thead > tr:last-child');
+        const title = head && head.cells[column] ? head.cells[column].textContent.trim() : '';
+        found.push({column: column + 1, title: title.slice(0, 40), cell: left.textContent.trim().slice(0, 20)});
+      }
+    }
+  }
+  return found;
+}"""
+
 _AXE_RUN = """async (rules) => {
   const options = {resultTypes: ['violations'], rules: {}};
   for (const rule of rules) options.rules[rule] = {enabled: true};
@@ -201,6 +233,22 @@ def _favicon_problems(page, base: str, icons: list[str]) -> list[str]:
         if status >= 400:
             missing.append(f"favicon does not load (HTTP {status}): {url.removeprefix(base)}")
     return missing
+
+
+def _search_boxes(page) -> list[str]:
+    """More than one search box at the page's current width: readers wonder which one to use."""
+    count = page.evaluate(_SEARCH_BOXES)
+    width = page.viewport_size["width"]
+    return [f"{count} search boxes at {width} px wide; keep one"] if count > 1 else []
+
+
+def _unaligned_numbers(page) -> list[str]:
+    """Columns of numbers not aligned on the right (units under thousands)."""
+    return [
+        f"a table's column {found['column']} ('{found['title']}') holds numbers but is not right-aligned "
+        f"(cell '{found['cell']}')"
+        for found in page.evaluate(_NUMBER_COLUMNS, NUMBER.pattern)
+    ]
 
 
 def _broken_labels(page) -> list[str]:
@@ -266,7 +314,9 @@ def check_site(folder: Path, search_term: str | None = None) -> SiteReport:
                     f"accessibility ({violation['impact']}): {violation['id']}: {violation['help']} "
                     f"at {', '.join(violation['targets'][:3])}"
                 )
+            problems += _search_boxes(page) + _unaligned_numbers(page)
             problems += _broken_labels(page)
+            problems += _search_boxes(page)  # the phone's layout has search boxes of its own
             page.close()
             failed.clear()  # axe's own fetches: it resolves stylesheet imports itself, not always as the browser
         if search_term:

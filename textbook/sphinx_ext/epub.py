@@ -23,6 +23,9 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
 * navigation: a module's entry in the table of contents is named as its
   chapter opens, with the unit label and number ("Module 4: Serving ..."),
   in the course's words;
+* cover: an SVG of the title, author and the course's logo (``epub_cover.py``),
+  declared as the cover image (``properties="cover-image"``), unless
+  ``conf.py`` sets ``epub_cover``;
 * stale files: the builder packages every file in its folder, so pages,
   images and formulas that no current document uses are removed first;
 * bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files';
@@ -56,6 +59,7 @@ from sphinx.util.osutil import make_filename
 
 from textbook.core.config import of_sphinx
 from textbook.core.messages import Words
+from textbook.sphinx_ext import epub_cover
 from textbook.sphinx_ext.module_overview import modules
 
 logger = logging.getLogger(__name__)
@@ -94,6 +98,7 @@ def configure(app: Sphinx, config) -> None:
         "epub_basename": (make_filename(config.project), Path(config.latex_documents[0][1]).stem),
         "epub_use_index": (config.html_use_index, False),  # no index entries: an empty page helps no reader
         "epub_show_urls": ("inline", "no"),  # links stay links; a URL after each one breaks the prose
+        "epub_cover": ((), (f"_static/{epub_cover.IMAGE}", epub_cover.PAGE_TEMPLATE)),
     }
     for name, (sphinx_default, value) in ours.items():
         if config[name] == sphinx_default:  # what conf.py sets wins
@@ -183,6 +188,23 @@ class TextbookEpubBuilder(Epub3Builder):
         for stylesheet in static.glob("mystnb.*.css"):
             stylesheet.unlink()
         (static / STYLESHEET).write_text(CELL_STYLE, encoding="utf-8")
+        if self.config.epub_cover and self.config.epub_cover[0] == f"_static/{epub_cover.IMAGE}":
+            project = of_sphinx(self.config)
+            logo = Path(project.logo).name if project.logo else None  # in _static/ (web_theme.py)
+            cover = epub_cover.cover_svg(self.config.epub_title, self.config.epub_author, logo)
+            (static / epub_cover.IMAGE).write_text(cover, encoding="utf-8")
+
+    def build_content(self) -> None:
+        """Sphinx's ``content.opf``, with the cover's image declared as EPUB 3 wants
+        (``properties="cover-image"``; Sphinx names it only in EPUB 2's ``<meta name="cover">``)."""
+        super().build_content()
+        if not self.config.epub_cover:
+            return
+        opf = Path(self.outdir) / "content.opf"
+        item = f'id="{self.make_id(self.config.epub_cover[0])}"'
+        text = opf.read_text(encoding="utf-8")
+        opf.write_text(re.sub(f"(<item {item} [^>]*?)\\s*/>", r'\1 properties="cover-image"/>', text, count=1),
+                       encoding="utf-8")
 
     def handle_finish(self) -> None:
         self._remove_stale_files()

@@ -25,12 +25,13 @@ from textbook.core import encoding
 from textbook.core.config import of_sphinx
 from textbook.core.problems import carrying
 from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
-from textbook.sphinx_ext import highlight_cache, numbering, numref_targets
+from textbook.sphinx_ext import highlight_cache, numbering, numeric_columns, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
 from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runnable_download, search_index, settings
+from textbook.sphinx_ext import search_results
 from textbook.sphinx_ext import stale_outputs
 from textbook.sphinx_ext import term_index
-from textbook.sphinx_ext import unfinished_runs, web_address, web_theme
+from textbook.sphinx_ext import unfinished_runs, web_address, web_index, web_theme
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +142,8 @@ def setup(app: Sphinx) -> dict:
     # builder-inited: figures are drawn before outdated documents are found,
     # so a redrawn figure re-reads exactly the chapters that include it.
     app.connect("builder-inited", draw_figures)
+    # builder-inited: one search box, set before the theme adds one to the page header.
+    app.connect("builder-inited", web_theme.one_search_box, priority=400)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
     # builder-inited / build-finished: code highlighted for LaTeX once is kept for later builds.
@@ -175,6 +178,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
     app.connect("doctree-resolved", print_matter.keep_short_code_together)
     app.connect("doctree-resolved", print_matter.keep_numbers_with_names)
+    # doctree-resolved: columns of numbers right-aligned in HTML and the EPUB.
+    app.connect("doctree-resolved", numeric_columns.mark_number_columns)
     # doctree-resolved: a module's HTML page opens with its unit label and number.
     app.connect("doctree-resolved", module_overview.label_the_unit_in_html)
     # build-finished: the handouts written are current (see handouts.py).
@@ -191,6 +196,10 @@ def setup(app: Sphinx) -> dict:
         runnable_download.add_button,
         priority=runnable_download.PRIORITY_AFTER_THEME_BUTTONS,
     )
+    # html-page-context: the index page links each page by its title.
+    app.connect("html-page-context", web_index.add_page_titles)
+    # html-page-context: each page once in the search results.
+    app.connect("html-page-context", search_results.add_script)
     # html-page-context: empty header cells are written as data cells (accessibility).
     app.connect("html-page-context", web_theme.empty_header_cells_as_data)
     # doctree-resolved: pandas' scoped styles are not XML; the EPUB's pages leave them out.

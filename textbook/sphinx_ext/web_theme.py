@@ -1,6 +1,6 @@
 """The HTML edition's own look and markup: the course's logo and favicon, a stylesheet of
-our own (``static/textbook.css``, after the theme's), and header cells that screen readers
-can use.
+our own (``static/textbook.css``, after the theme's), one search box on a page, and header
+cells that screen readers can use.
 
 Without a favicon every page load asks the server for ``/favicon.ico`` and
 gets a 404; the logo serves as both unless the course names a favicon. The
@@ -49,6 +49,16 @@ def add_stylesheet(app: Sphinx, config) -> None:
     """``config-inited``: the generator's stylesheet, linked after the theme's."""
     config.html_static_path = [*config.html_static_path, str(STATIC / STYLESHEET)]
     app.add_css_file(STYLESHEET)
+
+
+def one_search_box(app: Sphinx) -> None:
+    """``builder-inited``, before the theme's own handler: no search button in the page header.
+    The PyData theme puts one there unless told otherwise, beside the book theme's own in the
+    sidebar: two boxes that do the same, and three on the search page (whose sidebar button
+    and icon our templates leave out). Themes without the option are left alone."""
+    theme = getattr(app.builder, "theme", None)
+    if theme is not None and "navbar_persistent" in theme.get_options({}):
+        app.builder.theme_options.setdefault("navbar_persistent", [])
 
 
 def empty_header_cells_as_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
