@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -131,3 +132,19 @@ def test_the_inputs_name_every_installed_package_with_its_version(tmp_path, monk
     (tmp_path / "site" / "newpackage-1.0.dist-info").mkdir()
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     assert freshness.inputs_digest(tmp_path) != before
+
+
+def test_the_home_page_offers_the_student_editions_built_with_it_and_never_a_key(project):
+    build.build(project, ["html"])
+    alone = (project.html / "index.html").read_text()
+    assert '<nav id="textbook-downloads" hidden></nav>' in alone and not (project.html / "downloads").exists()
+
+    build.build(project, ["html", "pdf", "handouts", "workbook", "key"])
+    home = (project.html / "index.html").read_text()
+    links = re.findall(r'<nav id="textbook-downloads".*?</nav>', home, re.S)[0]
+    assert re.findall(r'href="([^"]+)"', links) == [
+        "downloads/tiny.pdf", "downloads/handouts/00-run.pdf", "downloads/workbook.pdf"]
+    assert "Handout, Module 0: A module that runs code (PDF)" in links
+    for href in re.findall(r'href="([^"]+)"', links):
+        assert (project.html / href).read_bytes()[:4] == b"%PDF"
+    assert not list((project.html / "downloads").rglob("*key*")), "no key is ever offered"

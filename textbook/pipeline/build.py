@@ -43,7 +43,7 @@ from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
-from textbook.pipeline import latex
+from textbook.pipeline import latex, shelf
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
 from textbook.core.messages import Words
@@ -398,6 +398,9 @@ class Builder:
                     self.compile_and_publish(jobs)
             if "epub" in self.requested:
                 self.publish_epub()
+            if "html" in self.results:  # the home page offers the student editions built with it
+                outputs = {edition: result.outputs for edition, result in self.results.items()}
+                shelf.fill(self.layout, outputs, self.bank, Words.of(self.layout.project))
         except BaseException:  # whatever failed, nothing stale or half written stays published
             self.layout.unpublish([e for e in self.requested if e not in self.results])
             raise

@@ -24,7 +24,8 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.core import encoding
 from textbook.core.config import of_sphinx
 from textbook.core.problems import carrying
-from textbook.sphinx_ext import code_width, downloads, epub, few_documents, handouts, math_svg, module_overview
+from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, handouts, math_svg
+from textbook.sphinx_ext import module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numeric_columns, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
 from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runnable_download, search_index, settings
@@ -176,6 +177,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", handouts.add_handout_documents)
     # doctree-resolved: the book's front and back matter, short code kept on one page.
     app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
+    app.connect("doctree-resolved", download_shelf.leave_room)  # filled by pipeline/shelf.py
     app.connect("doctree-resolved", print_matter.keep_short_code_together)
     app.connect("doctree-resolved", print_matter.keep_numbers_with_names)
     # doctree-resolved: columns of numbers right-aligned in HTML and the EPUB.
