@@ -148,3 +148,27 @@ def test_the_home_page_offers_the_student_editions_built_with_it_and_never_a_key
     for href in re.findall(r'href="([^"]+)"', links):
         assert (project.html / href).read_bytes()[:4] == b"%PDF"
     assert not list((project.html / "downloads").rglob("*key*")), "no key is ever offered"
+
+
+def test_the_typst_engine_prints_every_pdf_edition_accessible_and_gated(project, monkeypatch):
+    """textbook_pdf_engine = "typst": the book, the handouts, the workbook and the keys, each tagged
+    PDF/UA-1 with its metadata, through the page-layout gate (a two-page handout's running head
+    included) and the leak scan; without TeX Live."""
+    from textbook.core.layout import tools_for
+    from textbook.core.toolchain import XELATEX
+    from textbook.gates import accessibility
+
+    with (project.root / "conf.py").open("a") as conf:
+        conf.write('textbook_pdf_engine = "typst"\n')
+    assert XELATEX not in tools_for(["pdf", "handouts", "workbook", "key"], "typst")
+    results = {r.edition: r for r in build.build(type(project)(project.root), ["pdf", "handouts", "workbook", "key"])}
+    published = [output for result in results.values() for output in result.outputs]
+    assert {p.relative_to(project.build).as_posix() for p in published} == {
+        "pdf/tiny.pdf", "pdf/handouts/00-run.pdf", "pdf/workbook.pdf", "pdf/answer-key.pdf", "pdf/keys/00-run.pdf"}
+    for pdf in published:
+        assert accessibility.findings(pdf) == [] and PdfReader(pdf).metadata.creator.startswith("Typst")
+
+    monkeypatch.setattr(accessibility, "findings", lambda pdf: [f"{pdf.name}: page 1 /Figure: no alt text (pdfua)"])
+    with pytest.raises(build.BuildError, match="not accessible"):
+        build.build(type(project)(project.root), ["pdf"])
+    assert not (project.pdf / "tiny.pdf").exists(), "an inaccessible PDF is not published"

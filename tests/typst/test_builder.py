@@ -4,6 +4,8 @@ import pytest
 from pypdf import PdfReader
 from sphinx.errors import SphinxError
 
+from textbook.gates.print_checks import missing_metadata
+
 
 def _text(reader: PdfReader) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
@@ -15,6 +17,7 @@ def test_the_book_as_a_tagged_pdf(app):
     assert app._warning.getvalue() == ""
     reader = PdfReader(app.outdir / "tiny.pdf")
     assert reader.metadata.title == "Tiny book" and reader.metadata.author == "Tests"
+    assert missing_metadata(app.outdir / "tiny.pdf") == [] and reader.metadata.subject == "Tiny book: Book"
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en" and "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
     text = _text(reader)

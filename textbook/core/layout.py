@@ -24,13 +24,19 @@ EDITION_TOOLS = {
     "workbook": PRINT_TOOLS,
     "key": PRINT_TOOLS,
 }
+PDF_EDITIONS = ("pdf", "handouts", "workbook", "key")
 WORKBOOK, KEY = "workbook", "answer-key"
 MODULE_KEYS = "keys"  # a key per module: sources keys/<docname>.md, PDFs _build/pdf/keys/<docname>.pdf
 
 
-def tools_for(editions) -> list[toolchain.SystemTool]:
-    """The system tools that building ``editions`` needs, each once."""
-    return list(dict.fromkeys(tool for edition in editions for tool in EDITION_TOOLS[edition]))
+#: The PDF editions' tools when Typst prints them: its compiler is a Python package; the gates read PDFs back.
+TYPST_PRINT_TOOLS = (toolchain.POPPLER,)
+
+
+def tools_for(editions, pdf_engine: str = "xelatex") -> list[toolchain.SystemTool]:
+    """The system tools that building ``editions`` needs, each once, the PDFs printed by ``pdf_engine``."""
+    needs = {**EDITION_TOOLS, **({e: TYPST_PRINT_TOOLS for e in PDF_EDITIONS} if pdf_engine == "typst" else {})}
+    return list(dict.fromkeys(tool for edition in editions for tool in needs[edition]))
 
 
 @dataclass(frozen=True)

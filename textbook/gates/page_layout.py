@@ -89,7 +89,7 @@ def _without_digits(text: str) -> str:
     return re.sub(r"\d+|\b[ivxlc]+\b", "", text).strip()  # arabic and roman page numbers
 
 
-def text_area(pages: list[Page]) -> tuple[float, float]:
+def text_area(pages: list[Page], title: str = "") -> tuple[float, float]:
     """The top and bottom of the text area: inside the running heads and feet.
 
     A running head is a page's first row with a gap under it (a blank line or
@@ -97,7 +97,9 @@ def text_area(pages: list[Page]) -> tuple[float, float]:
     row recurs as often, but under a head or close above the next row. Either
     the height recurs on two pages in five or more, or the same words (page
     numbers aside) recur there on two pages or more: a short document's
-    title, contents and blank pages carry no heads. A running foot likewise, last.
+    title, contents and blank pages carry no heads. A first row after page 1
+    that names the document itself (``title``, the PDF's own) is a head even
+    once: a two-page handout's second page heads with its title. A running foot likewise, last.
     """
     height = max((page.height for page in pages), default=842.0)
     rows, heads_there, feet_there, repeated = Counter(), Counter(), Counter(), Counter()
@@ -110,6 +112,8 @@ def text_area(pages: list[Page]) -> tuple[float, float]:
             if len(page.lines) == 1 or page.lines[1].top - first.bottom >= gap:
                 heads_there[tops[0]] += 1
                 repeated[tops[0], _without_digits(first.text)] += 1
+                if title and title in first.text and page.number > 1:  # page 1 is the title's own
+                    repeated[tops[0], _without_digits(first.text)] += 1  # counts as recurring
             if len(page.lines) == 1 or last.top - page.lines[-2].bottom >= 1.5 * (last.bottom - last.top):
                 feet_there[tops[-1]] += 1
                 repeated[tops[-1], _without_digits(last.text)] += 1
@@ -270,10 +274,10 @@ class _Pdf:
     def __init__(self, pdf: Path):
         self.path = pdf
         self.pages = read_lines(pdf)
-        self.area = text_area(self.pages)
+        self._reader = PdfReader(pdf)
+        self.area = text_area(self.pages, str((self._reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
         _mark_headings(self.pages, _outline_headings(pdf))
-        self._reader = PdfReader(pdf)
         self._drawings: dict[int, Drawing] = {}
 
     def drawing(self, number: int) -> Drawing:

@@ -41,7 +41,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
 from textbook.bank.bank import Bank, BankError, load_bank
-from textbook.gates import epub_checks, page_layout, print_checks
+from textbook.gates import accessibility, epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import latex, shelf
 from textbook.core.encoding import undecodable_sources
@@ -308,8 +308,8 @@ class Builder:
 
         def report(result: latex.CompileResult) -> None:
             if result.ok:
-                pages[result.tex] = page_count(result.pdf)
-            state = f"{pages[result.tex]} pages" if result.ok else "FAILED"
+                pages[result.pdf] = page_count(result.pdf)
+            state = f"{pages[result.pdf]} pages" if result.ok else "FAILED"
             _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
 
         compiled = {r.tex: r for r in latex.compile_all([j.tex for j in jobs], self.jobs, on_done=report)}
@@ -322,24 +322,66 @@ class Builder:
         if damaged:
             details = "\n".join(f"  {message}" for message in damaged)
             raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}", damaged)
-        self.check_page_layout([compiled[job.tex].pdf for job in jobs])
+        self.publish_pdfs([(job.edition, compiled[job.tex].pdf, job.target) for job in jobs], pages, started)
+
+    def print_with_typst(self, wants_book_pdf: bool, wants_exercise_pdf: bool) -> None:
+        """The PDF editions printed by Typst (``textbook_pdf_engine = "typst"``): its builder over the
+        book's doctrees (the book and the handouts) and over the exercise edition's sources (the
+        workbook and the keys); every PDF checked as tagged PDF/UA-1, with its metadata, then the
+        page layout, the leak scan, publication."""
+        started = time.perf_counter()
+        made: list[tuple[str, Path, Path]] = []  # (edition, PDF, where it is published)
+        if wants_book_pdf:
+            work = self.layout.work_output("typst")
+            run_sphinx(self.layout, "typst", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
+            for pdf in sorted(work.glob("*.pdf")):
+                if pdf.name.startswith(HANDOUT_PREFIX):
+                    made.append(("handouts", pdf, self.layout.handouts / f"{pdf.stem.removeprefix(HANDOUT_PREFIX)}.pdf"))
+                else:
+                    made.append(("pdf", pdf, self.layout.pdf / pdf.name))
+        if wants_exercise_pdf:
+            source = self.layout.exercise_sources
+            editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
+            work = self.layout.work_output("exercises-typst")
+            run_sphinx(self.layout, "typst", source, work, self.layout.work / "exercises-doctrees",
+                       "textbook_edition=exercises", jobs=self.jobs)  # fmt: skip
+            made += [("workbook", work / f"{WORKBOOK_DOC}.pdf", self.layout.pdf / f"{WORKBOOK_DOC}.pdf"),
+                     ("key", work / f"{KEY_DOC}.pdf", self.layout.pdf / f"{KEY_DOC}.pdf")]
+            made += [("key", work / module_key_tex(docname).replace(".tex", ".pdf"), self.layout.module_keys / f"{docname}.pdf")
+                     for docname in editions.modules_with_exercises(self.bank)]
+        made = [entry for entry in made if entry[0] in self.requested]
+        problems = [finding for _, pdf, _ in made for finding in accessibility.findings(pdf)]
+        problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
+                     for _, pdf, _ in made if (missing := print_checks.missing_metadata(pdf))]
+        if problems:
+            details = "\n".join(f"  {problem}" for problem in problems[:40])
+            raise BuildError(f"the PDFs are not accessible (PDF/UA-1) or lack their metadata:\n{details}", problems)
+        pages = {pdf: page_count(pdf) for _, pdf, _ in made}
+        for _, pdf, _ in made:
+            _say(f"  {pdf.name}: {pages[pdf]} pages")
+        self.publish_pdfs(made, pages, started)
+
+    def publish_pdfs(self, made: list[tuple[str, Path, Path]], pages: dict[Path, int], started: float) -> None:
+        """The page-layout gate and the leak scan on each edition's PDFs ((edition, PDF, target)), then
+        publication, a module's PDF that is no longer made removed."""
+        self.check_page_layout([pdf for _, pdf, _ in made])
         for edition in ("pdf", "handouts", "workbook", "key"):
-            mine = [job for job in jobs if job.edition == edition]
+            mine = [(pdf, target) for made_for, pdf, target in made if made_for == edition]
             if not mine:
                 continue
             if edition in STUDENT_EDITIONS:
-                self.check_for_leaks([compiled[job.tex].pdf for job in mine], edition)
+                self.check_for_leaks([pdf for pdf, _ in mine], edition)
             folder = {"handouts": self.layout.handouts, "key": self.layout.module_keys}.get(edition)
             if folder is not None and folder.exists():  # one PDF per module: none for a module gone
-                for stale in set(folder.glob("*.pdf")) - {job.target for job in mine}:
+                for stale in set(folder.glob("*.pdf")) - {target for _, target in mine}:
                     stale.unlink()
             if edition == "key":
                 self.layout.module_keys.mkdir(parents=True, exist_ok=True)  # even when no module has exercises
             result = EditionResult(edition, seconds=time.perf_counter() - started)
-            for job in mine:
-                _replace_file(compiled[job.tex].pdf, job.target)
-                result.outputs.append(job.target)
-                result.pages[job.target] = pages[job.tex]
+            for pdf, target in mine:
+                _replace_file(pdf, target)
+                result.outputs.append(target)
+                result.pages[target] = pages[pdf]
             self.results[edition] = result
 
     def check_page_layout(self, pdfs: list[Path]) -> None:
@@ -392,10 +434,13 @@ class Builder:
                 else:
                     pdfs = [e for e in self.requested if e not in ("html", "epub")]
                     _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
-                    jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
-                        self.exercise_latex_jobs() if wants_exercise_pdf else []
-                    )
-                    self.compile_and_publish(jobs)
+                    if self.layout.project.pdf_engine == "typst":
+                        self.print_with_typst(wants_book_pdf, wants_exercise_pdf)
+                    else:
+                        jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
+                            self.exercise_latex_jobs() if wants_exercise_pdf else []
+                        )
+                        self.compile_and_publish(jobs)
             if "epub" in self.requested:
                 self.publish_epub()
             if "html" in self.results:  # the home page offers the student editions built with it

@@ -16,6 +16,7 @@ without alt text, or a Typst error stops the build with every place named.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +100,8 @@ class TypstBuilder(Builder):
         return found
 
     def write_documents(self, docnames) -> None:
+        for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
+            old.unlink()  # a module gone leaves no handout behind
         self.written: list[Path] = []
         unknown: list[str] = []
         for document in self.documents():
@@ -136,9 +139,12 @@ class TypstBuilder(Builder):
 
     def opening(self, document: Document) -> str:
         project = of_sphinx(self.config)
+        words = Words.of(project)
+        edition = document.handout_of or (words("print.book_edition") if document.kind == "book" else document.title)
         settings = {
             "title": markup.string(document.title),
             "author": markup.string(document.author),
+            "subject": markup.string(words("print.pdf_subject", book=self.config.project, edition=edition)),
             "language": markup.string((self.config.language or "en").split("_")[0]),
             "paper": markup.string("us-letter" if project.paper == "letter" else "a4"),
             "licence": markup.string(project.licence) if project.licence else "none",
@@ -158,10 +164,12 @@ class TypstBuilder(Builder):
             shutil.copyfile(self.srcdir / source, images / Path(name).name)
         import typst  # the compiler, loaded only when a PDF is made
 
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the last commit's date, as every edition (reproducible.py)
+        stamp = int(epoch) if epoch else None
         for source in self.written:
             pdf = source.with_suffix(".pdf")
             try:
-                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], timestamp=0)
+                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], timestamp=stamp)
             except typst.TypstError as error:
                 pdf.unlink(missing_ok=True)
                 details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
