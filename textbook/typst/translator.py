@@ -56,6 +56,17 @@ _LANGUAGES = {"default": None, "text": None, "none": None, "ipython3": "python",
               "python3": "python"}
 
 
+def _room_for(space: nodes.Element) -> str:
+    """The room to keep under the unit before an answer space, as the template's ``keep`` takes it:
+    all of it, or (lines filling part of a page) its first lines, a share of the page as LaTeX's
+    ``ROOM_UNDER_OPENING``."""
+    if space.get("page_tenths"):
+        return "room-share: 0.18"
+    if space.get("code"):
+        return f"room: {space['lines'] + 3} * 1.2em"
+    return f"room: {space['lines']} * pitch + 2em"
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes ``self.body``; ``unknown`` lists the nodes it could not print."""
 
@@ -164,8 +175,8 @@ class TypstTranslator(SphinxTranslator):
                 unit = module_number(self.docname)
                 label = "none" if unit is None else f"[{markup.text(self.words.unit_number(unit))}]"
                 self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1)[")
-            else:
-                self.body.append(f"\n#heading(level: {self.section_level})[")
+            else:  # room under it first: 15% of the page and three lines, as the page gate asks
+                self.body.append(f"\n#need(share: 0.15, space: 3em)\n#heading(level: {self.section_level})[")
                 if number:
                     self.body.append(markup.text(number) + " ")
             self.context.append("]\n")
@@ -456,8 +467,15 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_keep_edge(self, node):
         """A unit kept on one page (``keep_together.py``): the template's ``keep``, which lets one
-        taller than a page break."""
-        self.body.append("\n#keep[\n" if "room" in node else "]\n")
+        taller than a page break, with room below it for the answer space that follows it."""
+        if "room" not in node:
+            self.body.append("]\n")
+            raise nodes.SkipNode
+        siblings = node.parent.children[node.parent.index(node) + 1:]
+        end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and "room" not in s), None)
+        after = siblings[end + 1] if end is not None and end + 1 < len(siblings) else None
+        room = _room_for(after) if type(after).__name__ == "answer_space" else "room: 0pt"
+        self.body.append(f"\n#keep({room})[\n")
         raise nodes.SkipNode
 
     def visit_answer_space(self, node):
