@@ -18,7 +18,7 @@ SEED     ?= 0
 WHAT        ?=
 SUBMISSIONS ?=
 
-.PHONY: book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup benchmark benchmark-grading chapter-times clean
+.PHONY: book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup benchmark benchmark-grading benchmark-engines chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, EPUB, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -69,6 +69,9 @@ benchmark: $(STAMP)     ## build-speed benchmark against Jupyter Book 1.0 (see b
 
 benchmark-grading: $(STAMP) ## time make grade on 100 generated submissions of module 04, and the grader's own time per run
 	$(BIN)/python benchmarks/grading.py
+
+benchmark-engines: $(STAMP) ## print every PDF edition with XeLaTeX and with Typst: times, pages, page faults, accessibility
+	$(BIN)/python benchmarks/engines.py --proof
 
 chapter-times: $(STAMP) ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s); no system tools
 	$(BIN)/python benchmarks/chapter_times.py --runs 3

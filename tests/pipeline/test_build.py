@@ -168,7 +168,8 @@ def test_the_typst_engine_prints_every_pdf_edition_accessible_and_gated(project,
     for pdf in published:
         assert accessibility.findings(pdf) == [] and PdfReader(pdf).metadata.creator.startswith("Typst")
 
-    monkeypatch.setattr(accessibility, "findings", lambda pdf: [f"{pdf.name}: page 1 /Figure: no alt text (pdfua)"])
+    (project.build / "cache" / "accessibility.json").unlink()  # else the unchanged PDF's verdict is kept
+    monkeypatch.setattr(accessibility, "_found", lambda pdf: ["page 1 /Figure: no alt text (pdfua)"])
     with pytest.raises(build.BuildError, match="not accessible"):
         build.build(type(project)(project.root), ["pdf"])
     assert not (project.pdf / "tiny.pdf").exists(), "an inaccessible PDF is not published"

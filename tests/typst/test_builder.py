@@ -82,3 +82,16 @@ def test_the_workbook_and_keys_in_typst(tiny_project, tmp_path):
     assert "#answer-lines(" in typ["workbook"] and "#code-box(" in typ["workbook"]
     assert "#answer-lines(" not in typ["answer-key"]
     assert (out / "answer-key-00-run.pdf").is_file()
+
+
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_an_edit_compiles_again_only_the_pdfs_it_changes(app, make_app, app_params):
+    app.build()
+    times = {pdf.name: pdf.stat().st_mtime_ns for pdf in app.outdir.glob("*.pdf")}
+    second = app.srcdir / "01-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    args, kwargs = app_params
+    again = make_app(*args, **{**kwargs, "freshenv": False})
+    again.build()
+    changed = {pdf.name for pdf in again.outdir.glob("*.pdf") if pdf.stat().st_mtime_ns != times[pdf.name]}
+    assert changed == {"tiny.pdf", "handout-01-second.pdf"}

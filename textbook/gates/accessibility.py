@@ -13,26 +13,52 @@ content, a missing language or title.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from importlib.metadata import version
 from pathlib import Path
 
+#: Cached findings are those of this gate and these checkers.
+_CACHE_VERSION = "|".join([hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
+                           version("pdfua"), version("page-validation")])
 
-def findings(pdf: Path) -> list[str]:
-    """Every finding of both checkers on ``pdf``, one line each; none for a PDF both pass."""
+
+def _found(pdf: Path) -> list[str]:
+    """Both checkers' findings on ``pdf``, each "where: rule: message (checker)"."""
     import page
     import pdfua
 
     try:
         report = pdfua.validate(str(pdf))
     except pdfua.PdfuaError as error:
-        return [f"{pdf.name}: document: cannot be read as PDF ({error}) (pdfua)"]
-    found = []
-    for finding in report.findings:
-        found.append(f"{pdf.name}: {finding.location.describe()}: {finding.rule_id}: {finding.message} (pdfua)")
+        return [f"document: cannot be read as PDF ({error}) (pdfua)"]
+    found = [f"{f.location.describe()}: {f.rule_id}: {f.message} (pdfua)" for f in report.findings]
     try:
         failures = page.validate_pdf(pdf, profile="ua1").failures
     except page.PageError as error:
-        return [*found, f"{pdf.name}: document: cannot be read as PDF ({error}) (page)"]
+        return [*found, f"document: cannot be read as PDF ({error}) (page)"]
     for failure in failures:
         where = f"object {failure.object_id.object_number}" if failure.object_id else "document"
-        found.append(f"{pdf.name}: {where}: {failure.rule_id}: {failure.message} (page)")
+        found.append(f"{where}: {failure.rule_id}: {failure.message} (page)")
     return found
+
+
+def findings(pdf: Path) -> list[str]:
+    """Every finding of both checkers on ``pdf``, one line each, named with it; none for a PDF both pass."""
+    return [f"{pdf.name}: {line}" for line in _found(pdf)]
+
+
+def findings_all(pdfs: list[Path], cache_file: Path | None = None) -> list[str]:
+    """The findings on every PDF; a PDF whose bytes were checked before is not checked again (an
+    unchanged chapter's handout, after an edit elsewhere)."""
+    cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
+    known = cache.get("pdfs", {}) if cache.get("version") == _CACHE_VERSION else {}
+    kept, lines = {}, []
+    for pdf in pdfs:
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        kept[digest] = known[digest] if digest in known else _found(pdf)
+        lines += [f"{pdf.name}: {line}" for line in kept[digest]]
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"version": _CACHE_VERSION, "pdfs": kept}, indent=1), encoding="utf-8")
+    return lines

@@ -55,6 +55,8 @@ from textbook.sphinx_ext.reproducible import source_date_epoch
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
 #: The code that turns the bank into the workbook's and keys' LaTeX: the reader, and the sources it reads.
 EXERCISE_EDITION_CODE = (*reading_code.ENTRIES, "textbook.exercises.editions")
+#: The same printed by Typst: its builder (its template is a file beside it).
+TYPST_EXERCISE_EDITION_CODE = (*EXERCISE_EDITION_CODE, "textbook.typst.builder")
 STUDENT_EDITIONS = ("html", "epub", "pdf", "handouts", "workbook")
 
 
@@ -264,29 +266,28 @@ class Builder:
                 jobs.append(PdfJob("pdf", tex, self.layout.pdf / f"{tex.stem}.pdf"))
         return jobs
 
-    def exercise_latex_jobs(self) -> list[PdfJob]:
+    def build_exercise_edition(self, builder: str, work: Path, outputs: list[Path], code: tuple[str, ...]) -> None:
+        """The workbook's and keys' sources written from the bank, and Sphinx's ``builder`` run over
+        them into ``work``, unless nothing they are made from changed (a prose edit to a chapter)
+        and its ``outputs`` stand from last time."""
         source = self.layout.exercise_sources
-        work = self.layout.work_output("exercises-latex")
         editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
-        # Made from the bank alone: when nothing it reads changed (a prose edit to a
-        # chapter), the LaTeX written last time stands and Sphinx is not run.
         stamp = work / ".inputs-digest"
         inputs = editions.inputs_digest(self.bank, source, [
-            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=EXERCISE_EDITION_CODE), sphinx.__display_version__])
+            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=code),
+            sphinx.__display_version__])  # fmt: skip
+        if stamp.is_file() and stamp.read_text() == inputs and all(output.is_file() for output in outputs):
+            return
+        stamp.unlink(missing_ok=True)
+        run_sphinx(self.layout, builder, source, work, self.layout.work / "exercises-doctrees",
+                   "textbook_edition=exercises", jobs=self.jobs)  # fmt: skip
+        stamp.write_text(inputs)
+
+    def exercise_latex_jobs(self) -> list[PdfJob]:
+        work = self.layout.work_output("exercises-latex")
         texs = [work / f"{WORKBOOK_DOC}.tex", work / f"{KEY_DOC}.tex"]
         texs += [work / module_key_tex(docname) for docname in editions.modules_with_exercises(self.bank)]
-        if not (stamp.is_file() and stamp.read_text() == inputs and all(tex.is_file() for tex in texs)):
-            stamp.unlink(missing_ok=True)
-            run_sphinx(
-                self.layout,
-                "latex",
-                source,
-                work,
-                self.layout.work / "exercises-doctrees",
-                "textbook_edition=exercises",
-                jobs=self.jobs,
-            )
-            stamp.write_text(inputs)
+        self.build_exercise_edition("latex", work, texs, EXERCISE_EDITION_CODE)
         names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
         jobs = [
             PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
@@ -340,17 +341,17 @@ class Builder:
                 else:
                     made.append(("pdf", pdf, self.layout.pdf / pdf.name))
         if wants_exercise_pdf:
-            source = self.layout.exercise_sources
-            editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
             work = self.layout.work_output("exercises-typst")
-            run_sphinx(self.layout, "typst", source, work, self.layout.work / "exercises-doctrees",
-                       "textbook_edition=exercises", jobs=self.jobs)  # fmt: skip
-            made += [("workbook", work / f"{WORKBOOK_DOC}.pdf", self.layout.pdf / f"{WORKBOOK_DOC}.pdf"),
-                     ("key", work / f"{KEY_DOC}.pdf", self.layout.pdf / f"{KEY_DOC}.pdf")]
-            made += [("key", work / module_key_tex(docname).replace(".tex", ".pdf"), self.layout.module_keys / f"{docname}.pdf")
-                     for docname in editions.modules_with_exercises(self.bank)]
+            exercise_pdfs = [("workbook", work / f"{WORKBOOK_DOC}.pdf", self.layout.pdf / f"{WORKBOOK_DOC}.pdf"),
+                             ("key", work / f"{KEY_DOC}.pdf", self.layout.pdf / f"{KEY_DOC}.pdf")]
+            exercise_pdfs += [("key", work / module_key_tex(docname).replace(".tex", ".pdf"),
+                               self.layout.module_keys / f"{docname}.pdf")
+                              for docname in editions.modules_with_exercises(self.bank)]
+            self.build_exercise_edition("typst", work, [pdf for _, pdf, _ in exercise_pdfs], TYPST_EXERCISE_EDITION_CODE)
+            made += exercise_pdfs
         made = [entry for entry in made if entry[0] in self.requested]
-        problems = [finding for _, pdf, _ in made for finding in accessibility.findings(pdf)]
+        problems = accessibility.findings_all([pdf for _, pdf, _ in made],
+                                              cache_file=self.layout.build / "cache" / "accessibility.json")
         problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
                      for _, pdf, _ in made if (missing := print_checks.missing_metadata(pdf))]
         if problems:

@@ -16,6 +16,7 @@ without alt text, or a Typst error stops the build with every place named.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -100,9 +101,9 @@ class TypstBuilder(Builder):
         return found
 
     def write_documents(self, docnames) -> None:
-        for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
-            old.unlink()  # a module gone leaves no handout behind
-        self.written: list[Path] = []
+        """Every document's Typst source; only those whose source changed are compiled again
+        (``finish``). Nothing is written when one holds what cannot be printed."""
+        sources: dict[Path, str] = {}
         unknown: list[str] = []
         for document in self.documents():
             doctree = self.assemble(document)
@@ -110,14 +111,18 @@ class TypstBuilder(Builder):
             translator = TypstTranslator(doctree, self)
             doctree.walkabout(translator)
             unknown += [f"{document.name}: {place}" for place in translator.unknown]
-            path = self.outdir / f"{document.name}.typ"
-            path.write_text(self.opening(document) + translator.astext(), encoding="utf-8")
-            self.written.append(path)
+            sources[self.outdir / f"{document.name}.typ"] = self.opening(document) + translator.astext()
         if unknown:
-            for path in self.written:
-                path.unlink()
             raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
                                   + "\n  ".join(unknown))
+        for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
+            if old.with_suffix(".typ") not in sources and old.name != TEMPLATE.name:
+                old.unlink()  # a module gone leaves no handout behind
+        self.to_compile = []
+        for path, text in sources.items():
+            if not (path.is_file() and path.read_text(encoding="utf-8") == text and path.with_suffix(".pdf").is_file()):
+                path.write_text(text, encoding="utf-8")
+                self.to_compile.append(path)
 
     def assemble(self, document: Document) -> nodes.document:
         """The document's root with every toctree inlined (only its toctrees with ``toctree_only``:
@@ -157,23 +162,36 @@ class TypstBuilder(Builder):
         return f'#import "textbook.typ": *\n#show: {document.kind}.with({arguments})\n'
 
     def finish(self) -> None:
-        shutil.copyfile(TEMPLATE, self.outdir / TEMPLATE.name)
-        images = self.outdir / "images"
-        images.mkdir(exist_ok=True)
-        for source, name in self.images.items():
-            shutil.copyfile(self.srcdir / source, images / Path(name).name)
         import typst  # the compiler, loaded only when a PDF is made
 
         epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the last commit's date, as every edition (reproducible.py)
-        stamp = int(epoch) if epoch else None
-        for source in self.written:
+        inputs = self._shared_inputs(epoch)
+        stamp_file = self.outdir / ".shared-inputs"
+        if not stamp_file.is_file() or stamp_file.read_text() != inputs:  # the template, an image, the date
+            stamp_file.unlink(missing_ok=True)
+            self.to_compile = sorted(p for p in self.outdir.glob("*.typ") if p.name != TEMPLATE.name)
+        for source in self.to_compile:
             pdf = source.with_suffix(".pdf")
             try:
-                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], timestamp=stamp)
+                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"],
+                              timestamp=int(epoch) if epoch else None)
             except typst.TypstError as error:
                 pdf.unlink(missing_ok=True)
                 details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
                 raise TypstBuildError(f"{source.name}: {error.message}\n  {details}") from None
+        stamp_file.write_text(inputs)
+
+    def _shared_inputs(self, epoch: str | None) -> str:
+        """What every document's PDF is made of besides its own source, copied beside the sources:
+        the template and the images; their digest, with the date the PDFs carry."""
+        shutil.copyfile(TEMPLATE, self.outdir / TEMPLATE.name)
+        images = self.outdir / "images"
+        images.mkdir(exist_ok=True)
+        digest = hashlib.sha256(TEMPLATE.read_bytes() + str(epoch).encode())
+        for source, name in sorted(self.images.items()):
+            shutil.copyfile(self.srcdir / source, images / Path(name).name)
+            digest.update(name.encode() + (images / Path(name).name).read_bytes())
+        return digest.hexdigest()
 
 
 def setup(app):
