@@ -52,6 +52,7 @@ def test_what_it_cannot_print_stops_the_build_naming_each_place(app):
     assert "cannot print these yet; nothing was written" in message
     assert "00-first.md:5: gadget.gadget" in message
     assert "the formula '\\\\frobnicate{x}': the command \\frobnicate, which the converter does not know" in message
+    assert "00-first.md:10: raw LaTeX, which the Typst engine cannot print" in message
     assert not (app.outdir / "unknown.pdf").exists()
 
 

@@ -22,9 +22,12 @@ from textbook.bank.bank import Bank
 from textbook.bank import coverage
 from textbook.core.layout import MODULE_KEYS
 from textbook.core.messages import ENGLISH, Words
+from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 
-_NO_SECTION_NUMBERS = "```{raw} latex\n\\setcounter{secnumdepth}{-1}\n```\n"
-_NEW_PAGE = "```{raw} latex\n\\clearpage\n```\n\n```{raw} typst\n#pagebreak(weak: true)\n```\n"
+#: Raw LaTeX for the LaTeX route's layout only (``print_matter.LATEX_LAYOUT``); Typst's beside it.
+_LATEX = f"```{{raw}} latex\n:class: {LATEX_LAYOUT}\n"
+_NO_SECTION_NUMBERS = f"{_LATEX}\\setcounter{{secnumdepth}}{{-1}}\n```\n"
+_NEW_PAGE = f"{_LATEX}\\clearpage\n```\n\n```{{raw}} typst\n#pagebreak(weak: true)\n```\n"
 
 
 def _workbook_intro(words: Words, first: int) -> str:
@@ -33,7 +36,7 @@ def _workbook_intro(words: Words, first: int) -> str:
     name, group, date = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "group", "date"))
     return (
         f"{words('workbook.intro', first=first)}\n\n"
-        "```{raw} latex\n"
+        f"{_LATEX}"
         f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
         f"\\bigskip\\noindent {group}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\quad {date}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\par\n"
         "```\n\n"

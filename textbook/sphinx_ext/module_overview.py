@@ -34,7 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 from textbook.core.config import of_sphinx
 from textbook.core.front_matter import ModuleInfo, OverviewError, module_number, parse_overview
 from textbook.core.messages import Words
-from textbook.sphinx_ext import keep_together
+from textbook.sphinx_ext import keep_together, print_matter
 
 
 def _field(name: str, body: nodes.Node) -> nodes.field:
@@ -64,7 +64,7 @@ class ModuleOverview(SphinxDirective):
         _modules(self.env)[self.env.docname] = asdict(info)
         # The box is one unit in print: a handout's first page holds it whole (keep_together).
         overview = [keep_together.begin(), self._render(info), keep_together.end()]
-        return [nodes.raw("", f"\\textbookmodule{{{number}}}\n", format="latex"), *overview]
+        return [print_matter.latex_layout(f"\\textbookmodule{{{number}}}\n"), *overview]
 
     def _parse(self) -> dict:
         try:

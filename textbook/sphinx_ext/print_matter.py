@@ -98,8 +98,14 @@ def _ancestors(node: nodes.Node):
         yield node
 
 
-def _latex(text: str) -> nodes.raw:
-    return nodes.raw("", text, format="latex")
+#: The class of raw LaTeX the generator writes for the LaTeX route's own layout (chapter
+#: counters, front and back matter): another print engine lays these out its own way.
+LATEX_LAYOUT = "textbook-latex-layout"
+
+
+def latex_layout(text: str) -> nodes.raw:
+    """Raw LaTeX that only arranges the LaTeX route's pages, marked so (``LATEX_LAYOUT``)."""
+    return nodes.raw("", text, format="latex", classes=[LATEX_LAYOUT])
 
 
 def mark_front_and_back_matter(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -114,11 +120,11 @@ def mark_front_and_back_matter(app: Sphinx, doctree: nodes.document, docname: st
     first, last = is_module.index(True), len(is_module) - 1 - is_module[::-1].index(True)
     for position, node in enumerate(files):
         if position < first:
-            node.insert(0, _latex(r"\textbookfrontmatter"))
+            node.insert(0, latex_layout(r"\textbookfrontmatter"))
         elif position == first:
-            node.insert(0, _latex(r"\textbookmainmatter"))
+            node.insert(0, latex_layout(r"\textbookmainmatter"))
         elif position == last + 1:
-            node.insert(0, _latex(r"\textbookbackmatter"))
+            node.insert(0, latex_layout(r"\textbookbackmatter"))
 
 
 def keep_short_code_together(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -135,7 +141,7 @@ def keep_short_code_together(app: Sphinx, doctree: nodes.document, docname: str)
         captioned = isinstance(block.parent, nodes.container) and block.parent.get("literal_block")
         target = block.parent if captioned else block
         height = lines + (4 if captioned else 2)  # the frame's padding, and a caption's line
-        target.parent.insert(target.parent.index(target), _latex(f"\\needspace{{{height}\\baselineskip}}"))
+        target.parent.insert(target.parent.index(target), latex_layout(f"\\needspace{{{height}\\baselineskip}}"))
 
 
 def numbered_name(words: Words, numfig_format: dict[str, str]) -> re.Pattern:

@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxTranslator
 from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
 from textbook.core.messages import Words
+from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 from textbook.typst import markup
 from textbook.typst.math import MathError, typst_math
 
@@ -498,7 +499,12 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_raw(self, node):
+        """Raw Typst is printed; the generator's own LaTeX layout is the LaTeX route's; any other raw
+        LaTeX is an author's, which this engine cannot print: said, not dropped."""
         if node.get("format") == "typst":
             self.body.append(node.astext())
+        elif "latex" in node.get("format", "").split() and LATEX_LAYOUT not in node["classes"]:
+            self.unknown.append(f"{self._place(node)}: raw LaTeX, which the Typst engine cannot print; "
+                                "write what it does in Markdown, or give a ```{raw} typst``` block beside it")
         raise nodes.SkipNode
 
