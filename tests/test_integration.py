@@ -237,7 +237,11 @@ def test_the_key_has_solutions_and_the_site_has_no_key(built):
     key = " ".join(_pdf_text(BUILD / "pdf" / "answer-key.pdf").split())
     assert key.count("Solution") >= len(list(ROOT.glob("exercises/*/*.md")))
     assert "Points:" in key and "Grading notes" in key
-    assert not [p for p in (BUILD / "html").rglob("*") if "answer-key" in p.name or "workbook" in p.name]
+    site = [p for p in (BUILD / "html").rglob("*") if p.is_file()]
+    assert not [p for p in site if "answer-key" in p.name or p.parent.name == "keys"], "no key, in no form"
+    # The workbook is a student edition the home page offers as its PDF; never as a page of the site.
+    assert [p.relative_to(BUILD / "html").as_posix() for p in site if "workbook" in p.name] == ["downloads/workbook.pdf"]
+    assert (BUILD / "html" / "downloads" / "workbook.pdf").read_bytes() == (BUILD / "pdf" / "workbook.pdf").read_bytes()
 
 
 def test_every_module_has_its_own_key_with_the_notice_on_every_page(built):
