@@ -68,6 +68,40 @@ def _room_for(space: nodes.Element) -> str:
     return f"room: {space['lines']} * pitch + 2em"
 
 
+#: An opening that ends with its section (nothing but paragraphs in it).
+_SECTION_END = object()
+#: Paragraphs an opening holds at most before its first block.
+_OPENING_PARAGRAPHS = 2
+
+
+def _opening_end(section: nodes.section):
+    """Where a section's opening ends: its heading, the paragraphs under it (two at most) and the
+    first block after them (code, a figure, a table, a kept unit), which the page gate wants on the
+    heading's page; not a block holding kept units of its own (a module's exercises). The node
+    after it, or ``_SECTION_END``."""
+    children = section.children[1:]
+    paragraphs, index = 0, 0
+    while index < len(children):
+        child = children[index]
+        if isinstance(child, nodes.section):
+            return child
+        if isinstance(child, nodes.target):
+            index += 1
+            continue
+        if isinstance(child, nodes.paragraph) and paragraphs < _OPENING_PARAGRAPHS:
+            paragraphs += 1
+            index += 1
+            continue
+        if any(type(n).__name__ == "keep_edge" for n in child.findall(nodes.Element, include_self=False)):
+            break  # kept units of their own (a module's exercises): each keeps itself
+        if type(child).__name__ == "keep_edge" and "room" in child:  # through the unit's end
+            index += next((i for i, c in enumerate(children[index + 1:], 1)
+                           if type(c).__name__ == "keep_edge" and "room" not in c), 0)
+        index += 1
+        break
+    return children[index] if index < len(children) else _SECTION_END
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes ``self.body``; ``unknown`` lists the nodes it could not print."""
 
@@ -80,6 +114,9 @@ class TypstTranslator(SphinxTranslator):
         self.unknown: list[str] = []
         self.section_level = 0
         self.words = Words.of(of_sphinx(self.config))
+        #: For each open section: the node its kept opening ends before (``_SECTION_END``: with the
+        #: section; None: ended).
+        self.opening_ends: list = []
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -128,6 +165,9 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     def dispatch_visit(self, node: nodes.Node) -> None:
+        if self.opening_ends and node is self.opening_ends[-1]:
+            self.body.append("]\n")  # the section's opening ends before this node
+            self.opening_ends[-1] = None
         if isinstance(node, _SKIPPED):
             raise nodes.SkipNode
         if node.tagname in _WRAPPED:
@@ -164,8 +204,12 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_section(self, node):
         self.section_level += 1
+        if self.section_level > 1:  # its opening kept on one page: see _opening_end
+            self.opening_ends.append(_opening_end(node))
 
     def depart_section(self, node):
+        if self.section_level > 1 and self.opening_ends.pop() is _SECTION_END:
+            self.body.append("]\n")
         self.section_level -= 1
 
     def visit_title(self, node):
@@ -176,8 +220,8 @@ class TypstTranslator(SphinxTranslator):
                 unit = module_number(self.docname)
                 label = "none" if unit is None else f"[{markup.text(self.words.unit_number(unit))}]"
                 self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1)[")
-            else:  # room under it first: 15% of the page and three lines, as the page gate asks
-                self.body.append(f"\n#need(share: 0.15, space: 3em)\n#heading(level: {self.section_level})[")
+            else:  # the heading and what opens its section, kept on one page (_opening_end)
+                self.body.append(f"\n#keep[\n#heading(level: {self.section_level})[")
                 if number:
                     self.body.append(markup.text(number) + " ")
             self.context.append("]\n")
@@ -475,7 +519,7 @@ class TypstTranslator(SphinxTranslator):
         siblings = node.parent.children[node.parent.index(node) + 1:]
         end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and "room" not in s), None)
         after = siblings[end + 1] if end is not None and end + 1 < len(siblings) else None
-        room = _room_for(after) if type(after).__name__ == "answer_space" else "room: 0pt"
+        room = _room_for(after) if type(after).__name__ == "answer_space" else "room-share: 0.18"  # as LaTeX's
         self.body.append(f"\n#keep({room})[\n")
         raise nodes.SkipNode
 
