@@ -96,3 +96,10 @@ def test_an_edit_compiles_again_only_the_pdfs_it_changes(app, make_app, app_para
     again.build()
     changed = {pdf.name for pdf in again.outdir.glob("*.pdf") if pdf.stat().st_mtime_ns != times[pdf.name]}
     assert changed == {"tiny.pdf", "handout-01-second.pdf"}
+
+
+@pytest.mark.sphinx("typst", testroot="typst-footnote", freshenv=True)
+def test_a_footnote_is_printed_where_it_is_referenced(app):
+    app.build()
+    text = _text(PdfReader(app.outdir / "notes.pdf"))
+    assert "A claim with its source.1" in text and "\n1Sculley and colleagues, 2015." in text  # marker, then the note

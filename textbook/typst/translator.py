@@ -319,10 +319,21 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     def visit_footnote_reference(self, node):
-        raise nodes.SkipNode  # the footnote itself is written where it is referenced: visit_footnote
+        """The footnote's text, where it is referenced: Typst numbers and places it."""
+        scope = node  # its document's part of the book: ids repeat across chapters
+        while scope.parent is not None and not isinstance(scope, addnodes.start_of_file):
+            scope = scope.parent
+        footnote = next(scope.findall(lambda n: isinstance(n, nodes.footnote) and node["refid"] in n["ids"]))
+        self.body.append("#footnote[")
+        for child in footnote.children:
+            if not isinstance(child, nodes.label):
+                child.walkabout(self)
+        self.body[-1] = self.body[-1].rstrip("\n")
+        self.body.append("]")
+        raise nodes.SkipNode
 
     def visit_footnote(self, node):
-        raise nodes.SkipNode
+        raise nodes.SkipNode  # printed where it is referenced (visit_footnote_reference)
 
     def visit_math(self, node):
         latex = node.astext()
