@@ -231,3 +231,20 @@ def test_results_of_other_rules_are_not_reused(pdfs, tmp_path, monkeypatch):
     monkeypatch.setattr(page_layout, "_CACHE_VERSION", "changed rules")
     monkeypatch.setattr(page_layout, "check", lambda pdf: {"stranded heading": ["found again"]})
     assert page_layout.check_all([pdfs["clean"]], cache_file=cache) == {pdfs["clean"]: {"stranded heading": ["found again"]}}
+
+
+def _typst_pdf(tmp_path: Path, name: str, body: str) -> Path:
+    import typst
+
+    source = tmp_path / f"{name}.typ"
+    source.write_text('#set page(paper: "a4", numbering: "1")\n' + body)
+    typst.compile(source, output=tmp_path / f"{name}.pdf")
+    return tmp_path / f"{name}.pdf"
+
+
+def test_text_printed_over_the_lines_before_it_is_caught(tmp_path):
+    overprinted = _typst_pdf(tmp_path, "over", "A first paragraph of words.\n\n#v(-1.6em)\nA block placed over it.\n")
+    assert page_layout.check(overprinted)["text over text"] == [
+        'over.pdf, page 1: "A" is printed over "A"']
+    apart = _typst_pdf(tmp_path, "apart", "A first paragraph of words.\n\nThe next one, below it.\n")
+    assert page_layout.check(apart)["text over text"] == []

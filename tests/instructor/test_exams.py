@@ -402,3 +402,19 @@ def test_a_student_exam_with_solution_text_is_not_published(project, capsys):
     assert _run_exam(project, "exams/quiz.yml") != 0
     assert "variant-1.pdf: contains the solution of exercise 'short'" in capsys.readouterr().err
     assert not (project / "_build" / "exams").exists()
+
+
+def test_with_the_typst_engine_an_exam_prints_tagged_variants_and_keys_without_tex(project):
+    conf = project / "conf.py"
+    conf.write_text(conf.read_text() + '\ntextbook_pdf_engine = "typst"\n')
+    assert _run_exam(project, "exams/quiz.yml", "--variants", "2", "--seed", "3") == 0
+    folder = project / "_build" / "exams" / "quiz"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "variant-1-key.pdf", "variant-1.pdf", "variant-2-key.pdf", "variant-2.pdf"]
+    student = " ".join(pdf_text(folder / "variant-1.pdf").split())
+    assert "Tiny quiz" in student and "Name:" in student and "Answer every question." in student
+    assert "Week 1 · Variant 1 · 3 questions" in student and "Question 1:" in student
+    assert "Correct:" not in student and NOTICE not in student
+    key_pages = _pages(folder / "variant-1-key.pdf")
+    assert all(NOTICE in page for page in key_pages) and "Correct:" in "".join(key_pages)
+    assert not (project / "_build" / ".work" / "exams" / "quiz" / "latex").exists(), "no LaTeX was written"

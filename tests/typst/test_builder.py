@@ -25,6 +25,9 @@ def test_the_book_as_a_tagged_pdf(app):
                      'print("hello")', "Module at a glance"):
         assert expected in text, expected
     assert text.count("Figure 0.1") == 3  # the caption and both references, numbered as in HTML
+    contents = [" ".join(line.replace(".", " ").split()) for line in reader.pages[1].extract_text().splitlines()]
+    assert contents[:5] == ["Contents", "0 First module 3", "0 1 A section 3", "1 Second module 4",
+                            "1 1 Another section 4"], contents  # chapters and their sections, with pages
     source = (app.outdir / "tiny.typ").read_text(encoding="utf-8")
     assert '#link(<00-first:fig-square>)' in source and "#anchor <00-first:fig-square>" in source
     assert 'alt: "A filled square."' in source

@@ -50,11 +50,21 @@ class Line:
     heading: str = ""  # "exercise" or "section" when the row is a heading
 
 
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
 @dataclass
 class Page:
     number: int  # from 1
     height: float
     lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
+    words: list[Word] = field(default_factory=list)  # every word of the page, with its box
 
 
 def read_lines(pdf: Path) -> list[Page]:
@@ -67,6 +77,8 @@ def read_lines(pdf: Path) -> list[Page]:
     pages = []
     for number, page in enumerate(ElementTree.fromstring(xhtml).iter(f"{_XHTML}page"), 1):
         found = Page(number, float(page.get("height")))
+        found.words = [Word(word.text or "", *(float(word.get(edge)) for edge in ("xMin", "yMin", "xMax", "yMax")))
+                       for word in page.iter(f"{_XHTML}word")]
         pieces = sorted(
             (float(line.get("yMin")), float(line.get("xMin")), float(line.get("yMax")),
              " ".join(word.text or "" for word in line.iter(f"{_XHTML}word")))
@@ -368,7 +380,45 @@ def separated_captions(pdf: _Pdf) -> list[str]:
     return problems
 
 
+def _overlap(a: Word, b: Word) -> float:
+    """The share of the smaller word's box that the other covers."""
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+def overprinted_text(pdf: _Pdf) -> list[str]:
+    """Words printed over other words (a block placed over the lines before it): a third or more
+    of the smaller one's box covered. Signs (a root's tall box) and the labels inside a figure,
+    whose boxes the PDF gives loosely, are not compared. Once per page, naming the first pair."""
+    problems = []
+    for page in pdf.pages:
+        words = sorted((w for w in page.words if any(c.isalnum() for c in w.text)), key=lambda word: word.top)
+        pairs = ((word, other) for index, word in enumerate(words)
+                 for other in words[index + 1:_starting_above_bottom(words, index)] if _overlap(word, other) >= 1 / 3)
+        for word, other in pairs:
+            pictures = pdf.drawing(page.number).pictures
+            if any(top - 1 <= word.top and word.bottom <= bottom + 1 for top, bottom in pictures):
+                continue
+            problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(other.text)}\" is printed over "
+                            f"\"{_short(word.text)}\"")
+            break
+    return problems
+
+
+def _starting_above_bottom(words: list[Word], index: int) -> int:
+    """The end of the words that start above the bottom of ``words[index]`` (sorted by top)."""
+    end = index + 1
+    while end < len(words) and words[end].top < words[index].bottom:
+        end += 1
+    return end
+
+
 RULES = {
+    "text over text": overprinted_text,
     "stranded heading": stranded_headings,
     "answer space alone": answer_space_pages,
     "caption apart": separated_captions,

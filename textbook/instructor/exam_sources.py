@@ -8,6 +8,7 @@ notice on every page.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +18,19 @@ from textbook.bank.bank import Exercise
 from textbook.core.messages import ENGLISH, Words
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile
+from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 
 
 def _name_lines(words: Words) -> str:
+    """Lines for the student's name and number, for each print engine (a JSON string is a Typst string)."""
     name, number = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "student_number"))
-    return (
+    latex = (
         f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
         f"\\bigskip\\noindent {number}: \\rule{{0.4\\linewidth}}{{0.4pt}}\\par"
     )
+    typst = "\n".join(f"#form-line({json.dumps(words(f'form.{field}'), ensure_ascii=False)}, {width})"
+                      for field, width in (("name", "55%"), ("student_number", "40%")))
+    return _raw_latex(latex) + f"\n```{{raw}} typst\n{typst}\n```\n"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ class Variant:
 
 
 def _raw_latex(code: str) -> str:
-    return f"```{{raw}} latex\n{code}\n```\n"
+    """LaTeX that arranges the LaTeX route's pages only (``print_matter.LATEX_LAYOUT``)."""
+    return f"```{{raw}} latex\n:class: {LATEX_LAYOUT}\n{code}\n```\n"
 
 
 def _totals(exercises: tuple[Exercise, ...], words: Words) -> str:
@@ -62,7 +69,7 @@ def _document(exam: ExamFile, variant: Variant, key: bool, words: Words) -> str:
     if key:
         parts += [f"{words('exam.key_intro', number=variant.number)}\n\n"]
     else:
-        parts += [_raw_latex(_name_lines(words)), "\n"]
+        parts += [_name_lines(words), "\n"]
     variant_name = words("exam.variant", number=variant.number)
     details = " · ".join(part for part in (exam.date, variant_name, _totals(variant.exercises, words)) if part)
     parts.append(f"{details}\n\n")

@@ -23,14 +23,14 @@ from sphinx.config import Config
 from sphinx.util.tags import Tags
 
 from textbook.bank.bank import Bank, BankError, load_bank
-from textbook.gates import print_checks
+from textbook.gates import page_layout, print_checks
 from textbook.gates.leaks import LeakScanner
 from textbook.instructor import exam_sources, selection, stress, variants
 from textbook.bank import parameters
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_file
 from textbook.pipeline import latex
-from textbook.pipeline.build import BuildError, run_sphinx
+from textbook.pipeline.build import BuildError, check_accessible, run_sphinx
 from textbook.core.layout import Layout
 from textbook.core.messages import Words
 from textbook.sphinx_ext.reproducible import source_date_epoch
@@ -114,6 +114,37 @@ def _publish(pdfs: dict[Path, Path], folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _print_with_latex(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -> Path:
+    """The exam's documents through LaTeX, compiled in parallel; the folder of their PDFs."""
+    run_sphinx(layout, "latex", work / "src", work / "latex", work / "doctrees", *overrides, jobs=jobs)
+    texs = [work / "latex" / f"{name}.tex" for name in names]
+    log(f"textbook: xelatex: compiling {len(texs)} document(s)")
+    results = latex.compile_all(texs, jobs)
+    failures = [r for r in results if not r.ok]
+    if failures:
+        details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
+        found = [f"{_shown(layout, r.tex)}: LaTeX failed (its log excerpt is above)" for r in failures]
+        raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", found)
+    damaged = [message for tex in texs for message in print_checks.check_pdf(tex)]
+    if damaged:
+        raise BuildError("the exam's PDFs would print damaged:\n" + "\n".join(damaged), damaged)
+    return work / "latex"
+
+
+def _print_with_typst(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -> Path:
+    """The exam's documents through Typst (``textbook_pdf_engine = "typst"``), each checked as the
+    book's PDFs are: tagged PDF/UA-1 with its metadata, and laid out well; the folder of their PDFs."""
+    log(f"textbook: typst: printing {len(names)} document(s)")
+    run_sphinx(layout, "typst", work / "src", work / "typst", work / "doctrees", *overrides, jobs=jobs)
+    pdfs = [work / "typst" / f"{name}.pdf" for name in names]
+    check_accessible(layout, pdfs)
+    faults = [message for rules in page_layout.check_all(pdfs).values()
+              for messages in rules.values() for message in messages]
+    if faults:
+        raise BuildError("the exam's pages are badly laid out:\n" + "\n".join(f"  {f}" for f in faults), faults)
+    return work / "typst"
+
+
 def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int | None = None, log=print) -> ExamResult:
     """Build ``count`` variants of the exam at ``exam_path`` and their keys; see the module docstring."""
     started = time.perf_counter()
@@ -123,28 +154,14 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
         exam, bank, plans = plan(layout, exam_path, count, seed)
         work = layout.work / "exams" / exam.name
         exam_sources.write_sources(exam, plans, work / "src", Words.of(layout.project))
-        run_sphinx(
-            layout, "latex", work / "src", work / "latex", work / "doctrees",
-            "textbook_edition=exam",
-            f"textbook_exam_title={exam.title}", f"extensions={_extensions(layout)}",
-            jobs=jobs,
-        )  # fmt: skip
         names = [name for p in plans for name in (p.name, p.name + KEY_SUFFIX)]
-        texs = [work / "latex" / f"{name}.tex" for name in names]
-        log(f"textbook: xelatex: compiling {len(texs)} document(s)")
-        results = latex.compile_all(texs, jobs)
-        failures = [r for r in results if not r.ok]
-        if failures:
-            details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-            found = [f"{_shown(layout, r.tex)}: LaTeX failed (its log excerpt is above)" for r in failures]
-            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", found)
-        damaged = [message for tex in texs for message in print_checks.check_pdf(tex)]
-        if damaged:
-            raise BuildError("the exam's PDFs would print damaged:\n" + "\n".join(damaged), damaged)
+        overrides = ("textbook_edition=exam", f"textbook_exam_title={exam.title}", f"extensions={_extensions(layout)}")
+        printed = (_print_with_typst if layout.project.pdf_engine == "typst" else _print_with_latex)(
+            layout, work, names, overrides, jobs, log)
         leaks = [
             leak
             for variant in plans
-            for leak in _leak_scanner(layout, bank, variant).scan([work / "latex" / f"{variant.name}.pdf"])
+            for leak in _leak_scanner(layout, bank, variant).scan([printed / f"{variant.name}.pdf"])
         ]
         if leaks:
             raise BuildError(
@@ -153,7 +170,7 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
                 + "\nSolutions belong in the exercise bank only; remove the copied text from the exam file.",
                 [str(leak) for leak in leaks],
             )
-        _publish({tex.with_suffix(".pdf"): folder / f"{tex.stem}.pdf" for tex in texs}, folder)
+        _publish({printed / f"{name}.pdf": folder / f"{name}.pdf" for name in names}, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a failed build leaves no older exam that looks current
         raise

@@ -159,6 +159,17 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
+def check_accessible(layout: Layout, pdfs: list[Path]) -> None:
+    """Every PDF Typst printed is tagged PDF/UA-1 with its metadata (title, author, language), or
+    BuildError names each finding."""
+    problems = accessibility.findings_all(pdfs, cache_file=layout.build / "cache" / "accessibility.json")
+    problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
+                 for pdf in pdfs if (missing := print_checks.missing_metadata(pdf))]
+    if problems:
+        details = "\n".join(f"  {problem}" for problem in problems[:40])
+        raise BuildError(f"the PDFs are not accessible (PDF/UA-1) or lack their metadata:\n{details}", problems)
+
+
 class Builder:
     """One build of some editions; keeps the bank and the leak scanner it needs."""
 
@@ -350,13 +361,7 @@ class Builder:
             self.build_exercise_edition("typst", work, [pdf for _, pdf, _ in exercise_pdfs], TYPST_EXERCISE_EDITION_CODE)
             made += exercise_pdfs
         made = [entry for entry in made if entry[0] in self.requested]
-        problems = accessibility.findings_all([pdf for _, pdf, _ in made],
-                                              cache_file=self.layout.build / "cache" / "accessibility.json")
-        problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
-                     for _, pdf, _ in made if (missing := print_checks.missing_metadata(pdf))]
-        if problems:
-            details = "\n".join(f"  {problem}" for problem in problems[:40])
-            raise BuildError(f"the PDFs are not accessible (PDF/UA-1) or lack their metadata:\n{details}", problems)
+        check_accessible(self.layout, [pdf for _, pdf, _ in made])
         pages = {pdf: page_count(pdf) for _, pdf, _ in made}
         for _, pdf, _ in made:
             _say(f"  {pdf.name}: {pages[pdf]} pages")

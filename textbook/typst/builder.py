@@ -154,6 +154,8 @@ class TypstBuilder(Builder):
             "paper": markup.string("us-letter" if project.paper == "letter" else "a4"),
             "licence": markup.string(project.licence) if project.licence else "none",
         }
+        if document.kind == "book":
+            settings |= {"contents-title": markup.string(words("print.contents"))}
         if document.handout_of:
             settings |= {"handout": markup.string(document.handout_of)}
         if document.notice:

@@ -68,6 +68,8 @@ def _room_for(space: nodes.Element) -> str:
     return f"room: {space['lines']} * pitch + 2em"
 
 
+#: The spacing above a section's heading (the template's ``keep`` carries it: see ``need``).
+_HEADING_ABOVE = "2em"
 #: An opening that ends with its section (nothing but paragraphs in it).
 _SECTION_END = object()
 #: Paragraphs an opening holds at most before its first block.
@@ -219,9 +221,10 @@ class TypstTranslator(SphinxTranslator):
             if self.section_level == 1:  # a module opens with its unit label ("Module 4") above its title
                 unit = module_number(self.docname)
                 label = "none" if unit is None else f"[{markup.text(self.words.unit_number(unit))}]"
-                self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1)[")
+                number = "none" if unit is None else f"[{unit}]"  # the contents print it before the title
+                self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1, supplement: {number})[")
             else:  # the heading and what opens its section, kept on one page (_opening_end)
-                self.body.append(f"\n#keep[\n#heading(level: {self.section_level})[")
+                self.body.append(f"\n#keep(above: {_HEADING_ABOVE})[\n#heading(level: {self.section_level})[")
                 if number:
                     self.body.append(markup.text(number) + " ")
             self.context.append("]\n")
@@ -530,7 +533,12 @@ class TypstTranslator(SphinxTranslator):
         siblings = node.parent.children[node.parent.index(node) + 1:]
         end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and "room" not in s), None)
         after = siblings[end + 1] if end is not None and end + 1 < len(siblings) else None
-        room = _room_for(after) if type(after).__name__ == "answer_space" else "room-share: 0.18"  # as LaTeX's
+        if after is None:  # the unit is the whole exercise (a table to fill in): nothing to keep room for
+            room = "room: 0pt"
+        elif type(after).__name__ == "answer_space":
+            room = _room_for(after)
+        else:  # a solution, in a key: the room the LaTeX route keeps
+            room = "room-share: 0.18"
         self.body.append(f"\n#keep({room})[\n")
         raise nodes.SkipNode
 
@@ -557,7 +565,7 @@ class TypstTranslator(SphinxTranslator):
         """Raw Typst is printed; the generator's own LaTeX layout is the LaTeX route's; any other raw
         LaTeX is an author's, which this engine cannot print: said, not dropped."""
         if node.get("format") == "typst":
-            self.body.append(node.astext())
+            self.body.append(node.astext() + "\n\n")
         elif "latex" in node.get("format", "").split() and LATEX_LAYOUT not in node["classes"]:
             self.unknown.append(f"{self._place(node)}: raw LaTeX, which the Typst engine cannot print; "
                                 "write what it does in Markdown, or give a ```{raw} typst``` block beside it")
