@@ -248,3 +248,11 @@ def test_text_printed_over_the_lines_before_it_is_caught(tmp_path):
         'over.pdf, page 1: "A" is printed over "A"']
     apart = _typst_pdf(tmp_path, "apart", "A first paragraph of words.\n\nThe next one, below it.\n")
     assert page_layout.check(apart)["text over text"] == []
+
+
+def test_a_word_running_into_the_margin_is_caught(tmp_path):
+    justified = "#set par(justify: true)\n" + "A row of justified text ends at the right edge of the text area. " * 30
+    long_code = '\n\n#raw("x = \'a_string_without_a_single_space_in_it_that_cannot_break_anywhere_at_all_so_it_runs_on\'")\n'
+    assert page_layout.check(_typst_pdf(tmp_path, "margin", justified + long_code))["text in the margin"] == [
+        'margin.pdf, page 1: "\'a_string_without_a_single_space_in_it_that_cannot_break_..." runs 25 pt into the margin']
+    assert page_layout.check(_typst_pdf(tmp_path, "inside", justified))["text in the margin"] == []

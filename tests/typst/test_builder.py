@@ -106,3 +106,16 @@ def test_a_footnote_is_printed_where_it_is_referenced(app):
     app.build()
     text = _text(PdfReader(app.outdir / "notes.pdf"))
     assert "A claim with its source.1" in text and "\n1Sculley and colleagues, 2015." in text  # marker, then the note
+
+
+@pytest.mark.sphinx("typst", testroot="typst-inline", freshenv=True)
+def test_inline_code_keeps_the_punctuation_after_it_and_breaks_inside_a_cell(app):
+    """``#raw("fit");`` would swallow the semicolon and ``#raw("x").y`` read as a field: escaped.
+    Long code in a table cell breaks where it must instead of running into the margin."""
+    from textbook.gates import page_layout
+
+    app.build()
+    text = " ".join(_text(PdfReader(app.outdir / "inline.pdf")).split())
+    assert "Call fit; then read model.coef_ and predict(X) runs." in text
+    assert "7); the alias" in text
+    assert page_layout.check(app.outdir / "inline.pdf")["text in the margin"] == []

@@ -3,7 +3,13 @@
 The LaTeX log cannot say where a page broke, so every compiled PDF is read
 back: its words with their positions (Poppler's ``pdftotext -bbox-layout``),
 its section headings from the PDF outline, and, for the few pages that need
-it, what its content stream draws (``pypdf``). Three faults fail the build:
+it, what its content stream draws (``pypdf``). These faults fail the build:
+
+* text over text: a word printed over another (a block placed over the
+  lines before it), signs and figure labels aside;
+* text in the margin: a word that runs past the text's right edge (where
+  the rows of justified text end, on odd and even pages) by more than
+  hanging punctuation does;
 
 * a stranded heading: a section or exercise heading in the bottom 15% of the
   page's text area with its body on the next page, or an exercise whose
@@ -31,6 +37,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+#: A word ending this many points past the text's right edge runs into the margin.
+MARGIN_TOLERANCE = 6.0  # punctuation hangs a little past the edge of justified text
 #: A heading whose part on a page is less than this share of the text area is stranded.
 STRANDED_SHARE = 0.15
 EXERCISE_HEADING = re.compile(r"^Exercise \d+\.\d+:")
@@ -65,6 +73,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
     words: list[Word] = field(default_factory=list)  # every word of the page, with its box
+    width: float = 595.0
 
 
 def read_lines(pdf: Path) -> list[Page]:
@@ -76,7 +85,7 @@ def read_lines(pdf: Path) -> list[Page]:
     xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
     pages = []
     for number, page in enumerate(ElementTree.fromstring(xhtml).iter(f"{_XHTML}page"), 1):
-        found = Page(number, float(page.get("height")))
+        found = Page(number, float(page.get("height")), width=float(page.get("width")))
         found.words = [Word(word.text or "", *(float(word.get(edge)) for edge in ("xMin", "yMin", "xMax", "yMax")))
                        for word in page.iter(f"{_XHTML}word")]
         pieces = sorted(
@@ -417,8 +426,44 @@ def _starting_above_bottom(words: list[Word], index: int) -> int:
     return end
 
 
+def _right_edges(pages: list[Page]) -> dict[int, float]:
+    """The text's right edge on odd and on even pages (their margins may differ): where most rows
+    in the page's right half end, as the rows of justified text do (the edge of all pages where a
+    short document has too few rows of one kind)."""
+    ends: dict[int, Counter] = {0: Counter(), 1: Counter()}
+    for page in pages:
+        rows: dict[int, float] = {}
+        for word in page.words:
+            rows[round(word.top)] = max(rows.get(round(word.top), 0.0), word.right)
+        ends[page.number % 2].update(round(end) for end in rows.values() if end > 0.6 * page.width)
+    both = ends[0] + ends[1]
+    return {parity: float((counts if counts.total() >= 20 else both).most_common(1)[0][0])
+            for parity, counts in ends.items() if both}
+
+
+def text_in_margin(pdf: _Pdf) -> list[str]:
+    """Words that run past the text's right edge into the margin (a long unbreakable token in code
+    or a table): once per page, naming the first."""
+    edges = _right_edges(pdf.pages)
+    problems = []
+    for page in pdf.pages:
+        edge = edges.get(page.number % 2)
+        if edge is None:  # no row reaches the right half of any page: nothing to compare with
+            continue
+        beyond = [word for word in page.words if word.right > edge + MARGIN_TOLERANCE]
+        pictures = pdf.drawing(page.number).pictures if beyond else []
+        beyond = [word for word in beyond
+                  if not any(top - 1 <= word.top and word.bottom <= bottom + 1 for top, bottom in pictures)]
+        if beyond:
+            over = beyond[0].right - edge
+            problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(beyond[0].text)}\" runs "
+                            f"{over:.0f} pt into the margin")
+    return problems
+
+
 RULES = {
     "text over text": overprinted_text,
+    "text in the margin": text_in_margin,
     "stranded heading": stranded_headings,
     "answer space alone": answer_space_pages,
     "caption apart": separated_captions,

@@ -14,6 +14,13 @@ def text(value: str) -> str:
     return _SPECIAL.sub(r"\\\1", value)
 
 
+def after_code(value: str) -> str:
+    """Markup that may follow a code expression (``#raw("x")``, ``#emph[y]``), its first character
+    escaped if it would continue that expression: ``;`` would end it and vanish, ``.`` and ``(``
+    would read as a field access or a call."""
+    return "\\" + value if value[:1] in (";", ".", "(") else value
+
+
 def string(value: str) -> str:
     """``value`` as a Typst string literal."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")

@@ -13,6 +13,7 @@ all: nothing is silently left out of print.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from docutils import nodes
 from sphinx import addnodes
@@ -68,6 +69,10 @@ def _room_for(space: nodes.Element) -> str:
     return f"room: {space['lines']} * pitch + 2em"
 
 
+#: Inline code longer than this may break after ``_ ( . /`` and spaces (the template's
+#: ``code-breaking``): in a table's column it would run past its cell.
+_LONG_INLINE_CODE = 24
+_BREAK_AFTER = re.compile(r"(?<=[_(./ ])")
 #: The spacing above a section's heading (the template's ``keep`` carries it: see ``need``).
 _HEADING_ABOVE = "2em"
 #: An opening that ends with its section (nothing but paragraphs in it).
@@ -252,7 +257,7 @@ class TypstTranslator(SphinxTranslator):
         self.body.append("\n\n")
 
     def visit_Text(self, node):
-        self.body.append(markup.text(node.astext()))
+        self.body.append(markup.after_code(markup.text(node.astext())))
 
     def depart_Text(self, node):
         pass
@@ -278,7 +283,10 @@ class TypstTranslator(SphinxTranslator):
     # -- inline ----------------------------------------------------------------------------------
 
     def visit_literal(self, node):
-        self.body.append(f"#raw({markup.string(node.astext())})")
+        code = node.astext()
+        pieces = _BREAK_AFTER.split(code) if len(code) > _LONG_INLINE_CODE else [code]
+        call = "code-breaking" if len(pieces) > 1 else "raw"
+        self.body.append(f"#{call}({', '.join(markup.string(piece) for piece in pieces if piece)})")
         raise nodes.SkipNode
 
     def visit_abbreviation(self, node):

@@ -1,0 +1,6 @@
+project = "Inline code"
+author = "Tests"
+extensions = ["myst_nb", "textbook"]
+nb_execution_mode = "off"
+latex_documents = [("index", "inline.tex", project, author, "manual", True)]
+exclude_patterns = ["_build"]
