@@ -10,7 +10,13 @@ in print alike.
 The entry is the term as the glossary spells it: the reference's explicit
 target (``{term}`PSI <population stability index>```) or its text, with a
 capital that only starts a sentence lowered ("Data validation" is the entry
-"data validation"; "CI/CD" stays as it is).
+"data validation"; "CI/CD" stays as it is). A use inside the glossary adds
+none: the glossary's page is the term's definition, indexed already, and a
+second entry on that page would print its number twice ("289, 289": the
+definition's, in bold, and the use's). An entry is placed outside the
+emphasis around a reference (``*{term}`lineage`*``): inside it LaTeX would
+write it differently ("Jensen\\sphinxhyphen {}Shannon") and makeindex list
+the term twice.
 """
 
 from __future__ import annotations
@@ -48,13 +54,18 @@ class IndexTermUses(SphinxTransform):
         for reference in list(self.document.findall(addnodes.pending_xref)):
             if reference.get("refdomain") != "std" or reference.get("reftype") != "term":
                 continue
+            if _inside(reference, addnodes.glossary):
+                continue  # the glossary's page is the term's definition, indexed there
             name = entry_name(reference.rawsource)
             node_id = make_id(self.env, self.document, "index-term", name)
             target = nodes.target("", "", ids=[node_id])
             self.document.note_explicit_target(target)
             entry = addnodes.index(entries=[("single", name, node_id, "", None)], inline=True)
-            parent = reference.parent
-            position = parent.index(reference)
+            place = reference
+            while isinstance(place.parent, nodes.Inline):  # not in an argument of LaTeX's emphasis
+                place = place.parent
+            parent = place.parent
+            position = parent.index(place)
             parent.insert(position, target)
             parent.insert(position, entry)
 
@@ -75,6 +86,14 @@ class IndexTermUses(SphinxTransform):
                 term.remove(entry)
                 first = definition.children[0] if definition.children else None
                 (first if isinstance(first, nodes.paragraph) else definition).insert(0, entry)
+
+
+def _inside(node: nodes.Node, kind: type) -> bool:
+    while node is not None:
+        if isinstance(node, kind):
+            return True
+        node = node.parent
+    return False
 
 
 def print_the_index(app, config) -> None:
