@@ -17,6 +17,10 @@ definition's, in bold, and the use's). An entry is placed outside the
 emphasis around a reference (``*{term}`lineage`*``): inside it LaTeX would
 write it differently ("Jensen\\sphinxhyphen {}Shannon") and makeindex list
 the term twice.
+
+Authors add entries of their own with ``{index}`` (``CONTRIBUTING.md``); the
+index must hold each term once, in one spelling: ``duplicate_terms`` names a
+term spelt two ways, which the tests refuse for the book.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import re
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
+from sphinx.util.index_entries import split_index_msg
 from sphinx.util.nodes import make_id
 
 _ROLE_CONTENT = re.compile(r"`(?P<text>.*)`\s*$", re.DOTALL)
@@ -94,6 +99,60 @@ def _inside(node: nodes.Node, kind: type) -> bool:
             return True
         node = node.parent
     return False
+
+
+def entry_lines(kind: str, value: str) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """The index lines one entry (``{index}``'s ``single``, ``pair``, ``triple``, ``see``, ``seealso``)
+    makes, as Sphinx's ``IndexEntries`` makes them: its term, its sub-entry ("" for none), and for a
+    reference to another term, its kind and that term (``("see", "population stability index")``)."""
+    parts = split_index_msg(kind, value)
+    if kind == "single":
+        return [(parts[0], parts[1] if len(parts) > 1 else "", None)]
+    if kind == "pair":
+        return [(parts[0], parts[1], None), (parts[1], parts[0], None)]
+    if kind == "triple":
+        first, second, third = parts
+        return [(first, f"{second} {third}", None), (second, f"{third}, {first}", None),
+                (third, f"{first} {second}", None)]
+    return [(parts[0], "", (kind, parts[1]))]
+
+
+def index_lines(entries: dict[str, list]) -> dict[str, dict[str, set[str]]]:
+    """The printed index's lines from the index domain's entries (``env.domaindata["index"]
+    ["entries"]``: each document's ``(type, value, target, main, key)``): each term with its
+    sub-entries ("" for the term's own line, "see X" for a reference), and the documents that
+    index each."""
+    lines: dict[str, dict[str, set[str]]] = {}
+    for docname, document in entries.items():
+        for kind, value, _target, _main, _key in document:
+            for term, sub, see in entry_lines(kind, value):
+                sub = f"{see[0]} {see[1]}" if see else sub
+                lines.setdefault(term, {}).setdefault(sub, set()).add(docname)
+    return lines
+
+
+def line_count(entries: dict[str, list]) -> int:
+    """How many lines the index prints: its terms and their sub-entries."""
+    lines = index_lines(entries)
+    return len(lines) + sum(1 for subs in lines.values() for sub in subs if sub)
+
+
+def duplicate_terms(entries: dict[str, list]) -> list[str]:
+    """Each term, or sub-entry of one term, that the index holds in more than one spelling
+    (case and spaces aside): "Data drift" beside "data drift" would be two lines for one thing."""
+
+    def clashes(names, where: str) -> list[str]:
+        spellings: dict[str, list[str]] = {}
+        for name in names:
+            spellings.setdefault(" ".join(name.casefold().split()), []).append(name)
+        return sorted(f"{where}{' and '.join(repr(n) for n in sorted(found))} are one term: choose one spelling"
+                      for found in spellings.values() if len(found) > 1)
+
+    lines = index_lines(entries)
+    problems = clashes(lines, "")
+    for term, subs in sorted(lines.items()):
+        problems += clashes([sub for sub in subs if sub], f"under {term!r}: ")
+    return problems
 
 
 def print_the_index(app, config) -> None:
