@@ -7,6 +7,7 @@ root, so it shares the notebook cache and figures with the author's builds.
 import base64
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -18,7 +19,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from textbook.core.config import ProjectConfig
 from textbook.sphinx_ext.reproducible import source_date_epoch
+from textbook.sphinx_ext.term_index import duplicate_terms, line_count
 
 from tests.sphinx_ext.test_reproducible import different_files, how_they_differ
 from tests.sphinx_ext.test_runnable_download import assert_plain_markdown, execute_download
@@ -163,6 +166,37 @@ def test_pdf_book_has_every_chapter_and_figure(built):
         forms += sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Form")
     scripts = sum(len(_figures(c)) for c in CHAPTERS)
     assert forms >= scripts, "vector figures should be embedded as PDF forms"
+
+
+#: A page of an entry in LaTeX's index (``.ind``): a use, or the definition (bold).
+_IND_PAGES = re.compile(r"\\hyperpage\{([^}]*)\}|\\hyperindexformat\{\\spxpagem\}\{([^}]*)\}")
+
+
+def _printed_index_pages() -> list[list[str]]:
+    """The page numbers of each line of the PDF book's index: from LaTeX's ``.ind`` (each ``\\item``
+    and ``\\subitem`` with its pages), or from the pages of the Typst engine's printed index."""
+    if ProjectConfig.read(ROOT).pdf_engine == "xelatex":
+        ind = (BUILD / ".work" / "latex" / "mlops-book.ind").read_text()
+        lines = re.split(r"\\(?:sub)*item\b", ind.split("\\begin{sphinxtheindex}")[1])[1:]
+        return [[page for found in _IND_PAGES.findall(line) for page in re.findall(r"\d+", "".join(found))]
+                for line in lines]
+    pages = [page.extract_text() for page in PdfReader(BUILD / "pdf" / "mlops-book.pdf").pages]
+    first = max(number for number, text in enumerate(pages) if text.lstrip().startswith("Index\n"))
+    lines = "\n".join(pages[first:]).splitlines()[1:]
+    return [re.findall(r"\b\d+\b", line) for line in lines if re.search(r", \d", line)]
+
+
+def test_the_index_has_every_term_once_and_no_page_twice(built):
+    """At least 200 lines (terms and sub-entries), each term in one spelling, and no page twice in
+    one line of the printed index ("269, 269")."""
+    environment = pickle.loads((BUILD / ".work" / "doctrees" / "environment.pickle").read_bytes())
+    entries = environment.domaindata["index"]["entries"]
+    assert duplicate_terms(entries) == []
+    assert line_count(entries) >= 200
+    printed = _printed_index_pages()
+    assert len(printed) >= 150
+    repeated = [pages for pages in printed if len(pages) != len(set(pages))]
+    assert not repeated, repeated
 
 
 def test_every_module_has_a_standalone_handout(built):

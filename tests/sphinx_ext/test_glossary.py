@@ -81,3 +81,19 @@ def test_the_html_index_links_each_page_once_bold_where_it_defines():
 
     links = [(False, "a.html#use-1"), ("main", "g.html#term"), (False, "a.html#use-2"), (False, "g.html#other")]
     assert _each_page_once(links) == [(False, "a.html#use-1"), (True, "g.html#term")]
+
+
+@pytest.mark.sphinx("latex", testroot="glossary")
+def test_in_print_no_entry_repeats_a_page_or_spells_a_term_differently(app):
+    """A use of a term inside the glossary adds no entry (the definition's page is indexed, in bold:
+    a second entry there printed its number twice, "289, 289"); an entry is placed outside the
+    emphasis around a use (inside it LaTeX writes "blue\\sphinxhyphen {}green", a second term)."""
+    app.build()
+    assert app.warning.getvalue() == ""
+    tex = (app.outdir / "tiny.tex").read_text()
+    glossary = tex[tex.index("\\chapter{Glossary}"):]
+    assert glossary.count("\\index{data drift@") == 1  # its definition; the use in another term's is not
+    assert tex.count("\\index{data drift@") == 2
+    emphasised = [_argument(tex, start + len("\\sphinxstyleemphasis")) for start in _find_all(tex, "\\sphinxstyleemphasis{")]
+    assert any("blue" in text for text in emphasised)
+    assert not [text for text in emphasised if "\\index{" in text]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 
 from docutils import nodes
 from sphinx import addnodes
@@ -24,6 +25,7 @@ from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
 from textbook.core.messages import Words
 from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
+from textbook.sphinx_ext.term_index import entry_lines
 from textbook.typst import markup
 from textbook.typst.math import MathError, typst_math
 
@@ -34,7 +36,7 @@ _TRANSPARENT = (
 )
 #: Nodes with nothing to print.
 _SKIPPED = (
-    nodes.comment, nodes.substitution_definition, addnodes.toctree, addnodes.index, nodes.system_message,
+    nodes.comment, nodes.substitution_definition, addnodes.toctree, nodes.system_message,
     addnodes.only, nodes.meta,
 )
 #: Nodes written as an opening and a closing around their content.
@@ -92,7 +94,7 @@ def _opening_end(section: nodes.section):
         child = children[index]
         if isinstance(child, nodes.section):
             return child
-        if isinstance(child, nodes.target):
+        if isinstance(child, (nodes.target, addnodes.index)):
             index += 1
             continue
         if isinstance(child, nodes.paragraph) and paragraphs < _OPENING_PARAGRAPHS:
@@ -109,6 +111,23 @@ def _opening_end(section: nodes.section):
     return children[index] if index < len(children) else _SECTION_END
 
 
+def _sort_key(term: str) -> str:
+    """A term's place in the index, as Sphinx sorts its index: case and accents aside, symbols first."""
+    key = unicodedata.normalize("NFD", term.lower()).removeprefix("\N{RIGHT-TO-LEFT MARK}")
+    return ("1" if key[:1].isalpha() or key.startswith("_") else "0") + key + "\t" + term
+
+
+def _sub_sort_key(sub: str) -> str:
+    key = unicodedata.normalize("NFD", sub.lower()).removeprefix("\N{RIGHT-TO-LEFT MARK}")
+    return chr(127) + key if key[:1].isalpha() or key.startswith("_") else key
+
+
+def _letter(term: str) -> str | None:
+    """The letter a term is listed under, or None: with the symbols."""
+    letter = unicodedata.normalize("NFD", term.removeprefix("\N{RIGHT-TO-LEFT MARK}")[:1])[:1].upper()
+    return letter if letter.isalpha() or letter == "_" else None
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes ``self.body``; ``unknown`` lists the nodes it could not print."""
 
@@ -121,6 +140,8 @@ class TypstTranslator(SphinxTranslator):
         self.unknown: list[str] = []
         self.section_level = 0
         self.words = Words.of(of_sphinx(self.config))
+        #: Whether the document holds index entries (its end then names the index for the template).
+        self.indexed = False
         #: For each open section: the node its kept opening ends before (``_SECTION_END``: with the
         #: section; None: ended).
         self.opening_ends: list = []
@@ -200,7 +221,9 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     def depart_document(self, node):
-        pass
+        if self.indexed:  # the template's book prints its index after the last chapter
+            self.body.append(f"\n#index-words.update((title: [{markup.text(self.words('print.index'))}], "
+                             f"symbols: [{markup.text(self.words('print.index_symbols'))}]))\n")
 
     def visit_start_of_file(self, node):
         self.files.append(node["docname"])
@@ -279,6 +302,33 @@ class TypstTranslator(SphinxTranslator):
         self.body.append("\n")
 
 
+
+    def visit_index(self, node):
+        """Index entries (an author's ``{index}``, a glossary term, a use of one): a marker each, here,
+        which the template's index finds and prints with this page's number; sorted and lettered as
+        the HTML edition's index (Sphinx's ``IndexEntries``)."""
+        for kind, value, _target, main, _key in node["entries"]:
+            try:
+                lines = entry_lines(kind, value)
+            except ValueError as error:
+                self.unknown.append(f"{self._place(node)}: {error}")
+                continue
+            for term, sub, see in lines:
+                letter = _letter(term)
+                arguments = [
+                    markup.string(term), f"key: {markup.string(_sort_key(term))}",
+                    f"letter: {markup.string(letter) if letter else 'none'}",
+                ]
+                if sub:
+                    arguments += [f"sub: {markup.string(sub)}", f"sub-key: {markup.string(_sub_sort_key(sub))}"]
+                if see:
+                    word = self.words("print.index_see" if see[0] == "see" else "print.index_see_also")
+                    arguments.append(f"see: ([{markup.text(word)}], {markup.string(see[1])})")
+                if main:
+                    arguments.append("main: true")
+                self.body.append(f"#index-entry({', '.join(arguments)})")
+                self.indexed = True
+        raise nodes.SkipNode
 
     # -- inline ----------------------------------------------------------------------------------
 
