@@ -9,7 +9,7 @@ author = "The MLOps Textbook authors"
 copyright = "2026, The MLOps Textbook authors"
 release = "2026.11"
 
-extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]
+extensions = ["myst_nb", "textbook"]
 root_doc = "index"
 exclude_patterns = ["**.ipynb_checkpoints"]
 nitpicky = True
@@ -47,11 +47,8 @@ textbook_licence = (  # on every PDF's title page
     " (https://creativecommons.org/licenses/by/4.0/); code under the MIT licence."
 )
 
-# Math is drawn as SVG at build time and embedded in the page, so the HTML
-# edition needs no MathJax from a CDN and works offline.
-imgmath_image_format = "svg"
-imgmath_embed = True
-imgmath_font_size = 14
+# Math: the extension writes it as MathML in HTML and the EPUB (no TeX, no
+# MathJax from a CDN: the HTML edition works offline).
 
 # HTML edition.
 html_theme = "sphinx_book_theme"

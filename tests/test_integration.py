@@ -292,6 +292,29 @@ def test_every_module_has_its_own_key_with_the_notice_on_every_page(built):
         assert numbers and {n.split(".")[0] for n in numbers} == {str(int(chapter.stem[:2]))}, chapter.stem
 
 
+def test_every_formula_is_rendered_in_every_edition(built):
+    """As many formulas in the HTML (MathML), the EPUB (MathML) and print (LaTeX math) as the chapters
+    hold, as Sphinx read them: none dropped, none left as source, none written twice."""
+    import pickle
+    from zipfile import ZipFile
+
+    from docutils import nodes
+
+    def formulas(node) -> int:
+        return sum(1 for _ in node.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+
+    sources = sum(formulas(pickle.loads(path.read_bytes())) for path in (BUILD / ".work" / "doctrees").rglob("*.doctree"))
+    mathml = re.compile(r'<math xmlns="http://www\.w3\.org/1998/Math/MathML"')
+    pages = [p for p in (BUILD / "html").rglob("*.html") if "_static" not in p.parts]
+    html = sum(len(mathml.findall(page.read_text())) for page in pages)
+    with ZipFile(BUILD / "epub" / "mlops-book.epub") as book:
+        epub = sum(len(mathml.findall(book.read(n).decode())) for n in book.namelist() if n.endswith(".xhtml"))
+    tex = (BUILD / ".work" / "latex" / "mlops-book.tex").read_text()  # the print book, compiled without warnings
+    printed = len(re.findall(r"\\\(", tex)) + len(re.findall(r"\\begin\{(?:equation|align)\*?\}", tex))
+    assert sources > 0
+    assert {"html": html, "epub": epub, "print": printed} == {"html": sources, "epub": sources, "print": sources}
+
+
 def test_the_leak_scan_ran_and_found_nothing(built):
     assert re.search(r"leak scan: \d+ student files, \d+ exercises, [1-9]\d* solution markers, no solution text found", built)
 

@@ -15,10 +15,11 @@ import pytest
 from textbook.core import toolchain
 
 from tests.conftest import copy_tiny
-#: What the HTML edition needs on Debian: LaTeX with imgmath's packages, and dvisvgm.
-HTML_PACKAGES = ["texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended", "dvisvgm"]
-#: What every edition needs: the HTML's, XeLaTeX with its fonts and latexmk, Poppler, EPUBCheck.
-ALL_PACKAGES = HTML_PACKAGES + ["epubcheck", "texlive-xetex", "tex-gyre", "fonts-freefont-otf", "latexmk", "poppler-utils"]
+#: What the EPUB edition needs on Debian: EPUBCheck (the HTML edition needs nothing).
+EPUB_PACKAGES = ["epubcheck"]
+#: What every edition needs: EPUBCheck, XeLaTeX with its fonts and latexmk, Poppler.
+ALL_PACKAGES = EPUB_PACKAGES + ["texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra",
+                                "texlive-fonts-recommended", "tex-gyre", "fonts-freefont-otf", "latexmk", "poppler-utils"]
 
 
 def as_user(root: bool) -> list[str]:
@@ -50,21 +51,22 @@ def build_without_tools(tiny: Path, machine_without, command: list[str], root: b
     return result, calls.read_text().splitlines() if calls.exists() else []
 
 
-@pytest.mark.parametrize(("edition", "packages"), [("html", HTML_PACKAGES), ("all", ALL_PACKAGES)])
+@pytest.mark.parametrize(("edition", "packages", "commands"),
+                         [("epub", EPUB_PACKAGES, ["epubcheck"]), ("all", ALL_PACKAGES, ["xelatex", "epubcheck"])])
 def test_without_root_the_build_stops_before_any_work_with_the_one_install_line(
-    tiny, machine_without, edition, packages
+    tiny, machine_without, edition, packages, commands
 ):
     result, apt_calls = build_without_tools(tiny, machine_without, ["build", edition], root=False)
     assert result.returncode == 1, result.stderr
     install_lines = [line for line in result.stderr.splitlines() if "apt-get" in line]
     assert install_lines == [f"sudo apt-get install -y -q --no-install-recommends {' '.join(packages)}"]
-    assert "latex" in result.stderr and "dvisvgm" in result.stderr  # the missing commands are named
+    assert all(command in result.stderr for command in commands)  # the missing commands are named
     assert apt_calls == []
     assert not (tiny / "_build").exists(), "nothing may run (no chapter executed, no figure drawn) before the tools"
     assert "Running Sphinx" not in result.stdout
 
 
-@pytest.mark.parametrize(("edition", "packages"), [("html", HTML_PACKAGES), ("all", ALL_PACKAGES)])
+@pytest.mark.parametrize(("edition", "packages"), [("epub", EPUB_PACKAGES), ("all", ALL_PACKAGES)])
 def test_as_root_one_apt_get_install_of_every_package_before_sphinx_starts(tiny, machine_without, edition, packages):
     result, apt_calls = build_without_tools(tiny, machine_without, ["build", edition], root=True)
     assert apt_calls == [f"install -y -q --no-install-recommends {' '.join(packages)}"]
@@ -79,7 +81,6 @@ def test_as_root_one_apt_get_install_of_every_package_before_sphinx_starts(tiny,
 @pytest.mark.parametrize(
     ("command", "packages"),
     [
-        (["serve"], HTML_PACKAGES),
         (["proof"], ["poppler-utils"]),
         (["exam", "exams/none.yml"], ["texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra",
                                       "texlive-fonts-recommended", "tex-gyre", "fonts-freefont-otf", "latexmk",
@@ -93,6 +94,16 @@ def test_the_other_commands_make_sure_of_their_tools_first(tiny, machine_without
     assert [line for line in result.stderr.splitlines() if "apt-get" in line] == [
         f"sudo apt-get install -y -q --no-install-recommends {' '.join(packages)}"]
     assert apt_calls == []
+
+
+def test_the_html_edition_with_math_builds_on_a_machine_without_any_of_them(tiny, machine_without):
+    """No TeX, no dvisvgm: the math is MathML, written by Python."""
+    chapter = tiny / "book" / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nThe mean: {math}`\\bar{x} = \\frac{1}{n}\\sum_i x_i`.\n")
+    result, apt_calls = build_without_tools(tiny, machine_without, ["build", "html"], root=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert apt_calls == [] and "apt-get" not in result.stderr
+    assert "<mfrac>" in (tiny / "_build" / "html" / "00-run.html").read_text()
 
 
 def test_a_failed_install_updates_the_package_lists_and_tries_once_more(monkeypatch):

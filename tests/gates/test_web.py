@@ -45,7 +45,7 @@ DEFECTS = {
     "cdn.html": ('<script src="https://cdn.example.org/lib.js"></script>', "fetches https://cdn.example.org/lib.js from outside"),
     "css-404.html": ('<span style="background-image: url(gone.png)">Gone</span>', "HTTP 404: /gone.png"),
     "mismatch.html": ('<button aria-label="Close">Open the menu</button>', "accessibility (serious): label-content-name-mismatch"),
-    # What imgmath writes when latex cannot run: the formula's source as text.
+    # What a math renderer writes when it cannot draw a formula: its source as text.
     "raw-display-math.html": (r'<div class="math">$$\mathrm{KL}(a \,\|\, e)$$</div>',
                               r"math shown as its LaTeX source, not drawn: $$\mathrm{KL}"),
     "raw-inline-math.html": (r'<span class="math">\(x^2\)</span>', r"math shown as its LaTeX source, not drawn: \(x^2\)"),

@@ -136,10 +136,7 @@ def test_a_build_that_executes_a_cell_prints_no_configuration_or_kernel_chatter(
 
 
 MATH_CONF = """
-extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]
 myst_enable_extensions = ["dollarmath"]
-imgmath_image_format = "svg"
-imgmath_embed = True
 """
 FORMULAS = "\nThe mean is $\\bar{x} = \\frac{1}{n} \\sum_i x_i$, and\n\n$$\\mathrm{KL}(a \\,\\|\\, e) = \\sum_i a_i \\log a_i$$\n"
 
@@ -158,15 +155,20 @@ def raw_math(page: Path) -> list[str]:
     return shown
 
 
-def test_pages_a_failed_build_wrote_are_written_again_by_the_next_one(project, monkeypatch, machine_without):
-    """A build that fails while writing (latex missing: imgmath leaves each formula as its source
-    and warns) must not leave those pages for the next build, which would find them up to date."""
+def test_pages_a_failed_build_wrote_are_written_again_by_the_next_one(project, monkeypatch):
+    """A build that fails while writing (here the MathML converter, which then leaves each formula
+    as its source and warns) must not leave those pages for the next build, which would find them
+    up to date."""
+    from textbook.sphinx_ext import math_mathml
+
     (project.root / "conf.py").write_text((project.root / "conf.py").read_text() + MATH_CONF)
     for page in (project.source / "00-run.md", project.source / "index.md"):
         page.write_text(page.read_text() + FORMULAS)
-    hidden, _ = machine_without(["latex", "dvisvgm"])
-    with monkeypatch.context() as without_latex:
-        without_latex.setenv("PATH", hidden)
+    def cannot_write(*args):
+        raise math_mathml.MathMLError("planted")
+
+    with monkeypatch.context() as failing:
+        failing.setattr(math_mathml, "mathml", cannot_write)
         with pytest.raises(build.BuildError, match="Sphinx's html build of book/ failed"):
             build.build(project, ["html"])
     written = project.work_output("html")
@@ -175,7 +177,21 @@ def test_pages_a_failed_build_wrote_are_written_again_by_the_next_one(project, m
     build.build(project, ["html"])
     pages = sorted(page for page in project.html.rglob("*.html") if "_static" not in page.parts)
     assert {page: raw_math(page) for page in pages} == {page: [] for page in pages}
-    assert "data:image/svg+xml" in (project.html / "00-run.html").read_text()
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML"' in (project.html / "00-run.html").read_text()
+
+
+def test_a_formula_that_cannot_be_written_fails_the_build_naming_its_line(project, capsys):
+    (project.root / "conf.py").write_text((project.root / "conf.py").read_text() + MATH_CONF)
+    chapter = project.source / "00-run.md"
+    chapter.write_text(chapter.read_text() + "\nA formula with a typo: $\\frac{1}{n} \\sume_i x_i$.\n")
+    line = len(chapter.read_text().splitlines())
+
+    assert cli.main(["build", "html"]) == 1
+
+    err = capsys.readouterr().err
+    assert (f'book/00-run.md:{line}: the formula "\\frac{{1}}{{n}} \\sume_i x_i" cannot be written as MathML'
+            " for the HTML and EPUB editions: the command \\sume is unknown") in err, err
+    assert not project.html.exists()
 
 
 def test_a_chapter_whose_cell_failed_is_read_again_by_the_next_build(project, capsys):

@@ -1,5 +1,5 @@
 """The EPUB edition of the tiny project: built from the HTML's doctrees, valid for EPUBCheck,
-complete (executed outputs, figure, math as SVG, navigation, metadata), byte-identical when
+complete (executed outputs, figure, math as MathML, navigation, metadata), byte-identical when
 rebuilt, and never published when EPUBCheck or the leak scan finds a problem."""
 
 import os
@@ -24,10 +24,6 @@ EPOCH = "1764115200"  # 2025-11-26, as the build would set it
 @pytest.fixture
 def project(tiny_project: Path, monkeypatch) -> build.Layout:
     root = tiny_project
-    conf = root / "conf.py"
-    conf.write_text(conf.read_text().replace('extensions = ["myst_nb", "textbook"]', (
-        'extensions = ["myst_nb", "sphinx.ext.imgmath", "textbook"]\n'
-        'imgmath_image_format = "svg"\nimgmath_embed = True')))  # fmt: skip
     chapter = root / "book" / "00-run.md"
     chapter.write_text(chapter.read_text() + "\nA sum of the first ten numbers: {math}`\\sum_{k=0}^{9} k = 45`.\n"
                        '\n```{code-cell} ipython3\nimport pandas as pd\npd.DataFrame({"n": [1, 2]})\n```\n')
@@ -60,8 +56,8 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     page = files["00-run.xhtml"].decode()
     assert "total = 45" in page, "executed outputs are in the book"
     assert 'src="_images/dot.svg"' in page and b"<!DOCTYPE" not in files["_images/dot.svg"]
-    [formula] = re.findall(r'src="(_images/math/[0-9a-f]+\.svg)"', page)
-    assert formula in files and "data:" not in page, "math is an SVG file, not a data: URL or MathJax"
+    [formula] = re.findall(r'<math xmlns="http://www.w3.org/1998/Math/MathML" [^>]*>.*?</math>', page)
+    assert 'alttext="\\sum_{k=0}^{9} k = 45"' in formula and "<munderover>" in formula, "math is MathML"
     assert "mathjax" not in page.lower() and "<script" not in page
     assert 'class="dataframe"' in page and "<style" not in page, "pandas' table, without its scoped style"
     assert "Exercise 0.1" in page and "Starter notebook" not in page, "questions only, no downloads"
@@ -77,7 +73,8 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     assert "00-run.xhtml" in files["nav.xhtml"].decode(), "the table of contents lists the chapter"
     assert ">Module 0: A module that runs code<" in files["nav.xhtml"].decode(), "with its unit label and number"
     assert "<text>Module 0: A module that runs code</text>" in files["toc.ncx"].decode()
-    assert re.search(r'<img class="math" [^>]*style="vertical-align: -\d+px"', page), "a formula sits on the baseline"
+    assert re.search(rf'<item id="{epub.item_id("00-run.xhtml")}" [^>]*properties="mathml"/>', opf)
+    assert not re.search(rf'<item id="{epub.item_id("index.xhtml")}" [^>]*properties=', opf), "no math there"
     assert ".highlight .k { color:" in files["_static/pygments.css"].decode(), "code is highlighted"
     style = files["_static/textbook-epub.css"].decode()
     assert "pre { white-space: pre-wrap;" in style, "long code lines wrap on a narrow screen"

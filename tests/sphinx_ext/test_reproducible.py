@@ -189,15 +189,6 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     assert differing == [], how_they_differ(first / "_build", second / "_build", differing)
 
 
-def test_math_svg_definitions_are_sorted_whatever_order_dvisvgm_wrote():
-    from textbook.sphinx_ext.math_svg import sorted_definitions
-
-    head, tail = "<svg>\n<defs>\n", "</defs>\n<g id='page1'>\n<use xlink:href='#g0-1'/>\n</g>\n</svg>\n"
-    one = head + "<path id='g1-53' d='M1'/>\n<path id='g0-105' d='M2'/>\n" + tail
-    other = head + "<path id='g0-105' d='M2'/>\n<path id='g1-53' d='M1'/>\n" + tail
-    assert sorted_definitions(one) == sorted_definitions(other) == other
-
-
 def _fake_build(root: Path, timed: str, untimed: str) -> Path:
     """An HTML edition with one chapter: a timing cell's output and another cell's."""
     html = root / "html"

@@ -16,9 +16,10 @@ EDITIONS = ("html", "epub", "pdf", "handouts", "workbook", "key")
 #: What every PDF edition needs: LaTeX compiles it, Poppler reads it back for the page gate.
 PRINT_TOOLS = (toolchain.XELATEX, toolchain.POPPLER)
 #: The system tools each edition needs: `textbook build` makes sure of them before any work.
+#: The HTML needs none (its math is MathML, written by Python; see sphinx_ext/math_mathml.py).
 EDITION_TOOLS = {
-    "html": (toolchain.MATH_IMAGES,),
-    "epub": (toolchain.MATH_IMAGES, toolchain.EPUBCHECK),
+    "html": (),
+    "epub": (toolchain.EPUBCHECK,),
     "pdf": PRINT_TOOLS,
     "handouts": PRINT_TOOLS,
     "workbook": PRINT_TOOLS,

@@ -31,13 +31,6 @@ class SystemTool:
         return [command for command in self.commands if shutil.which(command) is None]
 
 
-#: LaTeX and dvisvgm draw math as SVG for the HTML and EPUB editions (``sphinx.ext.imgmath``,
-#: whose preamble loads amsmath, amssymb, anyfontsize, bm and preview).
-MATH_IMAGES = SystemTool(
-    "LaTeX and dvisvgm (math in HTML and EPUB)",
-    ("latex", "dvisvgm"),
-    ("texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended", "dvisvgm"),
-)
 #: Sphinx's xelatex route: the engine, latexmk, the LaTeX packages sphinx.sty loads and the
 #: FreeFont and TeX Gyre fonts it uses by default.
 XELATEX = SystemTool(

@@ -7,9 +7,8 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
   stable identifier (a UUID made from the title) default to the project's own
   settings, never Sphinx's "unknown"; the date is ``SOURCE_DATE_EPOCH``
   (Sphinx's ``format_date``);
-* math: ``sphinx.ext.imgmath`` writes each formula as an SVG file the book
-  lists, not a ``data:`` URL (EPUB 3.2 and some readers refuse those);
-  formulas the HTML build drew already are copied, not drawn again;
+* math: MathML (``math_mathml.py``), which EPUB 3 allows in a page the
+  manifest declares with ``properties="mathml"``; Sphinx declares none;
 * figures: matplotlib's SVGs declare an external DTD, which EPUB forbids, and
   draw a space as a glyph ``<path>`` without the ``d`` SVG requires: the
   copies in the book lose their DOCTYPE and get an empty ``d``;
@@ -26,8 +25,8 @@ What Sphinx's own ``epub`` builder lacks for this book, fixed here rather than i
 * cover: an SVG of the title, author and the course's logo (``epub_cover.py``),
   declared as the cover image (``properties="cover-image"``), unless
   ``conf.py`` sets ``epub_cover``;
-* stale files: the builder packages every file in its folder, so pages,
-  images and formulas that no current document uses are removed first;
+* stale files: the builder packages every file in its folder, so pages and
+  images that no current document uses are removed first;
 * bytes: the zip's entries carry ``SOURCE_DATE_EPOCH``'s time, not the files';
   the manifest's item ids are made from the file names, not numbered in
   sorted order (figures of measured outputs are named by their content, so
@@ -79,7 +78,8 @@ CODE_STYLE = "sphinx"
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>\s*", re.S)
 _PATH_WITHOUT_DATA = re.compile(rb"<path(?![^>]*\sd=)")
 _SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
-_FORMULA = re.compile(r"_images/math/([0-9a-f]+\.svg)")
+#: What a page holds when it holds MathML (the manifest then declares it).
+_MATHML = re.compile(r'<math xmlns="http://www\.w3\.org/1998/Math/MathML"')
 #: Pages the builder writes that are not documents.
 GENERATED_PAGES = {"nav", "genindex"}
 
@@ -134,22 +134,6 @@ def item_id(name: str) -> str:
 class TextbookEpubBuilder(Epub3Builder):
     """Sphinx's ``epub`` builder with the fixes above."""
 
-    def init(self) -> None:
-        if "imgmath_embed" in self.config:
-            self.config.imgmath_embed = False  # before imgmath or math_svg look at it
-        super().init()
-        self._reuse_drawn_formulas()
-
-    def _reuse_drawn_formulas(self) -> None:
-        """imgmath names a formula's file by a hash of its LaTeX and settings: the HTML
-        edition's drawn formulas (kept in the cache, see math_svg.py) are the same files."""
-        drawn = of_sphinx(self.config).cache_dir / "math-svg"
-        target = Path(self.outdir) / self.imagedir / "math"
-        for formula in drawn.glob("*.svg") if drawn.is_dir() else []:
-            if not (target / formula.name).exists():
-                target.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(formula, target / formula.name)
-
     def init_highlighter(self) -> None:
         super().init_highlighter()
         if self.config.pygments_style is None:
@@ -195,16 +179,21 @@ class TextbookEpubBuilder(Epub3Builder):
             (static / epub_cover.IMAGE).write_text(cover, encoding="utf-8")
 
     def build_content(self) -> None:
-        """Sphinx's ``content.opf``, with the cover's image declared as EPUB 3 wants
-        (``properties="cover-image"``; Sphinx names it only in EPUB 2's ``<meta name="cover">``)."""
+        """Sphinx's ``content.opf``, with the properties EPUB 3 wants declared: the cover's image
+        (``cover-image``; Sphinx names it only in EPUB 2's ``<meta name="cover">``) and each page
+        that holds MathML (``mathml``)."""
         super().build_content()
-        if not self.config.epub_cover:
-            return
-        opf = Path(self.outdir) / "content.opf"
-        item = f'id="{self.make_id(self.config.epub_cover[0])}"'
+        outdir = Path(self.outdir)
+        properties = {name: "mathml" for name in self.files
+                      if name.endswith(self.out_suffix) and _MATHML.search((outdir / name).read_text(encoding="utf-8"))}
+        if self.config.epub_cover:
+            properties[self.config.epub_cover[0]] = "cover-image"
+        opf = outdir / "content.opf"
         text = opf.read_text(encoding="utf-8")
-        opf.write_text(re.sub(f"(<item {item} [^>]*?)\\s*/>", r'\1 properties="cover-image"/>', text, count=1),
-                       encoding="utf-8")
+        for name, value in sorted(properties.items()):
+            item = f'id="{self.make_id(name)}"'
+            text = re.sub(f"(<item {item} [^>]*?)\\s*/>", f'\\1 properties="{value}"/>', text, count=1)
+        opf.write_text(text, encoding="utf-8")
 
     def handle_finish(self) -> None:
         self._remove_stale_files()
@@ -212,28 +201,23 @@ class TextbookEpubBuilder(Epub3Builder):
         super().handle_finish()
 
     def _remove_stale_files(self) -> None:
-        """Pages of gone documents, images and formulas nothing uses, books of another name, the
-        copy of ``.buildinfo`` Sphinx keeps when the configuration changed: never packaged."""
+        """Pages of gone documents, images nothing uses (formulas drawn as SVG by older versions
+        of the generator), books of another name, the copy of ``.buildinfo`` Sphinx keeps when the
+        configuration changed: never packaged."""
         outdir = Path(self.outdir)
         (outdir / ".buildinfo.bak").unlink(missing_ok=True)
         for book in outdir.glob("*.epub"):  # written under another name before
             if book.name != f"{self.config.epub_basename}.epub":
                 book.unlink()
         documents = set(self.env.all_docs) | GENERATED_PAGES
-        pages = []
         for page in outdir.glob("**/*.xhtml"):
-            if page.relative_to(outdir).with_suffix("").as_posix() in documents:
-                pages.append(page)
-            else:
+            if page.relative_to(outdir).with_suffix("").as_posix() not in documents:
                 page.unlink()
         used = {unique for _docs, unique in self.env.images.values()}
         for image in (outdir / self.imagedir).glob("*"):
             if image.is_file() and image.name not in used:
                 image.unlink()
-        formulas = {name for page in pages for name in _FORMULA.findall(page.read_text(encoding="utf-8"))}
-        for formula in (outdir / self.imagedir / "math").glob("*"):
-            if formula.name not in formulas:
-                formula.unlink()
+        shutil.rmtree(outdir / self.imagedir / "math", ignore_errors=True)
 
     def _clean_svgs(self) -> None:
         for svg in (Path(self.outdir) / self.imagedir).glob("*.svg"):

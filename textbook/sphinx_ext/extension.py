@@ -24,7 +24,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.core import encoding
 from textbook.core.config import of_sphinx
 from textbook.core.problems import carrying
-from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, handouts, math_svg
+from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, handouts, math_mathml
 from textbook.sphinx_ext import module_overview
 from textbook.sphinx_ext import highlight_cache, numbering, numeric_columns, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
@@ -128,8 +128,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", kernel_environment.fix_figure_ids)
     app.connect("config-inited", kernel_environment.drop_personal_settings)
     app.connect("config-inited", course_code.put_package_on_kernel_path)
-    app.connect("config-inited", math_svg.use_sorted_dvisvgm)
-    app.connect("config-inited", math_svg.on_the_baseline)
     app.connect("config-inited", quiet.quiet_kernel_spec)
     app.connect("config-inited", add_templates)
     app.connect("config-inited", print_outputs_in_typst)
@@ -150,9 +148,6 @@ def setup(app: Sphinx) -> dict:
     # builder-inited / build-finished: code highlighted for LaTeX once is kept for later builds.
     app.connect("builder-inited", highlight_cache.load)
     app.connect("build-finished", highlight_cache.save)
-    # builder-inited / build-finished: formulas drawn once are kept for later builds.
-    app.connect("builder-inited", math_svg.restore_drawn_formulas)
-    app.connect("build-finished", math_svg.keep_drawn_formulas, priority=400)  # before imgmath deletes them
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
@@ -211,6 +206,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
     app.add_latex_package("textbookprint")
+    math_mathml.register(app)  # math in HTML and the EPUB as MathML (see math_mathml.py)
     app.add_builder(epub.TextbookEpubBuilder, override=True)  # the EPUB edition (see epub.py)
     app.add_directive("script-figure", ScriptFigure)
     app.add_directive("module-overview", module_overview.ModuleOverview)
