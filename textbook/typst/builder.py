@@ -17,6 +17,7 @@ without alt text, or a Typst error stops the build with every place named.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from textbook.typst import markup
 from textbook.typst.translator import TypstTranslator
 
 TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
+#: Each handout's key when its source was last written (``TypstBuilder._handout_key``).
+KEPT_HANDOUTS = ".handout-keys.json"
 
 
 class TypstBuildError(SphinxError):
@@ -105,24 +108,59 @@ class TypstBuilder(Builder):
         (``finish``). Nothing is written when one holds what cannot be printed."""
         sources: dict[Path, str] = {}
         unknown: list[str] = []
+        kept = self._kept_handouts()
+        shared = self._shared_state()
+        keys: dict[str, str] = {}
         for document in self.documents():
+            path = self.outdir / f"{document.name}.typ"
+            if document.handout_of:
+                keys[document.name] = self._handout_key(document.root, shared)
+                if kept.get(document.name) == keys[document.name] and path.is_file():
+                    body = path.read_text(encoding="utf-8").split("\n", 2)[2]  # after the opening's two lines
+                    sources[path] = self.opening(document) + body
+                    continue
             doctree = self.assemble(document)
             self.post_process_images(doctree)
             translator = TypstTranslator(doctree, self)
             doctree.walkabout(translator)
             unknown += [f"{document.name}: {place}" for place in translator.unknown]
-            sources[self.outdir / f"{document.name}.typ"] = self.opening(document) + translator.astext()
+            sources[path] = self.opening(document) + translator.astext()
         if unknown:
             raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
                                   + "\n  ".join(unknown))
         for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
             if old.with_suffix(".typ") not in sources and old.name != TEMPLATE.name:
                 old.unlink()  # a module gone leaves no handout behind
+        (self.outdir / KEPT_HANDOUTS).write_text(json.dumps(keys, indent=1), encoding="utf-8")
         self.to_compile = []
         for path, text in sources.items():
             if not (path.is_file() and path.read_text(encoding="utf-8") == text and path.with_suffix(".pdf").is_file()):
                 path.write_text(text, encoding="utf-8")
                 self.to_compile.append(path)
+
+    def _kept_handouts(self) -> dict[str, str]:
+        """Each handout's key when its source was last written (``_handout_key``)."""
+        try:
+            return json.loads((self.outdir / KEPT_HANDOUTS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _shared_state(self) -> bytes:
+        """What a handout's text may take from other documents (the numbers of sections, figures
+        and tables, documents' titles, every label's section name) and from the translator's code."""
+        domain = self.env.domains.standard_domain
+        shared = (self.env.toc_secnumbers, self.env.toc_fignumbers,
+                  {docname: title.astext() for docname, title in self.env.titles.items()},
+                  domain.labels, domain.anonlabels)
+        code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
+        return repr(shared).encode() + code
+
+    def _handout_key(self, docname: str, shared: bytes) -> str:
+        """A handout's source is written again only when this changes: its module's doctree, or what
+        it shows of other documents. Assembling one costs about a second, and a prose edit changes
+        one module."""
+        doctree = Path(self.env.doctreedir, f"{docname}.doctree").read_bytes()
+        return hashlib.sha256(doctree + shared).hexdigest()
 
     def assemble(self, document: Document) -> nodes.document:
         """The document's root with every toctree inlined (only its toctrees with ``toctree_only``:
