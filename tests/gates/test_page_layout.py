@@ -190,6 +190,17 @@ HALF_EMPTY_ON_PURPOSE = r"""
 \section{A last chapter}
 """ + PARAGRAPH
 
+#: A page left half empty before a module's opening, and sections that do not start pages.
+BEFORE_A_MODULE = r"""
+\section{Introduction}
+""" + PARAGRAPH + r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\newpage
+\section{HEADING}
+""" + PARAGRAPH * 2
+
+
 #: A full page, then a page holding only the last two lines of a box: a listing's tail.
 TAIL_ALONE = r"""
 \section{Public checks}
@@ -280,6 +291,13 @@ def test_a_page_left_half_empty_before_what_would_have_fitted_is_caught(pdfs):
 
 def test_a_page_left_half_empty_before_a_chapter_or_a_figure_too_tall_passes(pdfs):
     assert page_layout.check(pdfs["on-purpose"]) == {name: [] for name in page_layout.RULES}
+
+
+@pytest.mark.parametrize(("heading", "faults"), [("Woche 3: Serving models", 0), ("Serving models", 1)])
+def test_a_page_left_half_empty_before_a_unit_opening_passes(tmp_path, heading, faults):
+    """A heading that names a unit, whatever the course calls its units, opens a page on purpose."""
+    pdf = _pdf(tmp_path, "module", BEFORE_A_MODULE.replace("HEADING", heading))
+    assert len(page_layout.check(pdf)["half-empty page"]) == faults
 
 
 def test_a_page_holding_only_the_tail_of_a_box_is_caught(pdfs):

@@ -111,18 +111,21 @@ def read_lines(pdf: Path) -> list[Page]:
 @dataclass(frozen=True)
 class Vocabulary:
     """The generator's heading-like lines in one language: an exercise's (or an exam question's)
-    title, the labels of its parts, and the words of the code box's label."""
+    title, the labels of its parts, the words of the code box's label, and a unit's heading."""
 
     exercise: re.Pattern
     labels: frozenset[str]
     code_box: frozenset[str]
+    unit: re.Pattern  # a unit's heading, whatever the course calls its units
 
     @classmethod
     def of(cls, words: Words) -> Vocabulary:
         return cls(
-            exercise=re.compile("|".join(_message_pattern(words, key) for key in ("exercise.heading", "question.heading"))),
+            exercise=re.compile("|".join(_message_pattern(words, key)
+                                         for key in ("exercise.heading", "question.heading"))),
             labels=frozenset(words(key) for key in LABEL_MESSAGES),
             code_box=frozenset(words("workbook.code_box").split()),
+            unit=re.compile(_message_pattern(Words(words.language, "\x03"), "unit.heading").replace("\x03", ".+?")),
         )
 
 
@@ -130,7 +133,8 @@ def _message_pattern(words: Words, key: str) -> str:
     """A message as a pattern a line starts with: its number a number, its title anything."""
     text = words(key, number="\x01", title="\x02", exercise="\x01")
     before_title = text.split("\x02")[0].rstrip()
-    return "^" + re.escape(before_title).replace("\x01", r"\d+(?:\.\d+)?")
+    number = r"\d+" if key == "unit.heading" else r"\d+(?:\.\d+)?"
+    return "^" + re.escape(before_title).replace("\x01", number)
 
 
 def _without_digits(text: str) -> str:
@@ -215,12 +219,14 @@ def _mark_headings(pages: list[Page], outline: dict[int, list[float]], vocabular
                 line.heading = "label"
 
 
-def _opening_pages(pdf: Path) -> set[int]:
-    """The pages a chapter or module opens: those of the outline entries of every level whose
-    entries (two or more) all start a page, as chapters do; a section that happens to start a
-    page does not make its level one."""
+def _opening_pages(pdf: Path, vocabulary: Vocabulary) -> set[int]:
+    """The pages a chapter or module opens: those of a heading that names a unit ("Module 4: ...",
+    "Woche 0: ...") and of the outline entries of every level whose entries (two or more) all
+    start a page, as chapters do; a section that happens to start a page does not make its level
+    one. A heading starts its page when its anchor is in the page's top quarter."""
     reader = PdfReader(pdf)
-    levels: dict[int, list[tuple[int, float, float]]] = {}
+    levels: dict[int, list[tuple[int, bool]]] = {}
+    opening = set()
 
     def walk(entries, depth: int) -> None:
         for entry in entries:
@@ -229,15 +235,15 @@ def _opening_pages(pdf: Path) -> set[int]:
                 continue
             page, top = reader.get_destination_page_number(entry), entry.get("/Top")
             if page is not None and top is not None:
-                height = float(reader.pages[page].mediabox.height)
-                levels.setdefault(depth, []).append((page + 1, float(top), height))
+                starts = float(top) > 0.75 * float(reader.pages[page].mediabox.height)
+                levels.setdefault(depth, []).append((page + 1, starts))
+                if starts and vocabulary.unit.match(str(entry.title)):
+                    opening.add(page + 1)
 
     walk(reader.outline, 0)
-    opening = set()
     for entries in levels.values():
-        # a heading on a page of its own starts there: its anchor in the page's top quarter
-        if len(entries) >= 2 and all(top > 0.75 * height for _, top, height in entries):
-            opening |= {page for page, _, _ in entries}
+        if len(entries) >= 2 and all(starts for _, starts in entries):
+            opening |= {page for page, _ in entries}
     return opening
 
 
@@ -361,7 +367,7 @@ class _Pdf:
         self.area = text_area(self.pages, str((self._reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
         _mark_headings(self.pages, _outline_headings(pdf), self.vocabulary)
-        self.openings = _opening_pages(pdf)
+        self.openings = _opening_pages(pdf, self.vocabulary)
         self._drawings: dict[int, Drawing] = {}
 
     def drawing(self, number: int) -> Drawing:
