@@ -40,7 +40,6 @@ _SKIPPED = (
 _WRAPPED = {
     "subtitle": ("#emph[", "]\n\n"),
     "block_quote": ("#quote(block: true)[", "]\n\n"),
-    "rubric": ("#strong[", "]\n\n"),
     "emphasis": ("#emph[", "]"),
     "strong": ("#strong[", "]"),
     "literal_strong": ("#strong[", "]"),
@@ -64,7 +63,7 @@ def _room_for(space: nodes.Element) -> str:
     if space.get("page_tenths"):
         return "room-share: 0.18"
     if space.get("code"):
-        return f"room: {space['lines'] + 3} * 1.2em"
+        return f"room: {space['lines']} * pitch + 1.5em"
     return f"room: {space['lines']} * pitch + 2em"
 
 
@@ -100,6 +99,12 @@ def _opening_end(section: nodes.section):
         index += 1
         break
     return children[index] if index < len(children) else _SECTION_END
+
+
+def _holds_answer_space(section: nodes.section) -> bool:
+    """Whether a section holds room to write (the workbook's): a worksheet of its own, which opens
+    with lines for the student's name, group and date."""
+    return any(type(node).__name__ in ("answer_space", "blank_cell") for node in section.findall(nodes.Element))
 
 
 class TypstTranslator(SphinxTranslator):
@@ -204,6 +209,10 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_section(self, node):
         self.section_level += 1
+        if self.section_level == 2 and _holds_answer_space(node):  # a module of the workbook
+            fields = ", ".join(f"({markup.string(self.words(f'form.{field}'))}, {width})"
+                               for field, width in (("name", "40%"), ("group", "15%"), ("date", "15%")))
+            self.body.append(f"\n#form-lines({fields})\n")
         if self.section_level > 1:  # its opening kept on one page: see _opening_end
             self.opening_ends.append(_opening_end(node))
 
@@ -241,6 +250,15 @@ class TypstTranslator(SphinxTranslator):
         if section is not None:
             self._anchors(section)
             self.body.append("\n")
+
+    def visit_rubric(self, node):
+        """An exercise's title, in its kept opening; the label of one of its parts ("Starter code",
+        "Solution"), kept with the first lines of what it labels."""
+        self._anchors(node)
+        self.body.append("#strong[" if "exercise-title" in node["classes"] else "\n#part-heading[")
+
+    def depart_rubric(self, node):
+        self.body.append("]\n\n")
 
     def visit_paragraph(self, node):
         self._anchors(node)
@@ -530,7 +548,12 @@ class TypstTranslator(SphinxTranslator):
         siblings = node.parent.children[node.parent.index(node) + 1:]
         end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and "room" not in s), None)
         after = siblings[end + 1] if end is not None and end + 1 < len(siblings) else None
-        room = _room_for(after) if type(after).__name__ == "answer_space" else "room-share: 0.18"  # as LaTeX's
+        if after is None:  # the unit is the whole exercise (a table to fill in): nothing to keep room for
+            room = "room: 0pt"
+        elif type(after).__name__ == "answer_space":
+            room = _room_for(after)
+        else:  # a solution, in a key: the room the LaTeX route keeps
+            room = "room-share: 0.18"
         self.body.append(f"\n#keep({room})[\n")
         raise nodes.SkipNode
 
