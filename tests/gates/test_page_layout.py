@@ -293,6 +293,13 @@ def test_a_page_left_half_empty_before_a_chapter_or_a_figure_too_tall_passes(pdf
     assert page_layout.check(pdfs["on-purpose"]) == {name: [] for name in page_layout.RULES}
 
 
+def test_a_title_page_is_not_judged_half_empty(tmp_path):
+    """A book's title page, then its only chapter: the title page is no page left half empty."""
+    pdf = _pdf(tmp_path, "titled", "\\thispagestyle{empty}\\noindent A title\n\n\\newpage\n\\section{The only chapter}\n"
+               + PARAGRAPH * 2)
+    assert page_layout.check(pdf)["half-empty page"] == []
+
+
 @pytest.mark.parametrize(("heading", "faults"), [("Woche 3: Serving models", 0), ("Serving models", 1)])
 def test_a_page_left_half_empty_before_a_unit_opening_passes(tmp_path, heading, faults):
     """A heading that names a unit, whatever the course calls its units, opens a page on purpose."""

@@ -19,9 +19,10 @@ it, what its content stream draws (``pypdf``). These faults fail the build:
 * a page left more than half empty before a block that would have fitted
   in part: its content ends above the middle of the text area, and the next
   page starts with what could have begun there (a heading and the first
-  lines of code, a table, answer space). A page before a chapter or module
-  opening (an outline level whose every entry starts a page) is not judged,
-  nor one before a figure that could not have fitted whole;
+  lines of code, a table, answer space). A title page is not judged, nor a
+  page before a chapter's or a unit's opening (a heading naming a unit, or
+  of an outline level whose every entry starts a page), nor one before a
+  figure that could not have fitted whole;
 * a figure caption at the top of a page whose figure is on the page before.
 
 The words of the generator's headings are the course's (``core/messages.py``):
@@ -223,7 +224,8 @@ def _opening_pages(pdf: Path, vocabulary: Vocabulary) -> set[int]:
     """The pages a chapter or module opens: those of a heading that names a unit ("Module 4: ...",
     "Woche 0: ...") and of the outline entries of every level whose entries (two or more) all
     start a page, as chapters do; a section that happens to start a page does not make its level
-    one. A heading starts its page when its anchor is in the page's top quarter."""
+    one. A heading starts its page when its anchor is in the page's top quarter. The pages after
+    a title page, up to the first heading, are openings too: a title page is not judged."""
     reader = PdfReader(pdf)
     levels: dict[int, list[tuple[int, bool]]] = {}
     opening = set()
@@ -244,6 +246,9 @@ def _opening_pages(pdf: Path, vocabulary: Vocabulary) -> set[int]:
     for entries in levels.values():
         if len(entries) >= 2 and all(starts for _, starts in entries):
             opening |= {page for page, _ in entries}
+    first = min((page for entries in levels.values() for page, _ in entries), default=None)
+    if first is not None:  # the title and front pages before the first heading open it too
+        opening |= set(range(2, first + 1))
     return opening
 
 
