@@ -68,6 +68,7 @@ latex_engine = "xelatex"
 latex_use_xindy = False
 latex_documents = [("index", "mlops-book.tex", project, author, "manual", True)]
 textbook_paper = "a4"  # or "letter": the page size of every PDF edition
+textbook_pdf_engine = "typst"  # Typst prints every PDF edition: book, handouts, workbook, keys
 latex_elements = {
     "pointsize": "10pt",
     "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from textbook.core.messages import Words
 from textbook.exercises.answer_space import asked_room
 from textbook.gates import page_layout
 from textbook.sphinx_ext import keep_together
@@ -17,6 +18,7 @@ PREAMBLE = r"""\documentclass[a4paper]{article}
 \fancyfoot[C]{\thepage}
 \newcommand{\filler}[1]{\foreach\n in {1,...,#1}{Some words of body text to fill the page. }}
 \usepackage{pgffor}
+\usepackage{graphicx}
 \begin{document}
 """
 
@@ -102,11 +104,13 @@ CLEAN = r"""
 
 
 #: An exercise taller than a page (title, a line of prompt, a code box that cannot break,
-#: more prompt) met low on a page: unkept, its title and first line end the page.
+#: more prompt) met low on a page (under a drawing that fills it down to there): unkept, its
+#: title and first line end the page.
 TALL_UNIT = r"""
 \section{Exercises}
 """ + PARAGRAPH + r"""
-\vspace*{0.45\textheight}
+\noindent\rule{1pt}{0.45\textheight}
+
 \noindent\textbf{Exercise 4.7: Write an endpoint and its test}
 
 One line of prompt, then starter code.
@@ -139,6 +143,79 @@ What does a code cell do when the book builds? Say it in a sentence.
 """ + PARAGRAPH
 
 
+#: The label of an exercise's part ("Starter code") ends a page, its code on the next.
+LABEL_AT_FOOT = r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\vspace*{0.5\textheight}
+\noindent\textbf{Exercise 4.7: Write an endpoint}
+
+\noindent One line of prompt.
+
+\noindent\textbf{Starter code}
+
+\newpage
+\noindent\fbox{\parbox{\linewidth}{\texttt{def endpoint():}\\\texttt{    raise NotImplementedError}}}
+
+""" + PARAGRAPH
+
+#: The same in German: the gate reads the words of the PDF's own language.
+LABEL_AT_FOOT_GERMAN = LABEL_AT_FOOT.replace("Exercise", "Aufgabe").replace("Starter code", "Startcode")
+
+#: A page a third full, then an exercise whose title and first answer lines would have fitted there.
+HALF_EMPTY = r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\newpage
+\noindent\textbf{Exercise 0.3: Find the missing components}
+
+List at least five components.
+
+""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 24
+
+#: Pages left half empty on purpose: before each chapter (every one starts a page), and before
+#: a figure too tall for the room left.
+HALF_EMPTY_ON_PURPOSE = r"""
+\section{A chapter}
+""" + PARAGRAPH + r"""
+\newpage
+\section{Another chapter}
+""" + PARAGRAPH + r"""
+\newpage
+\noindent\includegraphics[width=\linewidth,height=0.85\textheight]{example-image}
+
+\noindent Figure 1.1: A tall figure.
+
+\newpage
+\section{A last chapter}
+""" + PARAGRAPH
+
+#: A page left half empty before a module's opening, and sections that do not start pages.
+BEFORE_A_MODULE = r"""
+\section{Introduction}
+""" + PARAGRAPH + r"""
+\section{Exercises}
+""" + PARAGRAPH + r"""
+\newpage
+\section{HEADING}
+""" + PARAGRAPH * 2
+
+
+#: A full page, then a page holding only the last two lines of a box: a listing's tail.
+TAIL_ALONE = r"""
+\section{Public checks}
+""" + PARAGRAPH + r"""
+\null\vfill
+\noindent The listing's first lines end this page.
+
+\newpage
+\noindent\fbox{\parbox{\linewidth}{\texttt{assert one() == 1}\\\texttt{assert two() == 2}}}
+
+\newpage
+\section{The next chapter}
+""" + PARAGRAPH
+
+
 def _kept(body: str) -> str:
     """``body`` with its exercise made a kept unit, as the generator writes it."""
     start = body.index("\\noindent\\textbf{Exercise")
@@ -152,7 +229,8 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     cases = {
         "stranded": STRANDED, "exercise": STRANDED_EXERCISE, "lines": LONE_ANSWER_LINES,
         "caption": CAPTION_APART, "clean": CLEAN, "tall": TALL_UNIT, "tall-kept": _kept(TALL_UNIT),
-        "short-at-foot": SHORT_AT_FOOT,
+        "short-at-foot": SHORT_AT_FOOT, "label": LABEL_AT_FOOT, "half-empty": HALF_EMPTY,
+        "on-purpose": HALF_EMPTY_ON_PURPOSE, "tail": TAIL_ALONE,
     }
     return {name: _pdf(folder, name, body) for name, body in cases.items()}
 
@@ -187,6 +265,52 @@ def test_an_exercise_taller_than_a_page_starts_where_its_start_fits(pdfs):
     assert page_layout.check(pdfs["tall-kept"]) == {name: [] for name in page_layout.RULES}
     pages = subprocess.run(["pdftotext", "-layout", str(pdfs["tall-kept"]), "-"], capture_output=True, text=True)
     assert "Exercise 4.7" in pages.stdout.split("\f")[1], "the exercise starts page 2"
+
+
+def test_the_label_of_an_exercise_part_at_the_foot_of_a_page_is_caught(pdfs):
+    assert page_layout.check(pdfs["label"])["stranded heading"] == [
+        'label.pdf, page 1: heading "Starter code" has less than 3 lines of its body under it and the rest is on page 2'
+    ]
+
+
+def test_the_labels_are_the_words_of_the_course_language(pdfs, tmp_path):
+    """A German course prints "Startcode": the gate reads it in German, not in English."""
+    german = _pdf(tmp_path, "label-de", LABEL_AT_FOOT_GERMAN)
+    assert page_layout.check(german)["stranded heading"] == [], "English words do not match German labels"
+    assert page_layout.check(german, Words("de"))["stranded heading"] == [
+        'label-de.pdf, page 1: heading "Startcode" has less than 3 lines of its body under it and the rest is on page 2'
+    ]
+
+
+def test_a_page_left_half_empty_before_what_would_have_fitted_is_caught(pdfs):
+    assert page_layout.check(pdfs["half-empty"])["half-empty page"] == [
+        "half-empty.pdf, page 1: the page is left 80% empty, and the start of page 2 (Exercise 0.3: Find the "
+        "missing components, with its first lines) would have fitted there"
+    ]
+
+
+def test_a_page_left_half_empty_before_a_chapter_or_a_figure_too_tall_passes(pdfs):
+    assert page_layout.check(pdfs["on-purpose"]) == {name: [] for name in page_layout.RULES}
+
+
+def test_a_title_page_is_not_judged_half_empty(tmp_path):
+    """A book's title page, then its only chapter: the title page is no page left half empty."""
+    pdf = _pdf(tmp_path, "titled", "\\thispagestyle{empty}\\noindent A title\n\n\\newpage\n\\section{The only chapter}\n"
+               + PARAGRAPH * 2)
+    assert page_layout.check(pdf)["half-empty page"] == []
+
+
+@pytest.mark.parametrize(("heading", "faults"), [("Woche 3: Serving models", 0), ("Serving models", 1)])
+def test_a_page_left_half_empty_before_a_unit_opening_passes(tmp_path, heading, faults):
+    """A heading that names a unit, whatever the course calls its units, opens a page on purpose."""
+    pdf = _pdf(tmp_path, "module", BEFORE_A_MODULE.replace("HEADING", heading))
+    assert len(page_layout.check(pdf)["half-empty page"]) == faults
+
+
+def test_a_page_holding_only_the_tail_of_a_box_is_caught(pdfs):
+    assert page_layout.check(pdfs["tail"])["tail alone"] == [
+        "tail.pdf, page 2: the page holds only the last 2 line(s) of a box from page 1"
+    ]
 
 
 def test_a_page_of_answer_lines_alone_is_caught(pdfs):

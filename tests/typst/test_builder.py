@@ -1,5 +1,7 @@
 """``-b typst``: the book as one Typst document, compiled to a tagged PDF without TeX."""
 
+import re
+
 import pytest
 from pypdf import PdfReader
 from sphinx.errors import SphinxError
@@ -85,6 +87,11 @@ def test_the_workbook_and_keys_in_typst(tiny_project, tmp_path):
     assert typ["answer-key"].count("#choice-box(ticked: true)") == 2  # "Four" and "Two" are even
     assert "#answer-lines(" in typ["workbook"] and "#code-box(" in typ["workbook"]
     assert "#answer-lines(" not in typ["answer-key"]
+    # each module of the workbook opens with lines for the student's name, group and date; a key does not
+    assert typ["workbook"].count('#form-lines(("Name", ') == 1 and "#form-lines(" not in typ["answer-key"]
+    assert "Name:" in next(page.extract_text() for page in workbook.pages if "Module 0" in page.extract_text())
+    # a blank cell to write in is not shaded: no table of the workbook has a fill
+    assert "table(columns:" in typ["workbook"] and not re.search(r"table\([^)]*fill", typ["workbook"])
     assert (out / "answer-key-00-run.pdf").is_file()
 
 

@@ -73,7 +73,8 @@ def latex_macros(words: Words, engine: str) -> str:
 
 class answer_space(nodes.General, nodes.Element):
     """Room to write: ``lines`` ruled lines (at least ``page_tenths`` tenths of a page of them),
-    or a code box ``lines`` high (``code=True``); ``continued`` heads answer space that starts a new page."""
+    or a code box ``lines`` handwritten lines high (``code=True``); ``continued`` heads answer space
+    that starts a new page."""
 
 
 _NUMBERS = {"one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
@@ -81,6 +82,27 @@ _PAGES = re.compile(r"\b(half a|one|two|three|[123])[-\s]+pages?\b", re.IGNORECA
 _WORDS = re.compile(r"\b(\d{2,4}) words\b", re.IGNORECASE)
 #: Handwritten words on one ruled line.
 WORDS_PER_LINE = 10
+
+
+#: Handwritten lines a student fills in a minute of an exercise, by kind: about a line a minute
+#: of prose (ten words), a little less for a short answer, which is thought more than written;
+#: a line of code a minute. Multiple choice and fill-in tables are answered on the page itself.
+LINES_PER_MINUTE = {"short-answer": 0.8, "list": 1.0, "essay": 1.0, "code": 1.0}
+#: The most lines the minutes ask for, as ``space`` may (the bank's schema): a day-long project
+#: is not written in the workbook.
+MOST_LINES = 40
+
+
+def sized_lines(kind: str, minutes: int, space: int | None = None) -> int:
+    """The handwritten lines of an exercise's answer space: as many as its minutes call for
+    (``LINES_PER_MINUTE``, at most ``MOST_LINES``), or ``space`` when it asks for more.
+
+    A 25-minute code exercise gets a box of 25 lines, a 30-minute essay 30
+    lines (a page); an author who knows the answer takes more room says so
+    with ``space``.
+    """
+    rate = LINES_PER_MINUTE.get(kind, 0)
+    return max(space or 0, min(MOST_LINES, -(-int(minutes * rate * 10) // 10)))
 
 
 def asked_room(question: str) -> tuple[int, int]:

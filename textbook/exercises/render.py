@@ -29,7 +29,7 @@ from docutils import nodes
 from textbook.bank import content, grading
 from textbook.bank.order import lettered, shown_order
 from textbook.core.messages import ENGLISH, Words
-from textbook.exercises.answer_space import answer_space, asked_room, blank_cell_strut, tick_box
+from textbook.exercises.answer_space import answer_space, asked_room, blank_cell_strut, sized_lines, tick_box
 from textbook.bank.bank import Exercise
 from textbook.sphinx_ext import keep_together
 
@@ -182,12 +182,14 @@ def _solution(exercise: Exercise, parse: Parser, words: Words) -> nodes.containe
 
 
 def _answer_space(exercise: Exercise, words: Words) -> answer_space:
-    """The workbook's room to write: a code box, or ruled lines sized by ``space`` and what the prompt asks for."""
+    """The workbook's room to write: a code box, or ruled lines, as many as the exercise's minutes
+    call for, ``space`` or what the prompt asks for when more (``answer_space.sized_lines``)."""
     continued = words("exercise.continued", number=exercise.number)
+    lines = sized_lines(exercise.kind, exercise.minutes, exercise.space)
     if exercise.kind == "code":
-        return answer_space(lines=exercise.space, code=True, continued=continued)
-    tenths, lines = asked_room(exercise.sections["Question"].text) if exercise.kind == "essay" else (0, 0)
-    return answer_space(lines=max(exercise.space, lines), page_tenths=tenths, continued=continued)
+        return answer_space(lines=lines, code=True, continued=continued)
+    tenths, asked = asked_room(exercise.sections["Question"].text) if exercise.kind == "essay" else (0, 0)
+    return answer_space(lines=max(lines, asked), page_tenths=tenths, continued=continued)
 
 
 #: Under an exercise's opening, at least this much of the page (so a heading never ends a page).

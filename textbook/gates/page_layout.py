@@ -10,14 +10,29 @@ it, what its content stream draws (``pypdf``). These faults fail the build:
 * text in the margin: a word that runs past the text's right edge (where
   the rows of justified text end, on odd and even pages) by more than
   hanging punctuation does;
-
 * a stranded heading: a section or exercise heading in the bottom 15% of the
   page's text area with its body on the next page, or an exercise whose
   title and prompt fill less than that at the foot of a page, its first
-  block (table, code, answer space) pushed to the next;
+  block (table, code, answer space) pushed to the next; the lines the
+  generator prints as headings inside an exercise ("Starter code", "Public
+  checks", "Solution", "Rubric", "Hidden checks", "Grading notes") are
+  judged as an exercise's title is;
 * a page whose only content is answer space (ruled lines, an empty code
   box), left over from the exercise on the page before;
+* a page holding only the last lines of a box from the page before (two
+  lines of a code listing), in less than 15% of its text area;
+* a page left more than half empty before a block that would have fitted
+  in part: its content ends above the middle of the text area, and the next
+  page starts with what could have begun there (a heading and the first
+  lines of code, a table, answer space). A title page is not judged, nor a
+  page before a chapter's or a unit's opening (a heading naming a unit, or
+  of an outline level whose every entry starts a page), nor one before a
+  figure that could not have fitted whole;
 * a figure caption at the top of a page whose figure is on the page before.
+
+The words of the generator's headings are the course's (``core/messages.py``):
+a PDF is read in the language its catalogue names (``/Lang``), English when
+it names none.
 
 Running heads and feet are what recurs at the same height on many pages; the
 text area lies between them. Results are kept per PDF digest, so an
@@ -37,14 +52,24 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from textbook.core.messages import Words
+
 #: A word ending this many points past the text's right edge runs into the margin.
 MARGIN_TOLERANCE = 6.0  # punctuation hangs a little past the edge of justified text
+#: Rows ending at one place (to 2 pt) that mark it as the text's right edge.
+ROWS_AT_THE_EDGE = 3
 #: A heading whose part on a page is less than this share of the text area is stranded.
 STRANDED_SHARE = 0.15
-EXERCISE_HEADING = re.compile(r"^Exercise \d+\.\d+:")
+#: Lines of its body (as tall as its own) that the label of an exercise's part needs under it.
+LABEL_BODY_LINES = 3
+#: A page whose content ends above this share of its text area is more than half empty.
+HALF_EMPTY_SHARE = 0.5
+#: The first lines of a block that can break: what a page left half empty would have held of it.
+FIRST_LINES_SHARE = 0.15
 FIGURE_CAPTION = re.compile(r"^(?:Figure|Fig\.) \d+(?:\.\d+)*:")
-#: The only words an answer-space page holds: the code box's label.
-ANSWER_SPACE_WORDS = {"Your", "code"}
+#: The lines an exercise prints as headings of its parts, by their messages (``core/locale``).
+LABEL_MESSAGES = ("starter_code.heading", "public_checks.heading", "solution.heading", "rubric.heading",
+                  "hidden_checks.heading", "grading_notes.heading")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 #: Results are kept per PDF digest and per version of these rules (this file).
 _CACHE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
@@ -104,6 +129,35 @@ def read_lines(pdf: Path) -> list[Page]:
             found.lines.append(Line(" ".join(p[3] for p in row), min(p[0] for p in row), max(p[2] for p in row)))
         pages.append(found)
     return pages
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The generator's heading-like lines in one language: an exercise's (or an exam question's)
+    title, the labels of its parts, the words of the code box's label, and a unit's heading."""
+
+    exercise: re.Pattern
+    labels: frozenset[str]
+    code_box: frozenset[str]
+    unit: re.Pattern  # a unit's heading, whatever the course calls its units
+
+    @classmethod
+    def of(cls, words: Words) -> Vocabulary:
+        return cls(
+            exercise=re.compile("|".join(_message_pattern(words, key)
+                                         for key in ("exercise.heading", "question.heading"))),
+            labels=frozenset(words(key) for key in LABEL_MESSAGES),
+            code_box=frozenset(words("workbook.code_box").split()),
+            unit=re.compile(_message_pattern(Words(words.language, "\x03"), "unit.heading").replace("\x03", ".+?")),
+        )
+
+
+def _message_pattern(words: Words, key: str) -> str:
+    """A message as a pattern a line starts with: its number a number, its title anything."""
+    text = words(key, number="\x01", title="\x02", exercise="\x01")
+    before_title = text.split("\x02")[0].rstrip()
+    number = r"\d+" if key == "unit.heading" else r"\d+(?:\.\d+)?"
+    return "^" + re.escape(before_title).replace("\x01", number)
 
 
 def _without_digits(text: str) -> str:
@@ -172,8 +226,9 @@ def _outline_headings(pdf: Path) -> dict[int, list[float]]:
     return found
 
 
-def _mark_headings(pages: list[Page], outline: dict[int, list[float]]) -> None:
-    """Exercise titles by their words; sections by the first line under each outline anchor."""
+def _mark_headings(pages: list[Page], outline: dict[int, list[float]], vocabulary: Vocabulary) -> None:
+    """Exercise titles and the labels of their parts by their words; sections by the first line
+    under each outline anchor."""
     for page in pages:
         for anchor in outline.get(page.number, []):
             below = page.height - anchor  # hyperref's anchor is raised above its heading
@@ -181,8 +236,47 @@ def _mark_headings(pages: list[Page], outline: dict[int, list[float]]) -> None:
             if first is not None:
                 first.heading = "section"
         for line in page.lines:
-            if EXERCISE_HEADING.match(line.text):
+            if vocabulary.exercise.match(line.text):
                 line.heading = "exercise"
+            elif line.text.strip() in vocabulary.labels:
+                line.heading = "label"
+
+
+def _opening_pages(pdf: Path, vocabulary: Vocabulary) -> set[int]:
+    """The pages a chapter or module opens: those of a heading that names a unit ("Module 4: ...",
+    "Woche 0: ...") and of the outline entries of every level whose entries (two or more) all
+    start a page, as chapters do; a section that happens to start a page does not make its level
+    one. A heading starts its page when its anchor is in the page's top quarter. The pages after
+    a title page, up to the first heading, are openings too: a title page is not judged."""
+    reader = PdfReader(pdf)
+    levels: dict[int, list[tuple[int, bool]]] = {}
+    opening = set()
+
+    def walk(entries, depth: int) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry, depth + 1)
+                continue
+            page, top = reader.get_destination_page_number(entry), entry.get("/Top")
+            if page is not None and top is not None:
+                starts = float(top) > 0.75 * float(reader.pages[page].mediabox.height)
+                levels.setdefault(depth, []).append((page + 1, starts))
+                if starts and vocabulary.unit.match(str(entry.title)):
+                    opening.add(page + 1)
+
+    walk(reader.outline, 0)
+    for entries in levels.values():
+        if len(entries) >= 2 and all(starts for _, starts in entries):
+            opening |= {page for page, _ in entries}
+    first = min((page for entries in levels.values() for page, _ in entries), default=None)
+    if first is not None:  # the title and front pages before the first heading open it too
+        opening |= set(range(2, first + 1))
+    return opening
+
+
+def pdf_language(reader: PdfReader) -> str:
+    """The language a PDF declares (its catalogue's ``/Lang``, PDF/UA's), English when none."""
+    return str(reader.trailer["/Root"].get("/Lang") or "en")
 
 
 # -- what a page draws ---------------------------------------------------------
@@ -292,13 +386,15 @@ def _short(text: str, limit: int = 60) -> str:
 class _Pdf:
     """One PDF's pages, read once; its drawings read on demand."""
 
-    def __init__(self, pdf: Path):
+    def __init__(self, pdf: Path, words: Words | None = None):
         self.path = pdf
         self.pages = read_lines(pdf)
         self._reader = PdfReader(pdf)
+        self.vocabulary = Vocabulary.of(words or Words(pdf_language(self._reader)))
         self.area = text_area(self.pages, str((self._reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
-        _mark_headings(self.pages, _outline_headings(pdf))
+        _mark_headings(self.pages, _outline_headings(pdf), self.vocabulary)
+        self.openings = _opening_pages(pdf, self.vocabulary)
         self._drawings: dict[int, Drawing] = {}
 
     def drawing(self, number: int) -> Drawing:
@@ -331,16 +427,33 @@ def stranded_headings(pdf: _Pdf) -> list[str]:
     A section heading is stranded in the bottom ``STRANDED_SHARE`` of the text
     area. An exercise is stranded sooner: when its title and what follows it on
     the page (the prompt, without its table, box or lines) fill less than that
-    share, the rest of the page left empty.
+    share, the rest of the page left empty. The label of an exercise's part
+    ("Starter code", "Solution") is stranded with less than ``LABEL_BODY_LINES``
+    lines of its body under it, wherever it is on the page.
     """
     top, bottom = pdf.area
     allowed = STRANDED_SHARE * (bottom - top)
     problems = []
     for page, following in zip(pdf.pages, pdf.pages[1:]):
         headings = [line for line in page.lines if line.heading]
-        if not headings or page.lines[-1].bottom - headings[-1].top >= allowed:
-            continue  # decided by the text alone: the page's drawings are read only when needed
+        if not headings:
+            continue
         last = headings[-1]
+        if last.heading == "label":
+            enough = LABEL_BODY_LINES * 1.2 * (last.bottom - last.top)
+            if page.lines[-1].bottom - last.bottom >= enough:
+                continue  # decided by the text alone: the page's drawings are read only when needed
+            if pdf.content_top(following) is None or pdf.starts_with_heading(following):
+                continue
+            if pdf.content_bottom(page) - last.bottom >= enough:
+                continue
+            problems.append(
+                f"{pdf.path.name}, page {page.number}: heading \"{_short(last.text)}\" has less than "
+                f"{LABEL_BODY_LINES} lines of its body under it and the rest is on page {following.number}"
+            )
+            continue
+        if page.lines[-1].bottom - last.top >= allowed:
+            continue
         at_foot = last.top > bottom - allowed
         if not (at_foot or last.heading == "exercise"):
             continue
@@ -362,7 +475,7 @@ def answer_space_pages(pdf: _Pdf) -> list[str]:
     problems = []
     for page in pdf.pages:
         words = {word for line in page.lines for word in line.text.split()}
-        if not words <= ANSWER_SPACE_WORDS:
+        if not words <= pdf.vocabulary.code_box:
             continue
         drawing = pdf.drawing(page.number)
         if drawing.long_rules and not drawing.pictures:
@@ -427,18 +540,23 @@ def _starting_above_bottom(words: list[Word], index: int) -> int:
 
 
 def _right_edges(pages: list[Page]) -> dict[int, float]:
-    """The text's right edge on odd and on even pages (their margins may differ): where most rows
-    in the page's right half end, as the rows of justified text do (the edge of all pages where a
-    short document has too few rows of one kind)."""
+    """The text's right edge on odd and on even pages (their margins may differ): the furthest
+    place in the page's right half where three rows or more end together, as the rows of justified
+    text do (a word run into the margin ends where no other row does); all pages' rows where one
+    kind of page has no such place."""
     ends: dict[int, Counter] = {0: Counter(), 1: Counter()}
     for page in pages:
         rows: dict[int, float] = {}
         for word in page.words:
             rows[round(word.top)] = max(rows.get(round(word.top), 0.0), word.right)
-        ends[page.number % 2].update(round(end) for end in rows.values() if end > 0.6 * page.width)
-    both = ends[0] + ends[1]
-    return {parity: float((counts if counts.total() >= 20 else both).most_common(1)[0][0])
-            for parity, counts in ends.items() if both}
+        ends[page.number % 2].update(2 * round(end / 2) for end in rows.values() if end > 0.6 * page.width)
+
+    def edge(counts: Counter) -> float | None:
+        shared = [end for end, count in counts.items() if count >= ROWS_AT_THE_EDGE]
+        return float(max(shared)) if shared else None
+
+    both = edge(ends[0] + ends[1])
+    return {parity: found for parity in (0, 1) if (found := edge(ends[parity]) or both) is not None}
 
 
 def text_in_margin(pdf: _Pdf) -> list[str]:
@@ -461,18 +579,91 @@ def text_in_margin(pdf: _Pdf) -> list[str]:
     return problems
 
 
+def lonely_tails(pdf: _Pdf) -> list[str]:
+    """Pages holding only the end of a box from the page before (the last lines of a code listing),
+    in less than ``STRANDED_SHARE`` of the text area: the box starts the page, above its first
+    line of text, and the page before is full."""
+    top, bottom = pdf.area
+    allowed = STRANDED_SHARE * (bottom - top)
+    problems = []
+    for before, page in zip(pdf.pages, pdf.pages[1:]):
+        start = pdf.content_top(page)
+        if start is None or not page.lines or page.lines[0].heading:
+            continue
+        if pdf.content_bottom(page) - start >= allowed:
+            continue
+        box = [mark for mark in pdf.drawing(page.number).marks if mark[0] <= start + 1]
+        if not box or page.lines[0].top <= start + 1 or pdf.content_top(before) is None:
+            continue  # text first: a paragraph's last lines, which a page may well end a chapter with
+        if pdf.content_bottom(before) < bottom - allowed:
+            continue  # the page before ends early: this box was moved whole, not split
+        problems.append(
+            f"{pdf.path.name}, page {page.number}: the page holds only the last "
+            f"{len(page.lines)} line(s) of a box from page {before.number}"
+        )
+    return problems
+
+
+def _first_part(pdf: _Pdf, page: Page) -> tuple[float, bool]:
+    """How much of ``page``, from its top, would have had to fit on the page before: its text down
+    to its first block and that block's first lines (``FIRST_LINES_SHARE``), or the whole of a
+    figure there (which cannot break); and whether that block is a figure."""
+    top, bottom = pdf.area
+    start = pdf.content_top(page)
+    drawing = pdf.drawing(page.number)
+    blocks = sorted(drawing.marks + drawing.pictures)
+    end = pdf.content_bottom(page)
+    if not blocks:  # text only: its first lines
+        return min(end, start + FIRST_LINES_SHARE * (bottom - top)) - start, False
+    first_top, first_bottom = blocks[0]
+    figure = (first_top, first_bottom) in drawing.pictures
+    if figure:
+        return first_bottom - start, True
+    return min(end, first_top + FIRST_LINES_SHARE * (bottom - top)) - start, False
+
+
+def half_empty_pages(pdf: _Pdf) -> list[str]:
+    """Pages whose content ends above the middle of the text area before a page whose start would
+    have fitted under it: its opening text and the first lines of its first block (code, a table,
+    answer space), or a figure whole. A page before a chapter's or module's opening (a deliberate
+    page break), a blank page and the last page are not judged."""
+    top, bottom = pdf.area
+    height = bottom - top
+    problems = []
+    for page, following in zip(pdf.pages, pdf.pages[1:]):
+        start = pdf.content_top(page)
+        if start is None or following.number in pdf.openings or pdf.content_top(following) is None:
+            continue
+        end = pdf.content_bottom(page)
+        if end > top + HALF_EMPTY_SHARE * height:
+            continue
+        left = bottom - end - 12  # a blank line's spacing before what would have come
+        wanted, figure = _first_part(pdf, following)
+        if wanted > left:
+            continue
+        what = "its figure" if figure else "its first lines"
+        problems.append(
+            f"{pdf.path.name}, page {page.number}: the page is left {1 - (end - top) / height:.0%} empty, "
+            f"and the start of page {following.number} ({_short(following.lines[0].text if following.lines else '')}"
+            f", with {what}) would have fitted there"
+        )
+    return problems
+
+
 RULES = {
     "text over text": overprinted_text,
     "text in the margin": text_in_margin,
     "stranded heading": stranded_headings,
     "answer space alone": answer_space_pages,
+    "tail alone": lonely_tails,
+    "half-empty page": half_empty_pages,
     "caption apart": separated_captions,
 }
 
 
-def check(pdf: Path) -> dict[str, list[str]]:
-    """Every layout fault of ``pdf``, by rule."""
-    read = _Pdf(pdf)
+def check(pdf: Path, words: Words | None = None) -> dict[str, list[str]]:
+    """Every layout fault of ``pdf``, by rule; its headings in ``words``, else in its own language."""
+    read = _Pdf(pdf, words)
     return {name: rule(read) for name, rule in RULES.items()}
 
 

@@ -43,7 +43,6 @@ _SKIPPED = (
 _WRAPPED = {
     "subtitle": ("#emph[", "]\n\n"),
     "block_quote": ("#quote(block: true)[", "]\n\n"),
-    "rubric": ("#strong[", "]\n\n"),
     "emphasis": ("#emph[", "]"),
     "strong": ("#strong[", "]"),
     "literal_strong": ("#strong[", "]"),
@@ -67,7 +66,7 @@ def _room_for(space: nodes.Element) -> str:
     if space.get("page_tenths"):
         return "room-share: 0.18"
     if space.get("code"):
-        return f"room: {space['lines'] + 3} * 1.2em"
+        return f"room: {space['lines']} * pitch + 1.5em"
     return f"room: {space['lines']} * pitch + 2em"
 
 
@@ -126,6 +125,12 @@ def _letter(term: str) -> str | None:
     """The letter a term is listed under, or None: with the symbols."""
     letter = unicodedata.normalize("NFD", term.removeprefix("\N{RIGHT-TO-LEFT MARK}")[:1])[:1].upper()
     return letter if letter.isalpha() or letter == "_" else None
+
+
+def _holds_answer_space(section: nodes.section) -> bool:
+    """Whether a section holds room to write (the workbook's): a worksheet of its own, which opens
+    with lines for the student's name, group and date."""
+    return any(type(node).__name__ in ("answer_space", "blank_cell") for node in section.findall(nodes.Element))
 
 
 class TypstTranslator(SphinxTranslator):
@@ -234,6 +239,10 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_section(self, node):
         self.section_level += 1
+        if self.section_level == 2 and _holds_answer_space(node):  # a module of the workbook
+            fields = ", ".join(f"({markup.string(self.words(f'form.{field}'))}, {width})"
+                               for field, width in (("name", "40%"), ("group", "15%"), ("date", "15%")))
+            self.body.append(f"\n#form-lines({fields})\n")
         if self.section_level > 1:  # its opening kept on one page: see _opening_end
             self.opening_ends.append(_opening_end(node))
 
@@ -272,6 +281,15 @@ class TypstTranslator(SphinxTranslator):
         if section is not None:
             self._anchors(section)
             self.body.append("\n")
+
+    def visit_rubric(self, node):
+        """An exercise's title, in its kept opening; the label of one of its parts ("Starter code",
+        "Solution"), kept with the first lines of what it labels."""
+        self._anchors(node)
+        self.body.append("#strong[" if "exercise-title" in node["classes"] else "\n#part-heading[")
+
+    def depart_rubric(self, node):
+        self.body.append("]\n\n")
 
     def visit_paragraph(self, node):
         self._anchors(node)
