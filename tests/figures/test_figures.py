@@ -29,13 +29,13 @@ def figures(tmp_path: Path) -> tuple[Path, Path]:
     return src, tmp_path / "out"
 
 
-def test_first_run_draws_every_figure_in_both_formats(figures):
+def test_first_run_draws_every_figure_as_svg(figures):
     src, out = figures
     report = refresh_figures(src, out)
     assert sorted(report.drawn) == ["line", "square"]
     for name in ("line", "square"):
         assert (out / f"{name}.svg").read_bytes().startswith(b"<?xml")
-        assert (out / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["line.svg", "square.svg"]
 
 
 def test_unchanged_scripts_are_not_redrawn(figures):
@@ -67,7 +67,7 @@ def test_editing_the_shared_style_redraws_every_figure(figures):
 def test_a_deleted_output_is_redrawn(figures):
     src, out = figures
     refresh_figures(src, out)
-    (out / "square.pdf").unlink()
+    (out / "square.svg").unlink()
     assert refresh_figures(src, out).drawn == ["square"]
 
 
@@ -77,7 +77,7 @@ def test_a_removed_script_removes_its_figure(figures):
     (src / "line.py").unlink()
     report = refresh_figures(src, out)
     assert report.removed == ["line"]
-    assert not (out / "line.svg").exists() and not (out / "line.pdf").exists()
+    assert not (out / "line.svg").exists()
 
 
 def test_output_is_byte_identical_across_runs(figures, tmp_path):
@@ -85,7 +85,7 @@ def test_output_is_byte_identical_across_runs(figures, tmp_path):
     refresh_figures(src, out)
     again = tmp_path / "again"
     refresh_figures(src, again)
-    for name in ("line.svg", "line.pdf", "square.svg", "square.pdf"):
+    for name in ("line.svg", "square.svg"):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 

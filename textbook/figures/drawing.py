@@ -25,7 +25,7 @@ from pathlib import Path
 from textbook.figures import figure_worker
 from textbook.core.problems import traceback_problem
 
-#: The formats every figure is written in: SVG for HTML, PDF for print.
+#: The formats every figure is written in: SVG, for HTML, the EPUB and print.
 FORMATS = figure_worker.FORMATS
 DIGESTS_FILE = ".digests.json"
 

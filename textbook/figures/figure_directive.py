@@ -9,7 +9,7 @@ Usage in a chapter::
     ```
 
 It is Sphinx's ``figure`` with the image path filled in as ``<name>.*``, so
-Sphinx picks the SVG for HTML and the PDF for LaTeX. The label defaults to
+every edition shows the SVG. The label defaults to
 ``fig-<name>`` for ``{numref}``. Alt text and a caption are required: every
 figure is numbered and every image needs a text alternative.
 """

@@ -1,4 +1,4 @@
-"""Render figure scripts to SVG and PDF; run as ``python -m textbook.figures.figure_worker``.
+"""Render figure scripts to SVG; run as ``python -m textbook.figures.figure_worker``.
 
 A figure script defines ``draw()`` returning a matplotlib Figure. This worker
 imports it, saves it in every format with no timestamps and a fixed SVG hash
@@ -18,13 +18,12 @@ import sys
 import traceback
 from pathlib import Path
 
-FORMATS = ("svg", "pdf")
+FORMATS = ("svg",)
 FAILURE_PREFIX = "figure-failed: "
 
 #: Metadata that would otherwise make every rendering differ (dates, versions).
 _METADATA = {
     "svg": {"Date": None, "Creator": None},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
 
 
@@ -36,7 +35,7 @@ def _load_script(path: Path):
 
 
 def render(src_dir: Path, out_dir: Path, name: str) -> None:
-    """Draw one figure and write ``<name>.svg`` and ``<name>.pdf`` into ``out_dir``."""
+    """Draw one figure and write ``<name>.svg`` into ``out_dir``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -44,7 +43,6 @@ def render(src_dir: Path, out_dir: Path, name: str) -> None:
 
     matplotlib.rcdefaults()
     matplotlib.rcParams["svg.hashsalt"] = f"textbook-{name}"
-    matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType, not Type 3 bitmaps
     script = src_dir / f"{name}.py"
     module = _load_script(script)
     draw = getattr(module, "draw", None)
