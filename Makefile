@@ -1,7 +1,7 @@
 # Thin wrappers around the `textbook` CLI. Every target first makes sure the
 # virtualenv exists and holds the generator (pyproject.toml) and what the
 # chapters run (requirements.txt); it is re-installed only when one changes. Each command then makes sure of the system tools it
-# needs (TeX Live, Poppler, EPUBCheck, Chromium) before it does any work: one
+# needs (Poppler, EPUBCheck, Chromium) before it does any work: one
 # apt-get install of the missing ones as root, else the one line to run.
 
 PYTHON ?= python3
@@ -18,7 +18,7 @@ SEED     ?= 0
 WHAT        ?=
 SUBMISSIONS ?=
 
-.PHONY: book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup benchmark benchmark-grading benchmark-engines chapter-times clean
+.PHONY: book html epub pdf handouts workbook key report moodle exam grade gradescope serve proof test setup benchmark benchmark-grading chapter-times clean
 
 book: $(STAMP)          ## every edition: HTML, EPUB, PDF book, handouts, workbook, answer key
 	$(BIN)/textbook build all $(BUILD_FLAGS)
@@ -58,7 +58,7 @@ serve: $(STAMP)         ## live preview at http://127.0.0.1:8000
 proof: $(STAMP)         ## every page of the PDF editions on contact sheets in _build/proof/ (after make book)
 	$(BIN)/textbook proof
 
-setup: $(STAMP)         ## install the system tools of every edition and the web gate (TeX Live, Poppler, EPUBCheck, Chromium) if missing
+setup: $(STAMP)         ## install the system tools of every edition and the web gate (Poppler, EPUBCheck, Chromium) if missing
 	$(BIN)/textbook setup
 
 test: setup             ## unit tests plus one build of every edition
@@ -70,8 +70,6 @@ benchmark: $(STAMP)     ## build-speed benchmark against Jupyter Book 1.0 (see b
 benchmark-grading: $(STAMP) ## time make grade on 100 generated submissions of module 04, and the grader's own time per run
 	$(BIN)/python benchmarks/grading.py
 
-benchmark-engines: $(STAMP) ## print every PDF edition with XeLaTeX and with Typst: times, pages, page faults, accessibility
-	$(BIN)/python benchmarks/engines.py --proof
 
 chapter-times: $(STAMP) ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s); no system tools
 	$(BIN)/python benchmarks/chapter_times.py --runs 3

@@ -63,13 +63,8 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 
-# PDF editions: the book (below) and one handout per module (added by the extension).
-latex_engine = "xelatex"
-latex_use_xindy = False
-latex_documents = [("index", "mlops-book.tex", project, author, "manual", True)]
+# PDF editions, printed by Typst: the book (Sphinx's list of printed documents: its root, its PDF,
+# title, author, "manual" for a book, True to print only its toctrees), a handout per module, the
+# workbook and the keys (added by the generator).
+latex_documents = [("index", "mlops-book.pdf", project, author, "manual", True)]
 textbook_paper = "a4"  # or "letter": the page size of every PDF edition
-textbook_pdf_engine = "typst"  # Typst prints every PDF edition: book, handouts, workbook, keys
-latex_elements = {
-    "pointsize": "10pt",
-    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
-}

@@ -66,8 +66,14 @@ CHAPTER_PACKAGES = [
     "onnx", "skl2onnx", "onnxruntime", "fastapi", "httpx2", "uvicorn", "scipy", "pyarrow",
     "pandera", "dvc", "pytest", "hypothesis", "check-jsonschema", "prometheus-client", "statsmodels",
 ]  # fmt: skip
-#: Jupyter Book's LaTeX builds its index with xindy, which nothing else here needs.
-XINDY = toolchain.SystemTool("xindy (Jupyter Book's PDF index)", ("xindy",), ("xindy",))
+#: Jupyter Book prints its PDF with Sphinx's LaTeX route: XeLaTeX, latexmk, the LaTeX packages
+#: sphinx.sty loads, its default fonts, and xindy for the index. Only this comparison needs them.
+JUPYTER_BOOK_LATEX = toolchain.SystemTool(
+    "XeLaTeX, latexmk and xindy (Jupyter Book's PDF)",
+    ("xelatex", "latexmk", "xindy"),
+    ("texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended",
+     "tex-gyre", "fonts-freefont-otf", "latexmk", "xindy"),
+)  # fmt: skip
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1"}
 
 
@@ -413,7 +419,7 @@ def main() -> int:
         print(table(results["ours"], results["jupyter_book"]))
         return 0
     try:  # every edition's tools, and Jupyter Book's, before anything is timed
-        toolchain.ensure([*tools_for(EDITIONS), *(() if args.skip_jupyter_book else (XINDY,))])
+        toolchain.ensure([*tools_for(EDITIONS), *(() if args.skip_jupyter_book else (JUPYTER_BOOK_LATEX,))])
     except toolchain.ToolchainError as error:
         print(f"benchmark: {error}", file=sys.stderr)
         return 1

@@ -168,18 +168,8 @@ def test_pdf_book_has_every_chapter_and_figure(built):
     assert forms >= scripts, "vector figures should be embedded as PDF forms"
 
 
-#: A page of an entry in LaTeX's index (``.ind``): a use, or the definition (bold).
-_IND_PAGES = re.compile(r"\\hyperpage\{([^}]*)\}|\\hyperindexformat\{\\spxpagem\}\{([^}]*)\}")
-
-
 def _printed_index_pages() -> list[list[str]]:
-    """The page numbers of each line of the PDF book's index: from LaTeX's ``.ind`` (each ``\\item``
-    and ``\\subitem`` with its pages), or from the pages of the Typst engine's printed index."""
-    if ProjectConfig.read(ROOT).pdf_engine == "xelatex":
-        ind = (BUILD / ".work" / "latex" / "mlops-book.ind").read_text()
-        lines = re.split(r"\\(?:sub)*item\b", ind.split("\\begin{sphinxtheindex}")[1])[1:]
-        return [[page for found in _IND_PAGES.findall(line) for page in re.findall(r"\d+", "".join(found))]
-                for line in lines]
+    """The page numbers of each line of the PDF book's printed index."""
     pages = [page.extract_text() for page in PdfReader(BUILD / "pdf" / "mlops-book.pdf").pages]
     first = max(number for number, text in enumerate(pages) if text.lstrip().startswith("Index\n"))
     lines = "\n".join(pages[first:]).splitlines()[1:]
@@ -218,7 +208,7 @@ def test_handouts_number_figures_and_tables_as_the_book_does(built):
         for chapter in CHAPTERS
         for label in captions.findall(_pdf_text(BUILD / "pdf" / "handouts" / f"{chapter.stem}.pdf"))
     ]
-    # The same numbers; LaTeX may place a table and a figure of one chapter in another order.
+    # The same numbers; print may place a table and a figure of one chapter in another order.
     assert sorted(handouts) == sorted(book)
     assert len(set(book)) == len(book), "every float has its own number"
 
@@ -293,8 +283,9 @@ def test_every_module_has_its_own_key_with_the_notice_on_every_page(built):
 
 
 def test_every_formula_is_rendered_in_every_edition(built):
-    """As many formulas in the HTML (MathML), the EPUB (MathML) and print (LaTeX math) as the chapters
-    hold, as Sphinx read them: none dropped, none left as source, none written twice."""
+    """As many formulas in the HTML (MathML), the EPUB (MathML) and print (Typst math, each with its
+    source as alt text) as the chapters hold, as Sphinx read them: none dropped, none left as source,
+    none written twice."""
     import pickle
     from zipfile import ZipFile
 
@@ -309,8 +300,8 @@ def test_every_formula_is_rendered_in_every_edition(built):
     html = sum(len(mathml.findall(page.read_text())) for page in pages)
     with ZipFile(BUILD / "epub" / "mlops-book.epub") as book:
         epub = sum(len(mathml.findall(book.read(n).decode())) for n in book.namelist() if n.endswith(".xhtml"))
-    tex = (BUILD / ".work" / "latex" / "mlops-book.tex").read_text()  # the print book, compiled without warnings
-    printed = len(re.findall(r"\\\(", tex)) + len(re.findall(r"\\begin\{(?:equation|align)\*?\}", tex))
+    typ = (BUILD / ".work" / "typst" / "mlops-book.typ").read_text()  # the print book, as compiled
+    printed = typ.count("#math.equation(")
     assert sources > 0
     assert {"html": html, "epub": epub, "print": printed} == {"html": sources, "epub": sources, "print": sources}
 

@@ -67,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if editions is None:
         return 2
     layout = Layout(_project_root())
-    if _tools_missing(tools_for(editions, layout.project.pdf_engine)):
+    if _tools_missing(tools_for(editions)):
         return 1
     started = time.perf_counter()
     built: dict = {}  # edition: result, filled in as each is published

@@ -38,7 +38,6 @@ def test_every_folder_follows_conf_py(tmp_path):
 @pytest.mark.parametrize(("line", "message"), [
     ("textbook_first_number = '1'", r"conf\.py: textbook_first_number is '1'; it must be int"),
     ("textbook_paper = 'b5'", r"conf\.py: textbook_paper is 'b5'; use one of 'a4', 'letter'"),
-    ("textbook_pdf_engine = 'lualatex'", r"conf\.py: textbook_pdf_engine is 'lualatex'; use one of 'xelatex', 'typst'"),
     ("textbook_chapters = 3", r"conf\.py: textbook_chapters is 3; it must be str"),
     ("textbook_html_url = 'example.org/book'", r"conf\.py: textbook_html_url is 'example\.org/book'; give .* https://"),
 ])

@@ -115,7 +115,7 @@ def test_every_german_pdf_speaks_german(german):
         "tiny.pdf", "handouts/00-run.pdf", "workbook.pdf", "answer-key.pdf", "keys/00-run.pdf"))  # fmt: skip
     assert "Woche 0" in book and "Aufgabe 0.1:" in book and "Woche auf einen Blick" in book and "Inhalt" in book
     assert "Handout: Woche 0" in handout and "Geschätzte Zeit" in handout
-    assert "Arbeitsheft für Studierende" in workbook and "Aufgabe 0.3 ist die dritte Aufgabe in Woche 0" in workbook
+    assert "Arbeitsheft" in workbook and "Aufgabe 0.3 ist die dritte Aufgabe in Woche 0" in workbook
     assert "Ihr Code" in workbook and "Matrikelnummer" not in workbook and "Gruppe" in workbook
     for text in (key, module_key):
         assert "Lösungsschlüssel" in text and "Ausgabe für Lehrende: nicht weitergeben" in text

@@ -16,7 +16,7 @@ exclude_patterns = ["_build"]
 textbook_exercises = "../exercises"
 textbook_figures = "../figures_src"
 textbook_build = "../_build"
-latex_documents = [("index", "tiny.tex", "Tiny", "Tests", "manual", True)]
+latex_documents = [("index", "tiny.pdf", "Tiny", "Tests", "manual", True)]
 """
 
 
@@ -63,13 +63,13 @@ def test_the_ex_role_links_to_the_exercise(tiny):
     assert page.select_one("#ex-sum-code") is not None
 
 
-def test_latex_links_exercises_too(tiny):
-    app = tiny("latex")
+def test_print_links_exercises_too(tiny):
+    app = tiny("typst")
     assert app.warning.getvalue() == ""
-    tex = (app.outdir / "tiny.tex").read_text()
-    assert "\\label{\\detokenize{00-run:ex-sum-code}}" in tex
-    assert "\\hyperref[\\detokenize{00-run:ex-sum-code}]" in tex
-    assert "Gauss" not in tex
+    typ = (app.outdir / "tiny.typ").read_text()
+    assert "#anchor <00-run:ex-sum-code>" in typ
+    assert "#link(<00-run:ex-sum-code>)" in typ
+    assert "Gauss" not in typ
 
 
 def test_an_unknown_exercise_id_is_an_error_at_its_line(tiny):

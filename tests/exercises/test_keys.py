@@ -73,7 +73,7 @@ How do you count {id_}?{question}
 
 
 # A page break, then a page with no header or footer at all: the notice must be there too.
-BLANK_PAGE = "\n\n```{raw} latex\n\\clearpage\\thispagestyle{empty}\\mbox{}\\clearpage\n```\n"
+BLANK_PAGE = "\n\n```{raw} typst\n#page(header: none, footer: none, numbering: none)[]\n```\n"
 UP_SOLUTION = "Eleven follows ten when counting upwards from one."
 DOWN_SOLUTION = "Nine comes right after ten on the way down to zero."
 

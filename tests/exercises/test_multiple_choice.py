@@ -17,8 +17,6 @@ from bs4 import BeautifulSoup, Tag
 from textbook.bank import content
 from textbook.bank.bank import BankError, load_bank
 from textbook.bank.order import lettered, shown_order
-from textbook.core.messages import ENGLISH
-from textbook.exercises.answer_space import latex_macros
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
@@ -92,12 +90,12 @@ def _printed_options(pdf: Path) -> list[tuple[str, str]]:
     return [match.groups() for line in pdf_text(pdf).splitlines() if (match := OPTION.match(line))]
 
 
-def _tex_items(tex: Path) -> list[str]:
-    """Each ``\\item`` of the choices list in the LaTeX source, its whitespace collapsed."""
-    text = tex.read_text()
+def _typ_items(typ: Path) -> list[str]:
+    """Each option of the choices list in the Typst source, in order."""
+    text = typ.read_text()
     listing = text[text.index("Which of these numbers are prime?") :]
-    listing = listing[: listing.index("\\end{enumerate}")]
-    return [" ".join(item.split()) for item in listing.split("\\item")[1:]]
+    listing = listing[listing.index("#enum(") : listing.index("],)")]
+    return re.findall(r"#ticked-option\(ticked: (?:true|false)\)\[[^\]]*\]", listing)
 
 
 def test_every_printed_edition_letters_the_options_in_the_shown_order(built):
@@ -110,13 +108,14 @@ def test_every_printed_edition_letters_the_options_in_the_shown_order(built):
 
 def test_every_option_gets_the_same_empty_tick_box_in_student_print(built):
     work = built.work
-    sources = [work / "exercises-latex" / "workbook.tex", *sorted((work / "latex").glob("*.tex"))]
+    sources = [work / "exercises-typst" / "workbook.typ", *sorted((work / "typst").glob("*.typ"))]
+    sources = [typ for typ in sources if typ.name != "textbook.typ"]
     assert len(sources) == 3, sources  # the workbook, the book, the handout
-    for tex in sources:
-        items = _tex_items(tex)
-        assert len(items) == 6, tex.name
-        assert all(re.match(r"\{\} \\sphinxAtStartPar \\textbooktickbox\{\}\w", item) for item in items), items
-        assert "textbooktickedbox{}" not in tex.read_text(), tex.name
+    for typ in sources:
+        items = _typ_items(typ)
+        assert len(items) == 6, typ.name
+        assert all(item.startswith("#ticked-option(ticked: false)[") for item in items), items
+        assert "ticked: true" not in typ.read_text(), typ.name
 
 
 def test_the_key_marks_exactly_the_right_letters(built):
@@ -126,8 +125,8 @@ def test_the_key_marks_exactly_the_right_letters(built):
     key = pdf_text(built.pdf / "answer-key.pdf")
     assert re.findall(r"Correct: ([A-Z, ]+)", key) == [", ".join(right)]
     assert "Seven and eleven have no divisor" in key, "the solution stays"
-    items = _tex_items(built.work / "exercises-latex" / "answer-key.tex")
-    ticked = [letter for (letter, _), item in zip(lettered(exercise), items) if "textbooktickedbox" in item]
+    items = _typ_items(built.work / "exercises-typst" / "answer-key.typ")
+    ticked = [letter for (letter, _), item in zip(lettered(exercise), items) if "ticked: true" in item]
     assert ticked == right
     for pdf in ("workbook.pdf", "choices.pdf"):
         assert "Correct:" not in pdf_text(built.pdf / pdf)
@@ -210,24 +209,19 @@ def test_at_least_two_options_stay_shuffled(tmp_path):
 
 # -- a long option hangs under its text ------------------------------------------
 
-HANGING = r"""\documentclass{article}
-\usepackage{fontspec}
-%s
-\begin{document}
-\begin{enumerate}
-\renewcommand{\labelenumi}{\Alph{enumi}.}
-\item \textbooktickbox{}Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho
-sigma tau upsilon phi chi psi omega, and once more alpha beta gamma delta epsilon zeta eta theta iota kappa
-\item \textbooktickedbox{}Short
-\end{enumerate}
-\end{document}
-"""
-
-
 def test_an_option_that_wraps_hangs_under_its_text_not_under_the_tick_box(tmp_path):
-    (tmp_path / "hang.tex").write_text(HANGING % latex_macros(ENGLISH, "xelatex"))
-    subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "hang.tex"], cwd=tmp_path,
-                   check=True, capture_output=True)  # fmt: skip
+    import typst
+
+    from textbook.typst.builder import TEMPLATE
+
+    (tmp_path / TEMPLATE.name).write_bytes(TEMPLATE.read_bytes())
+    long = ("Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau "
+            "upsilon phi chi psi omega, and once more alpha beta gamma delta epsilon zeta eta theta iota kappa")
+    (tmp_path / "hang.typ").write_text(
+        '#import "textbook.typ": *\n#show: document.with(title: "Hang", author: "Tests")\n'
+        f'#enum(numbering: "A.", [#ticked-option(ticked: false)[{long}]], [#ticked-option(ticked: true)[Short]])\n'
+    )
+    typst.compile(tmp_path / "hang.typ", output=tmp_path / "hang.pdf", root=tmp_path)
     html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "hang.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)<', html)

@@ -8,219 +8,148 @@ import pytest
 from textbook.core.messages import Words
 from textbook.exercises.answer_space import asked_room
 from textbook.gates import page_layout
-from textbook.sphinx_ext import keep_together
 
-PREAMBLE = r"""\documentclass[a4paper]{article}
-\usepackage{hyperref}
-\usepackage{fancyhdr}
-\pagestyle{fancy}
-\fancyhead[L]{A running head}
-\fancyfoot[C]{\thepage}
-\newcommand{\filler}[1]{\foreach\n in {1,...,#1}{Some words of body text to fill the page. }}
-\usepackage{pgffor}
-\usepackage{graphicx}
-\begin{document}
+#: The print template's page (``typst/templates/textbook.typ``), whose margins the gate knows.
+PAGE = 'paper: "a4", margin: (inside: 2.5cm, outside: 2cm, y: 2.5cm), numbering: "1"'
+
+#: The template's page and type, a running head on every page; filler text; numbered sections,
+#: which Typst writes into the PDF outline.
+PREAMBLE = f"""#set page({PAGE}, header: text(size: 8pt)[A running head])
+#set text(size: 10pt)
+#set heading(numbering: "1")
+#let filler(n) = for _ in range(n) [Some words of body text to fill the page. ]
 """
 
-#: Text to fill about a third of a page.
-PARAGRAPH = r"\filler{12}" + "\n\n"
+#: Text to fill five lines, a tenth of a page.
+PARAGRAPH = "#filler(12)\n\n"
+
+#: A ruled answer line, as the template's answer space draws it.
+ANSWER_LINE = "#block(height: 20pt, above: 0pt, below: 0pt, align(bottom, line(length: 100%, stroke: 0.3pt)))\n"
+
+#: A table that cannot break, taller than what is left of a page under it.
+TABLE = "#block(breakable: false, table(columns: (5cm, 5cm), " + "[#filler(2)], [Cell], " * 6 + "))\n\n"
+
+#: A framed code box.
+CODE_BOX = "#block(width: 100%, inset: 4pt, stroke: 0.4pt)[#raw(block: true, LINES)]\n\n"
 
 
-def _pdf(tmp_path: Path, name: str, body: str) -> Path:
-    tex = tmp_path / f"{name}.tex"
-    tex.write_text(PREAMBLE + body + "\n\\end{document}\n")
-    for _ in range(2):  # twice: the outline (bookmarks) is written on the first run
-        subprocess.run(
-            ["xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-            cwd=tmp_path, capture_output=True, check=True,
-        )
-    return tex.with_suffix(".pdf")
+def _pdf(folder: Path, name: str, body: str) -> Path:
+    """``body`` typeset by Typst, beside the print template (which a kept unit imports) and a picture."""
+    import typst
+    from PIL import Image
+
+    from textbook.typst.builder import TEMPLATE
+
+    (folder / TEMPLATE.name).write_bytes(TEMPLATE.read_bytes())
+    Image.new("L", (40, 30), 128).save(folder / "picture.png")
+    source = folder / f"{name}.typ"
+    source.write_text(PREAMBLE + body)
+    typst.compile(source, output=folder / f"{name}.pdf", root=folder)
+    return folder / f"{name}.pdf"
 
 
 #: A heading pushed to the foot of page 1 by space, with its table (unbreakable) on page 2:
-#: LaTeX keeps a heading with one line, not with the block after it.
+#: Typst keeps a heading with one line, not with the block after it.
 #: An exercise's title and prompt higher up, its table on the next page, the
 #: rest of the page empty: stranded too.
-STRANDED = r"""
-\section{A section with its body}
-""" + PARAGRAPH + r"""
-\vspace*{0.68\textheight}
-\section{A stranded section}
-One line under the heading, then a table too tall for what is left of the page.
+STRANDED = (
+    "= A section with its body\n" + PARAGRAPH + "#v(74%)\n= A stranded section\n"
+    "One line under the heading, then a table too tall for what is left of the page.\n\n" + TABLE + PARAGRAPH
+)
 
-\begin{tabular}{|p{5cm}|p{5cm}|}\hline
-""" + "\\filler{2} & Cell \\\\ \\hline\n" * 6 + r"""
-\end{tabular}
-
-""" + PARAGRAPH
-
-STRANDED_EXERCISE = r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\vspace*{0.55\textheight}
-\noindent\textbf{Exercise 0.2: Complete the comparison}
-
-\begin{tabular}{|p{5cm}|p{5cm}|}\hline
-""" + "\\filler{2} & Cell \\\\ \\hline\n" * 6 + r"""
-\end{tabular}
-"""
+STRANDED_EXERCISE = "= Exercises\n" + PARAGRAPH + "#v(55%)\n*Exercise 0.2: Complete the comparison*\n\n" + TABLE
 
 #: Page 2 holds nothing but ruled answer lines.
-LONE_ANSWER_LINES = r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\noindent\textbf{Exercise 0.1: Write it down}
-
-\newpage
-""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 12
+LONE_ANSWER_LINES = "= Exercises\n" + PARAGRAPH + "*Exercise 0.1: Write it down*\n\n#pagebreak()\n" + ANSWER_LINE * 12
 
 #: A figure at the foot of page 1, its caption at the top of page 2.
-CAPTION_APART = r"""
-\section{Figures}
-""" + PARAGRAPH + r"""
-\vspace*{0.3\textheight}
-\noindent\rule{6cm}{4cm}
-\newpage
-\noindent Figure 1.1: The figure on the page before.
-
-""" + PARAGRAPH
+FIGURE = "#rect(width: 6cm, height: 4cm, fill: black)\n\n"
+CAPTION_APART = (
+    "= Figures\n" + PARAGRAPH + "#v(30%)\n" + FIGURE + "#pagebreak()\nFigure 1.1: The figure on the page before.\n\n"
+    + PARAGRAPH
+)
 
 #: The same elements laid out well: headings with their bodies, lines under their
 #: exercise, a caption under its figure.
-CLEAN = r"""
-\section{A section}
-""" + PARAGRAPH + r"""
-\noindent\rule{6cm}{4cm}
-
-\noindent Figure 1.1: The figure above.
-
-\section{Exercises}
-\noindent\textbf{Exercise 0.1: Write it down}
-
-""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 6 + PARAGRAPH + r"""
-\newpage
-\section{Another section}
-""" + PARAGRAPH * 2
+CLEAN = (
+    "= A section\n" + PARAGRAPH + FIGURE + "Figure 1.1: The figure above.\n\n= Exercises\n"
+    "*Exercise 0.1: Write it down*\n\n" + ANSWER_LINE * 6 + PARAGRAPH
+    + "#pagebreak()\n= Another section\n" + PARAGRAPH * 2
+)
 
 
 #: An exercise taller than a page (title, a line of prompt, a code box that cannot break,
 #: more prompt) met low on a page (under a drawing that fills it down to there): unkept, its
 #: title and first line end the page.
-TALL_UNIT = r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\noindent\rule{1pt}{0.45\textheight}
-
-\noindent\textbf{Exercise 4.7: Write an endpoint and its test}
-
-One line of prompt, then starter code.
-
-\noindent\rule{\linewidth}{0.55\textheight}
-
-""" + PARAGRAPH * 3
+TALL_EXERCISE = (
+    "*Exercise 4.7: Write an endpoint and its test*\n\nOne line of prompt, then starter code.\n\n"
+    "#rect(width: 100%, height: 55%, fill: black)\n\n"
+)
+TALL_UNIT = (
+    "= Exercises\n" + PARAGRAPH + "#rect(width: 1pt, height: 45%, fill: black)\n\n" + TALL_EXERCISE + PARAGRAPH * 3
+)
 
 
 #: A short exercise, whole at the foot of a page, the next one on the next page, in a
 #: document whose running heads are on two pages of six (the rest: title, contents, blanks).
-SHORT_AT_FOOT = r"""
-\thispagestyle{empty}\noindent A title page
-\newpage\thispagestyle{empty}\mbox{}
-\newpage\thispagestyle{empty}\noindent Contents
-\newpage\thispagestyle{empty}\mbox{}
-\newpage
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\vspace*{0.7\textheight}
-\noindent\textbf{Exercise 0.1: Say what a cell is}
-
-\noindent Short answer, difficulty 1 of 3, about 2 min, 1 point
-
-What does a code cell do when the book builds? Say it in a sentence.
-
-\newpage
-\noindent\textbf{Exercise 0.2: Fill the counting table}
-
-""" + PARAGRAPH
+PLAIN_PAGE = "#page(header: none, numbering: none)"
+SHORT_AT_FOOT = (
+    PLAIN_PAGE + "[#v(5cm)\nA title page\n\nIts author]\n" + PLAIN_PAGE + "[]\n"
+    + PLAIN_PAGE + "[Contents\n\n1 Exercises #h(1fr) 5]\n" + PLAIN_PAGE + "[]\n"
+    "= Exercises\n" + PARAGRAPH + "#v(70%)\n*Exercise 0.1: Say what a cell is*\n\n"
+    "Short answer, difficulty 1 of 3, about 2 min, 1 point\n\n"
+    "What does a code cell do when the book builds? Say it in a sentence.\n\n"
+    "#pagebreak()\n*Exercise 0.2: Fill the counting table*\n\n" + PARAGRAPH
+)
 
 
 #: The label of an exercise's part ("Starter code") ends a page, its code on the next.
-LABEL_AT_FOOT = r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\vspace*{0.5\textheight}
-\noindent\textbf{Exercise 4.7: Write an endpoint}
+LABEL_AT_FOOT = (
+    "= Exercises\n" + PARAGRAPH + "#v(50%)\n*Exercise 4.7: Write an endpoint*\n\nOne line of prompt.\n\n"
+    "*Starter code*\n\n#pagebreak()\n" + CODE_BOX.replace("LINES", '"def endpoint():\\n    raise NotImplementedError"')
+    + PARAGRAPH
+)
 
-\noindent One line of prompt.
+#: The same in German, in a PDF that says so (``/Lang``): the gate reads the words of the PDF's own language.
+LABEL_AT_FOOT_GERMAN = '#set text(lang: "de")\n' + LABEL_AT_FOOT.replace("Exercise", "Aufgabe").replace(
+    "Starter code", "Startcode")
 
-\noindent\textbf{Starter code}
-
-\newpage
-\noindent\fbox{\parbox{\linewidth}{\texttt{def endpoint():}\\\texttt{    raise NotImplementedError}}}
-
-""" + PARAGRAPH
-
-#: The same in German: the gate reads the words of the PDF's own language.
-LABEL_AT_FOOT_GERMAN = LABEL_AT_FOOT.replace("Exercise", "Aufgabe").replace("Starter code", "Startcode")
-
-#: A page a third full, then an exercise whose title and first answer lines would have fitted there.
-HALF_EMPTY = r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\newpage
-\noindent\textbf{Exercise 0.3: Find the missing components}
-
-List at least five components.
-
-""" + "\\noindent\\rule{0pt}{20pt}\\rule{\\linewidth}{0.3pt}\n\n" * 24
+#: A page a tenth full, then an exercise whose title and first answer lines would have fitted there.
+HALF_EMPTY = (
+    "= Exercises\n" + PARAGRAPH + "#pagebreak()\n*Exercise 0.3: Find the missing components*\n\n"
+    "List at least five components.\n\n" + ANSWER_LINE * 24
+)
 
 #: Pages left half empty on purpose: before each chapter (every one starts a page), and before
 #: a figure too tall for the room left.
-HALF_EMPTY_ON_PURPOSE = r"""
-\section{A chapter}
-""" + PARAGRAPH + r"""
-\newpage
-\section{Another chapter}
-""" + PARAGRAPH + r"""
-\newpage
-\noindent\includegraphics[width=\linewidth,height=0.85\textheight]{example-image}
+HALF_EMPTY_ON_PURPOSE = (
+    "= A chapter\n" + PARAGRAPH + "#pagebreak()\n= Another chapter\n" + PARAGRAPH
+    + '#image("picture.png", width: 100%, height: 90%, fit: "stretch")\n\nFigure 1.1: A tall figure.\n\n'
+    "#pagebreak()\n= A last chapter\n" + PARAGRAPH
+)
 
-\noindent Figure 1.1: A tall figure.
-
-\newpage
-\section{A last chapter}
-""" + PARAGRAPH
-
-#: A page left half empty before a module's opening, and sections that do not start pages.
-BEFORE_A_MODULE = r"""
-\section{Introduction}
-""" + PARAGRAPH + r"""
-\section{Exercises}
-""" + PARAGRAPH + r"""
-\newpage
-\section{HEADING}
-""" + PARAGRAPH * 2
+#: A page left half empty before a module's opening, and sections that do not start pages (the
+#: second below the page's top quarter).
+BEFORE_A_MODULE = (
+    "= Introduction\n" + PARAGRAPH * 2 + "= Exercises\n" + PARAGRAPH + "#pagebreak()\n= HEADING\n" + PARAGRAPH * 2
+)
 
 
-#: A full page, then a page holding only the last two lines of a box: a listing's tail.
-TAIL_ALONE = r"""
-\section{Public checks}
-""" + PARAGRAPH + r"""
-\null\vfill
-\noindent The listing's first lines end this page.
-
-\newpage
-\noindent\fbox{\parbox{\linewidth}{\texttt{assert one() == 1}\\\texttt{assert two() == 2}}}
-
-\newpage
-\section{The next chapter}
-""" + PARAGRAPH
+#: A full page, its foot the first lines of a box, then a page holding only the last two lines of
+#: the box: a listing's tail.
+TAIL_ALONE = (
+    "= Public checks\n" + PARAGRAPH + "#v(1fr)\n"
+    + CODE_BOX.replace("LINES", '"The listing\'s first lines end this page."').replace(
+        "0.4pt", "(x: 0.4pt, top: 0.4pt)")
+    + "#pagebreak()\n" + CODE_BOX.replace("LINES", '"assert one() == 1\\nassert two() == 2"').replace(
+        "0.4pt", "(x: 0.4pt, bottom: 0.4pt)")
+    + "#pagebreak()\n= The next chapter\n" + PARAGRAPH
+)
 
 
-def _kept(body: str) -> str:
-    """``body`` with its exercise made a kept unit, as the generator writes it."""
-    start = body.index("\\noindent\\textbf{Exercise")
-    return (keep_together.LATEX_MACROS + body[:start] + "\\begin{textbookkeep}{0pt}{0pt}\n"
-            + body[start:] + "\n\\end{textbookkeep}\n")  # fmt: skip
+def _kept(body: str, unit: str) -> str:
+    """``body`` with its exercise ``unit`` made a kept unit, as the generator writes it (the template's ``keep``)."""
+    return '#import "textbook.typ": *\n' + body.replace(unit, f"#keep[\n{unit}]\n\n")
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +157,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layout")
     cases = {
         "stranded": STRANDED, "exercise": STRANDED_EXERCISE, "lines": LONE_ANSWER_LINES,
-        "caption": CAPTION_APART, "clean": CLEAN, "tall": TALL_UNIT, "tall-kept": _kept(TALL_UNIT),
+        "caption": CAPTION_APART, "clean": CLEAN, "tall": TALL_UNIT, "tall-kept": _kept(TALL_UNIT, TALL_EXERCISE),
         "short-at-foot": SHORT_AT_FOOT, "label": LABEL_AT_FOOT, "half-empty": HALF_EMPTY,
         "on-purpose": HALF_EMPTY_ON_PURPOSE, "tail": TAIL_ALONE,
     }
@@ -260,7 +189,7 @@ def test_a_short_exercise_whole_at_the_foot_of_a_page_passes(pdfs):
 
 
 def test_an_exercise_taller_than_a_page_starts_where_its_start_fits(pdfs):
-    """The gate catches the unkept layout; the keep-together macros move the exercise to a new page."""
+    """The gate catches the unkept layout; the print template's ``keep`` moves the exercise to a new page."""
     assert page_layout.check(pdfs["tall"])["stranded heading"], "the planted fault is a fault"
     assert page_layout.check(pdfs["tall-kept"]) == {name: [] for name in page_layout.RULES}
     pages = subprocess.run(["pdftotext", "-layout", str(pdfs["tall-kept"]), "-"], capture_output=True, text=True)
@@ -276,15 +205,15 @@ def test_the_label_of_an_exercise_part_at_the_foot_of_a_page_is_caught(pdfs):
 def test_the_labels_are_the_words_of_the_course_language(pdfs, tmp_path):
     """A German course prints "Startcode": the gate reads it in German, not in English."""
     german = _pdf(tmp_path, "label-de", LABEL_AT_FOOT_GERMAN)
-    assert page_layout.check(german)["stranded heading"] == [], "English words do not match German labels"
-    assert page_layout.check(german, Words("de"))["stranded heading"] == [
+    assert page_layout.check(german, Words("en"))["stranded heading"] == [], "English words do not match German labels"
+    assert page_layout.check(german)["stranded heading"] == [  # read in the language the PDF names
         'label-de.pdf, page 1: heading "Startcode" has less than 3 lines of its body under it and the rest is on page 2'
     ]
 
 
 def test_a_page_left_half_empty_before_what_would_have_fitted_is_caught(pdfs):
     assert page_layout.check(pdfs["half-empty"])["half-empty page"] == [
-        "half-empty.pdf, page 1: the page is left 80% empty, and the start of page 2 (Exercise 0.3: Find the "
+        "half-empty.pdf, page 1: the page is left 87% empty, and the start of page 2 (Exercise 0.3: Find the "
         "missing components, with its first lines) would have fitted there"
     ]
 
@@ -295,8 +224,8 @@ def test_a_page_left_half_empty_before_a_chapter_or_a_figure_too_tall_passes(pdf
 
 def test_a_title_page_is_not_judged_half_empty(tmp_path):
     """A book's title page, then its only chapter: the title page is no page left half empty."""
-    pdf = _pdf(tmp_path, "titled", "\\thispagestyle{empty}\\noindent A title\n\n\\newpage\n\\section{The only chapter}\n"
-               + PARAGRAPH * 2)
+    title_page = PLAIN_PAGE + "[#v(5cm)\nA title\n\nIts author]\n"
+    pdf = _pdf(tmp_path, "titled", title_page + "= The only chapter\n" + PARAGRAPH * 2)
     assert page_layout.check(pdf)["half-empty page"] == []
 
 
@@ -361,7 +290,7 @@ def _typst_pdf(tmp_path: Path, name: str, body: str) -> Path:
     import typst
 
     source = tmp_path / f"{name}.typ"
-    source.write_text('#set page(paper: "a4", numbering: "1")\n' + body)
+    source.write_text(f"#set page({PAGE})\n" + body)
     typst.compile(source, output=tmp_path / f"{name}.pdf")
     return tmp_path / f"{name}.pdf"
 
@@ -376,7 +305,15 @@ def test_text_printed_over_the_lines_before_it_is_caught(tmp_path):
 
 def test_a_word_running_into_the_margin_is_caught(tmp_path):
     justified = "#set par(justify: true)\n" + "A row of justified text ends at the right edge of the text area. " * 30
-    long_code = '\n\n#raw("x = \'a_string_without_a_single_space_in_it_that_cannot_break_anywhere_at_all_so_it_runs_on\'")\n'
+    long_code = ('\n\n#raw("x = \'a_string_without_a_single_space_in_it_that_cannot_break_anywhere_at_all_so_it_runs_on'
+                 '_again\'")\n')
     assert page_layout.check(_typst_pdf(tmp_path, "margin", justified + long_code))["text in the margin"] == [
-        'margin.pdf, page 1: "\'a_string_without_a_single_space_in_it_that_cannot_break_..." runs 25 pt into the margin']
+        'margin.pdf, page 1: "\'a_string_without_a_single_space_in_it_that_cannot_break_..." runs 43 pt into the margin']
     assert page_layout.check(_typst_pdf(tmp_path, "inside", justified))["text in the margin"] == []
+
+
+def test_the_gate_knows_the_print_templates_margins():
+    from textbook.typst.builder import TEMPLATE
+
+    assert "margin: (inside: 2.5cm, outside: 2cm," in TEMPLATE.read_text()
+    assert page_layout.RIGHT_MARGINS == {1: 2 / 2.54 * 72, 0: 2.5 / 2.54 * 72}

@@ -69,7 +69,7 @@ def test_new_writes_a_whole_course(course, capsys):
     conf = runpy.run_path(str(course / "conf.py"))
     assert (conf["project"], conf["author"], conf["language"]) == ("Statistics for Everyone", "Ada Lovelace", "de")
     assert conf["extensions"] == ["myst_nb", "textbook"]  # math is the generator's (MathML)
-    assert conf["latex_documents"][0][:2] == ("index", "stats-101.tex") and conf["latex_engine"] == "xelatex"
+    assert conf["latex_documents"][0][:2] == ("index", "stats-101.pdf") and "latex_engine" not in conf
     assert conf["html_theme"] == "sphinx_book_theme"
     assert ProjectConfig.read(course).language == "de"
 
@@ -103,7 +103,7 @@ def test_defaults_come_from_the_folders_name(tmp_path):
     course = _new(tmp_path / "my-first_course")
     conf = runpy.run_path(str(course / "conf.py"))
     assert (conf["project"], conf["author"], conf["language"]) == ("My first course", "The authors", "en")
-    assert conf["latex_documents"][0][1] == "my-first-course.tex"
+    assert conf["latex_documents"][0][1] == "my-first-course.pdf"
 
 
 def test_a_folder_that_is_not_empty_is_refused_and_nothing_written(tmp_path, capsys):

@@ -162,22 +162,22 @@ def test_figure_svgs_are_made_valid_for_epub():
 
 
 def test_epubcheck_runs_while_the_pdfs_are_made_and_still_decides(project, monkeypatch):
-    """EPUBCheck (Java, seconds) overlaps the LaTeX step; its verdict still stops the EPUB."""
+    """EPUBCheck (Java, seconds) overlaps the print step; its verdict still stops the EPUB."""
     checking, compiled = threading.Event(), threading.Event()
-    compile_and_publish = build.Builder.compile_and_publish
+    print_editions = build.Builder.print_editions
 
     def check_epub(*args):
         checking.set()
         assert compiled.wait(timeout=120), "the PDFs were not made while EPUBCheck ran"
         return epub_checks.EpubCheckReport(problems=["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"])
 
-    def compile_then_say(self, jobs):
+    def print_then_say(self, *wanted):
         assert checking.wait(timeout=120), "EPUBCheck had not started when the PDFs were made"
-        compile_and_publish(self, jobs)
+        print_editions(self, *wanted)
         compiled.set()
 
     monkeypatch.setattr(epub_checks, "check_epub", check_epub)
-    monkeypatch.setattr(build.Builder, "compile_and_publish", compile_then_say)
+    monkeypatch.setattr(build.Builder, "print_editions", print_then_say)
     with pytest.raises(build.BuildError, match="EPUBCheck found errors in tiny.epub") as caught:
         build.build(project, ["epub", "pdf"])
     assert caught.value.problems == ["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"]

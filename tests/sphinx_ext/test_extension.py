@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from textbook.core.config import of_sphinx
 
@@ -74,26 +75,22 @@ def test_module_overview_renders_front_matter_and_objectives(app):
     assert info["01-second"].number == 1 and info["01-second"].difficulty == 3
 
 
-@pytest.mark.sphinx("latex", testroot="basic")
-def test_latex_uses_pdf_figures_and_numbers_from_chapter_zero(app):
+@pytest.mark.sphinx("typst", testroot="basic")
+def test_print_uses_svg_figures_and_numbers_from_chapter_zero(app):
     app.build()
     assert _warnings(app) == ""
-    book = (app.outdir / "tiny.tex").read_text()
-    assert re.search(r"\\sphinxincludegraphics(\[[^]]*\])?\{\{square\}\.pdf\}", book)
-    assert "\\setcounter{chapter}{-1}" in book
-    assert (app.outdir / "square.pdf").is_file()
+    book = (app.outdir / "tiny.typ").read_text()
+    assert 'picture("images/square.svg"' in book and (app.outdir / "images" / "square.svg").is_file()
+    assert "0.1 A section" in book and "Figure 0.1: A square" in book.replace("\xa0", " ")
 
 
-@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)  # every chapter read: every handout written
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
 def test_every_module_gets_a_handout(app):
     app.build()
-    documents = {entry[1]: entry for entry in app.config.latex_documents}
-    assert set(documents) == {"tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}
-    assert documents["handout-01-second.tex"][2] == "Handout: Module 1 \N{EM DASH} Second module"
-    assert documents["handout-01-second.tex"][4] == "howto"
-    handout = (app.outdir / "handout-01-second.tex").read_text()
-    assert "\\textbookmodule{1}" in handout
-    assert "Module at a glance" in handout
+    assert sorted(p.name for p in app.outdir.glob("*.pdf")) == ["handout-00-first.pdf", "handout-01-second.pdf", "tiny.pdf"]
+    handout = PdfReader(app.outdir / "handout-01-second.pdf")
+    assert handout.metadata.title == "Handout: Module 1 \N{EM DASH} Second module"
+    assert "Module at a glance" in handout.pages[0].extract_text()
 
 
 @pytest.mark.sphinx("html", testroot="basic")
@@ -121,31 +118,33 @@ def test_outputs_of_removed_documents_and_images_are_deleted(app, make_app, app_
     assert (app.outdir / "genindex.html").exists() and (app.outdir / "search.html").exists()
 
 
-@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
-def test_only_the_handout_of_an_edited_chapter_is_written_again(app, make_app, app_params):
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_only_the_handout_of_an_edited_chapter_is_assembled_again(app, make_app, app_params, monkeypatch):
+    from textbook.typst.builder import TypstBuilder
+
     app.build()
-    written = {name: (app.outdir / name).stat().st_mtime_ns for name in ("handout-00-first.tex", "handout-01-second.tex")}
+    assembled = []
+    original = TypstBuilder.assemble
+    monkeypatch.setattr(TypstBuilder, "assemble", lambda self, document: assembled.append(document.name)
+                        or original(self, document))
     chapter = app.srcdir / "01-second.md"
     chapter.write_text(chapter.read_text() + "\nA sentence added by the test.\n")
     args, kwargs = app_params
     again = make_app(*args, **{**kwargs, "freshenv": False})
     again.build()
-    assert {entry[1] for entry in again.config.latex_documents} == {"tiny.tex", "handout-01-second.tex"}
-    assert (again.outdir / "handout-00-first.tex").stat().st_mtime_ns == written["handout-00-first.tex"]
-    assert "A sentence added by the test." in (again.outdir / "handout-01-second.tex").read_text()
-    assert "A sentence added by the test." in (again.outdir / "tiny.tex").read_text()
+    assert sorted(assembled) == ["handout-01-second", "tiny"]
+    assert "A sentence added by the test." in (again.outdir / "handout-01-second.typ").read_text()
+    assert "A sentence added by the test." not in (again.outdir / "handout-00-first.typ").read_text()
 
 
-@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
-def test_every_handout_is_written_again_when_the_latex_settings_change(app, make_app, app_params):
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_every_pdf_is_printed_again_when_the_paper_changes(app, make_app, app_params):
     app.build()
     args, kwargs = app_params
-    settings = {"latex_elements": {"pointsize": "12pt"}}  # papersize is textbook_paper's (print_matter.py)
-    again = make_app(*args, **{**kwargs, "freshenv": False, "confoverrides": settings})
+    again = make_app(*args, **{**kwargs, "freshenv": False, "confoverrides": {"textbook_paper": "letter"}})
     again.build()
-    assert {entry[1] for entry in again.config.latex_documents} == {
-        "tiny.tex", "handout-00-first.tex", "handout-01-second.tex"}  # fmt: skip
-    assert "12pt" in (again.outdir / "handout-00-first.tex").read_text()
+    for pdf in again.outdir.glob("*.pdf"):
+        assert {float(page.mediabox.width) for page in PdfReader(pdf).pages} == {612.0}, pdf.name
 
 
 @pytest.mark.sphinx("html", testroot="basic", srcdir="basic-parallel", parallel=2)
@@ -182,32 +181,6 @@ def test_numbered_references_unpickle_a_target_chapter_once_per_reading():
     assert _KeptDoctrees(env).toc_fignumbers is env.toc_fignumbers, "everything else is the environment's"
     env.all_docs = {"00-first": 2}  # the chapter was read again
     assert _KeptDoctrees(env).get_doctree("00-first") is not first and env.loaded == ["00-first"] * 2
-
-
-@pytest.mark.sphinx("latex", testroot="basic", freshenv=True)
-def test_code_highlighted_for_latex_is_kept_for_the_next_build(app, make_app, app_params, monkeypatch):
-    app.build()
-    first = (app.outdir / "tiny.tex").read_text()
-    assert r"\PYG{n+nb}{print}" in first, "the code cell is highlighted"
-    assert list(of_sphinx(app.config).cache_dir.glob("highlight-latex-*.pickle"))
-
-    def not_again(*args, **kwargs):
-        raise AssertionError("a kept block was highlighted again")
-
-    monkeypatch.setattr("sphinx.highlighting.highlight", not_again)
-    args, kwargs = app_params
-    again = make_app(*args, **{**kwargs, "freshenv": True})
-    again.build()
-    assert (again.outdir / "tiny.tex").read_text() == first
-
-
-@pytest.mark.sphinx("latex", testroot="basic", srcdir="basic-highlight-warning", freshenv=True)
-def test_highlighting_that_warned_is_not_kept(app):
-    chapter = app.srcdir / "01-second.md"
-    chapter.write_text(chapter.read_text() + "\n```python\ncost = 3 $ 4\n```\n")
-    app.build()
-    assert "Lexing literal_block" in _warnings(app), "the warning shows"
-    assert not list(of_sphinx(app.config).cache_dir.glob("highlight-latex-*.pickle"))
 
 
 def test_only_code_that_sphinx_runs_makes_it_read_the_book_again(tmp_path):

@@ -1,7 +1,10 @@
 """Glossary terms used in chapters are indexed where they are used, in HTML and print."""
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from textbook.sphinx_ext.term_index import entry_name
 
@@ -43,37 +46,14 @@ def test_the_html_index_lists_each_use_beside_the_definition(app):
             assert page.find(id=link.split("#")[1]) is not None
 
 
-@pytest.mark.sphinx("latex", testroot="glossary")
+@pytest.mark.sphinx("typst", testroot="glossary")
 def test_in_print_each_term_has_one_index_entry_for_its_uses_and_its_definition(app):
     app.build()
     assert app.warning.getvalue() == ""
-    tex = (app.outdir / "tiny.tex").read_text()
-    keys = [line.split("@")[0] for line in tex.split("\\index{")[1:]]
-    assert sorted(set(keys)) == ["blue\\sphinxhyphen{}green deployment", "data drift", "population stability index"]
-    terms = [_argument(tex, start + len("\\sphinxlineitem")) for start in _find_all(tex, "\\sphinxlineitem{")]
-    terms = [term for term in terms if "glossary:term-" in term]
-    assert len(terms) == 3
-    assert not [term for term in terms if "\\index{" in term], "an entry in the term's argument is written differently"
-    assert "\\renewcommand{\\sphinxstyleindexentry}[1]{#1}" in tex
-    assert "\\ifcsname c@chapter\\endcsname\\printindex\\fi" in tex
-
-
-def _find_all(text: str, needle: str) -> list[int]:
-    found, start = [], text.find(needle)
-    while start != -1:
-        found.append(start)
-        start = text.find(needle, start + 1)
-    return found
-
-
-def _argument(text: str, brace: int) -> str:
-    """The brace-delimited argument that opens at ``text[brace]``."""
-    depth = 0
-    for end in range(brace, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[end], 0)
-        if depth == 0:
-            return text[brace + 1 : end]
-    raise ValueError("unbalanced braces")
+    typ = (app.outdir / "tiny.typ").read_text()
+    terms = re.findall(r'#index-entry\("([^"]+)"', typ)
+    assert sorted(set(terms)) == ["blue-green deployment", "data drift", "population stability index"]
+    assert "Index" in PdfReader(app.outdir / "tiny.pdf").pages[-1].extract_text(), "the book ends with its index"
 
 
 def test_the_html_index_links_each_page_once_bold_where_it_defines():
@@ -83,17 +63,17 @@ def test_the_html_index_links_each_page_once_bold_where_it_defines():
     assert _each_page_once(links) == [(False, "a.html#use-1"), (True, "g.html#term")]
 
 
-@pytest.mark.sphinx("latex", testroot="glossary")
+@pytest.mark.sphinx("typst", testroot="glossary")
 def test_in_print_no_entry_repeats_a_page_or_spells_a_term_differently(app):
     """A use of a term inside the glossary adds no entry (the definition's page is indexed, in bold:
     a second entry there printed its number twice, "289, 289"); an entry is placed outside the
-    emphasis around a use (inside it LaTeX writes "blue\\sphinxhyphen {}green", a second term)."""
+    emphasis around a use."""
     app.build()
     assert app.warning.getvalue() == ""
-    tex = (app.outdir / "tiny.tex").read_text()
-    glossary = tex[tex.index("\\chapter{Glossary}"):]
-    assert glossary.count("\\index{data drift@") == 1  # its definition; the use in another term's is not
-    assert tex.count("\\index{data drift@") == 2
-    emphasised = [_argument(tex, start + len("\\sphinxstyleemphasis")) for start in _find_all(tex, "\\sphinxstyleemphasis{")]
+    typ = (app.outdir / "tiny.typ").read_text()
+    glossary = typ[typ.index("[Glossary]"):]
+    assert glossary.count('#index-entry("data drift"') == 1  # its definition; the use in another term's is not
+    assert typ.count('#index-entry("data drift"') == 2
+    emphasised = re.findall(r"#emph\[([^\]]*)\]", typ)
     assert any("blue" in text for text in emphasised)
-    assert not [text for text in emphasised if "\\index{" in text]
+    assert not [text for text in emphasised if "#index-entry" in text]

@@ -160,7 +160,12 @@ def _build(root: Path) -> None:
 #: measured word ("123ns") the search index would hold, a figure named by its measured content.
 TIMING_CELL = """
 ```{code-cell} ipython3
-:tags: [measures-time]
+---
+tags: [measures-time]
+mystnb:
+  image:
+    alt: A square titled with the time the cell took.
+---
 import time
 import matplotlib.pyplot as plt
 took = time.perf_counter_ns()

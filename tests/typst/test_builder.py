@@ -10,7 +10,8 @@ from textbook.gates.print_checks import missing_metadata
 
 
 def _text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
+    """The PDF's text, a no-break space (between "Figure" and its number) as a space."""
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\xa0", " ")
 
 
 @pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
@@ -54,10 +55,10 @@ def test_what_it_cannot_print_stops_the_build_naming_each_place(app):
     with pytest.raises(SphinxError) as raised:
         app.build()
     message = str(raised.value)
-    assert "cannot print these yet; nothing was written" in message
+    assert "print cannot show these; nothing was written" in message
     assert "00-first.md:5: gadget.gadget" in message
     assert "the formula '\\\\frobnicate{x}': the command \\frobnicate, which the converter does not know" in message
-    assert "00-first.md:10: raw LaTeX, which the Typst engine cannot print" in message
+    assert "00-first.md:10: raw latex, which print cannot show" in message
     assert not (app.outdir / "unknown.pdf").exists()
 
 
@@ -83,8 +84,8 @@ def test_the_workbook_and_keys_in_typst(tiny_project, tmp_path):
     assert all("Instructor edition" in page.extract_text() for page in key.pages)
     assert not any("Instructor edition" in page.extract_text() for page in workbook.pages)
     typ = {name: (out / f"{name}.typ").read_text(encoding="utf-8") for name in ("workbook", "answer-key")}
-    assert typ["workbook"].count("#choice-box(ticked: false)") == 3 and "ticked: true" not in typ["workbook"]
-    assert typ["answer-key"].count("#choice-box(ticked: true)") == 2  # "Four" and "Two" are even
+    assert typ["workbook"].count("#ticked-option(ticked: false)") == 3 and "ticked: true" not in typ["workbook"]
+    assert typ["answer-key"].count("#ticked-option(ticked: true)") == 2  # "Four" and "Two" are even
     assert "#answer-lines(" in typ["workbook"] and "#code-box(" in typ["workbook"]
     assert "#answer-lines(" not in typ["answer-key"]
     # each module of the workbook opens with lines for the student's name, group and date; a key does not

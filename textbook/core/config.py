@@ -20,7 +20,6 @@ from pathlib import Path
 
 PREFIX = "textbook_"
 PAPER_SIZES = ("a4", "letter")
-PDF_ENGINES = ("xelatex", "typst")
 
 
 def _setting(default, doc: str):
@@ -46,7 +45,6 @@ class ProjectConfig:
     licence: str = _setting("", "the licence line on every PDF's title page, addresses in it made links; empty: none")
     description: str = _setting("", "a sentence or two on what the book teaches, for the EPUB's metadata; empty: the book's title")
     paper: str = _setting("a4", "the page size of every PDF: a4 or letter")
-    pdf_engine: str = _setting("xelatex", "what prints the PDF book, handouts, workbook and keys: xelatex, or typst (tagged PDF/UA-1, without TeX Live; exams stay with xelatex)")
     code_width: int = _setting(80, "the widest source line that fits the printed page, in characters")
     html_url: str = _setting("", "the address the HTML edition is hosted at (https://...): print and EPUB give a chapter's address where they point to it; empty: they name the HTML edition only")
     #: The folder that holds conf.py; not a setting.
@@ -82,11 +80,6 @@ class ProjectConfig:
             raise ConfigError(
                 f"{Path(root, 'conf.py')}: {PREFIX}paper is {chosen['paper']!r}; "
                 f"use one of {', '.join(map(repr, PAPER_SIZES))}"
-            )
-        if chosen["pdf_engine"] not in PDF_ENGINES:
-            raise ConfigError(
-                f"{Path(root, 'conf.py')}: {PREFIX}pdf_engine is {chosen['pdf_engine']!r}; "
-                f"use one of {', '.join(map(repr, PDF_ENGINES))}"
             )
         if chosen["html_url"] and not chosen["html_url"].startswith(("https://", "http://")):
             raise ConfigError(

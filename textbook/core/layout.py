@@ -13,8 +13,9 @@ from textbook.core import toolchain
 from textbook.core.config import ProjectConfig
 
 EDITIONS = ("html", "epub", "pdf", "handouts", "workbook", "key")
-#: What every PDF edition needs: LaTeX compiles it, Poppler reads it back for the page gate.
-PRINT_TOOLS = (toolchain.XELATEX, toolchain.POPPLER)
+#: What every PDF edition needs from the system: Poppler reads it back for the page gate (Typst,
+#: which prints it, is a Python package).
+PRINT_TOOLS = (toolchain.POPPLER,)
 #: The system tools each edition needs: `textbook build` makes sure of them before any work.
 #: The HTML needs none (its math is MathML, written by Python; see sphinx_ext/math_mathml.py).
 EDITION_TOOLS = {
@@ -25,19 +26,13 @@ EDITION_TOOLS = {
     "workbook": PRINT_TOOLS,
     "key": PRINT_TOOLS,
 }
-PDF_EDITIONS = ("pdf", "handouts", "workbook", "key")
 WORKBOOK, KEY = "workbook", "answer-key"
 MODULE_KEYS = "keys"  # a key per module: sources keys/<docname>.md, PDFs _build/pdf/keys/<docname>.pdf
 
 
-#: The PDF editions' tools when Typst prints them: its compiler is a Python package; the gates read PDFs back.
-TYPST_PRINT_TOOLS = (toolchain.POPPLER,)
-
-
-def tools_for(editions, pdf_engine: str = "xelatex") -> list[toolchain.SystemTool]:
-    """The system tools that building ``editions`` needs, each once, the PDFs printed by ``pdf_engine``."""
-    needs = {**EDITION_TOOLS, **({e: TYPST_PRINT_TOOLS for e in PDF_EDITIONS} if pdf_engine == "typst" else {})}
-    return list(dict.fromkeys(tool for edition in editions for tool in needs[edition]))
+def tools_for(editions) -> list[toolchain.SystemTool]:
+    """The system tools that building ``editions`` needs, each once."""
+    return list(dict.fromkeys(tool for edition in editions for tool in EDITION_TOOLS[edition]))
 
 
 @dataclass(frozen=True)

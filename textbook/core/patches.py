@@ -32,8 +32,6 @@ class Patch:
 PATCHES = {
     "myst_nb.core.render.coalesce_streams": Patch(
         "myst-nb", ">=1.4,<1.5", "a stream's pieces joined exactly before MyST-NB coalesces them (streams.py)"),
-    "sphinx.highlighting.PygmentsBridge.highlight_block": Patch(
-        "sphinx", ">=9.0,<10", "code highlighted for LaTeX kept between builds (highlight_cache.py)"),
     "sphinx.domains.std.StandardDomain._resolve_numref_xref": Patch(
         "sphinx", ">=9.0,<10", "a {numref} reads its target chapter once per build (numref_targets.py)"),
     "sphinx.search.IndexBuilder.load": Patch(

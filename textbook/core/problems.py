@@ -1,7 +1,7 @@
 """What went wrong in a failed build, one line per problem: ``file:line: message``.
 
 A failed build's log can run to hundreds of lines (a cell's traceback, a
-LaTeX log excerpt), and the problems are scattered through it. Sphinx's
+compiler's diagnostic), and the problems are scattered through it. Sphinx's
 warnings are collected here as Sphinx prints them (``WarningLog``, a stream
 Sphinx writes each warning to once), every other failure carries its
 problems on its exception, and an exception nobody anticipated is turned

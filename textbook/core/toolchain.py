@@ -31,14 +31,6 @@ class SystemTool:
         return [command for command in self.commands if shutil.which(command) is None]
 
 
-#: Sphinx's xelatex route: the engine, latexmk, the LaTeX packages sphinx.sty loads and the
-#: FreeFont and TeX Gyre fonts it uses by default.
-XELATEX = SystemTool(
-    "XeLaTeX and latexmk (PDF editions)",
-    ("xelatex", "latexmk"),
-    ("texlive-xetex", "texlive-latex-recommended", "texlive-latex-extra", "texlive-fonts-recommended",
-     "tex-gyre", "fonts-freefont-otf", "latexmk"),
-)  # fmt: skip
 #: Poppler reads PDFs back: the page-layout gate's text rows, fonts, pages as PNG for proof sheets.
 POPPLER = SystemTool("Poppler (reading PDFs back)", ("pdftotext", "pdftoppm", "pdffonts"), ("poppler-utils",))
 #: EPUBCheck validates the EPUB edition (Java; Debian's package brings a JRE).

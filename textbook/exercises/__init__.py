@@ -13,7 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from textbook.exercises import answer_space, instructor_theme, starter_downloads, tracking
+from textbook.exercises import answer_space, starter_downloads, tracking
 from textbook.bank.bank import BankError, load_bank
 from textbook.exercises.checks import code_checker
 from textbook.exercises.directive import ExerciseReference, Exercises
@@ -58,34 +58,35 @@ def await_code_checks(app: Sphinx, env) -> None:
 _code_checks: dict[int, Future] = {}
 
 
-def module_key_tex(docname: str) -> str:
-    """The LaTeX file of a module's key (published as ``keys/<docname>.pdf``)."""
-    return f"{KEY_DOC}-{docname}.tex"
+#: The theme of a printed document (a ``latex_documents`` entry) that is an instructor's: every
+#: page of it carries the notice that it is not for students (``typst/builder.py``).
+INSTRUCTOR_THEME = "instructor"
+
+
+def module_key_pdf(docname: str) -> str:
+    """The PDF of a module's key as printed (published as ``keys/<docname>.pdf``)."""
+    return f"{KEY_DOC}-{docname}.pdf"
 
 
 def configure_exercise_edition(app: Sphinx, config) -> None:
     """The workbook and keys are a project of their own: the workbook, the whole key, a key
     per module (one for each source ``editions.py`` wrote into ``keys/``); every key in the
     instructor theme, so each of its pages says it is not for students."""
-    words = Words.of(of_sphinx(config))
-    elements = dict(config.latex_elements)
-    elements["preamble"] = elements.get("preamble", "") + answer_space.latex_macros(words, config.latex_engine)
-    config.latex_elements = elements
     if config.textbook_edition != "exercises":
         return
+    words = Words.of(of_sphinx(config))
     config.root_doc = WORKBOOK_DOC
-    instructor_theme.configure(config)
     module_keys = sorted(Path(app.srcdir, MODULE_KEYS).glob("*.md"))
     config.latex_documents = [
-        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.tex", words("workbook.document"), config.author, "howto"),
-        (KEY_DOC, f"{KEY_DOC}.tex", words("key.document"), config.author, instructor_theme.INSTRUCTOR_THEME),
+        (WORKBOOK_DOC, f"{WORKBOOK_DOC}.pdf", words("workbook.document"), config.author, "howto"),
+        (KEY_DOC, f"{KEY_DOC}.pdf", words("key.document"), config.author, INSTRUCTOR_THEME),
     ] + [
         (
             f"{MODULE_KEYS}/{source.stem}",
-            module_key_tex(source.stem),
+            module_key_pdf(source.stem),
             words("module_key.document", number=module_number(source.stem)),
             config.author,
-            instructor_theme.INSTRUCTOR_THEME,
+            INSTRUCTOR_THEME,
         )
         for source in module_keys
     ]
@@ -94,7 +95,7 @@ def configure_exercise_edition(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("textbook_edition", "book", "env", types=[str])
 
-    # config-inited: answer-space macros for LaTeX; the exercise edition's documents.
+    # config-inited: the exercise edition's documents.
     app.connect("config-inited", configure_exercise_edition)
     # builder-inited: read and check the bank before any document is read.
     app.connect("builder-inited", load_exercise_bank)

@@ -3,9 +3,8 @@
 The ``answer_space`` node exists only in the workbook, which is printed, so
 only print draws it; every other writer skips it, as it skips the tick boxes
 (``choice_box``) and the tall blank table cells (``blank_cell``), which the
-search index never sees. The LaTeX macros they use are added to the preamble
-by ``latex_macros``, with the code box's label in the course's language; the
-Typst engine draws them with its template's functions.
+search index never sees. Print draws them with its template's functions
+(``typst/templates/textbook.typ``).
 """
 
 from __future__ import annotations
@@ -13,62 +12,6 @@ from __future__ import annotations
 import re
 
 from docutils import nodes
-from sphinx.util.texescape import escape
-
-from textbook.core.messages import Words
-
-LATEX_MACROS = r"""
-% Answer space for the student workbook (textbook.exercises.answer_space).
-% One handwritten line: 1.9 lines of type apart.
-\newcommand{\textbookpitch}{1.9\baselineskip}
-\newcount\textbookrulecount
-\newcount\textbookrulestodraw
-% Answer space that would start a new page is preceded there by the exercise's
-% "Exercise 2.6, continued", so no page holds answer space alone.
-\newcommand{\textbookcontinued}[2]{\par
-  \ifdim\pagegoal<\maxdimen\ifdim\dimexpr\pagegoal-\pagetotal\relax<\dimexpr#1\relax
-    \newpage\noindent{\small\itshape #2}\par\fi\fi}
-% #1 ruled lines, or #2 tenths of a page of them if more; #3: the continuation label.
-\newcommand{\textbookanswerlines}[3]{\par\nopagebreak\vspace{0.2\baselineskip}%
-  \textbookrulestodraw=\numexpr(\textheight/\dimexpr\textbookpitch\relax)*#2/10\relax
-  \ifnum\textbookrulestodraw<#1 \textbookrulestodraw=#1 \fi
-  \textbookrulecount=0
-  \loop\ifnum\textbookrulecount<\textbookrulestodraw
-    \advance\textbookrulecount by 1
-    \textbookcontinued{\textbookpitch+\parskip+2pt}{#3}%
-    \noindent\rule{0pt}{\textbookpitch}\rule{\linewidth}{0.3pt}\par
-  \repeat\medskip}
-% A box #1 lines high to write code in; #2: the continuation label.
-\newcommand{\textbookcodebox}[2]{\par\nopagebreak\medskip
-  \textbookcontinued{#1\baselineskip+2\fboxsep+2\fboxrule+\parskip+2pt}{#2}\noindent
-  \fbox{\begin{minipage}[t][#1\baselineskip][t]{\dimexpr\linewidth-2\fboxsep-2\fboxrule\relax}%
-  \small\sffamily\textbookcodeboxlabel\end{minipage}}\par\medskip}
-% A blank table cell #1 handwritten lines tall, from its first line down.
-\newcommand{\textbookblankcell}[1]{\rule[-\dimexpr#1\dimexpr\textbookpitch\relax-\baselineskip\relax]{0pt}{#1\dimexpr\textbookpitch\relax}}
-% Table cells ragged right: a narrow column breaks between words, not inside them.
-\AddToHook{env/savenotes/begin}{\let\textbookplainstartpar\sphinxAtStartPar
-  \def\sphinxAtStartPar{\rightskip=0pt plus 3em\relax\hyphenpenalty=5000\relax\textbookplainstartpar}}
-% Multiple-choice tick boxes: a square drawn with rules (no font glyph), empty
-% to tick, filled on the right options in the answer key. An option that
-% wraps hangs under its text, not under the box: the paragraph's shape (set
-% by the list for every paragraph) indents its later lines by the box's width.
-\newsavebox{\textbookchoiceboxdrawn}
-\makeatletter
-\newcommand{\textbookchoicebox}[1]{\sbox{\textbookchoiceboxdrawn}{{\setlength{\fboxsep}{0pt}%
-  \setlength{\fboxrule}{0.6pt}\fbox{\makebox[0.8em]{\rule{0pt}{0.8em}#1}}}\hspace{0.6em}}%
-  \parshape 2 \@totalleftmargin \linewidth
-    \dimexpr\@totalleftmargin+\wd\textbookchoiceboxdrawn\relax \dimexpr\linewidth-\wd\textbookchoiceboxdrawn\relax
-  \usebox{\textbookchoiceboxdrawn}}
-\makeatother
-\newcommand{\textbooktickbox}{\textbookchoicebox{}}
-\newcommand{\textbooktickedbox}{\textbookchoicebox{\rule[0.15em]{0.5em}{0.5em}}}
-"""
-
-
-def latex_macros(words: Words, engine: str) -> str:
-    """The preamble's answer-space macros, the code box labelled in the course's language."""
-    label = escape(words("workbook.code_box"), engine)
-    return LATEX_MACROS + f"\\newcommand{{\\textbookcodeboxlabel}}{{{label}}}\n"
 
 
 class answer_space(nodes.General, nodes.Element):
@@ -138,36 +81,10 @@ def tick_box(ticked: bool = False) -> choice_box:
     return choice_box(ticked=ticked)
 
 
-def visit_blank_cell_latex(self, node: blank_cell) -> None:
-    self.body.append(f"\\textbookblankcell{{{node['lines']}}}")
-    raise nodes.SkipNode
-
-
-def visit_choice_box_latex(self, node: choice_box) -> None:
-    self.body.append("\\textbooktickedbox{}" if node["ticked"] else "\\textbooktickbox{}")
-    raise nodes.SkipNode
-
-
-def visit_answer_space_latex(self, node: answer_space) -> None:
-    continued = self.encode(node.get("continued", ""))
-    if node.get("code"):
-        self.body.append(f"\n\\textbookcodebox{{{node['lines']}}}{{{continued}}}\n")
-    else:
-        self.body.append(f"\n\\textbookanswerlines{{{node['lines']}}}{{{node.get('page_tenths', 0)}}}{{{continued}}}\n")
-    raise nodes.SkipNode
-
-
 def skip(self, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def _visitors(latex) -> dict:
-    """Drawn in LaTeX (the Typst engine's translator draws its own), skipped by every other writer."""
-    return {"latex": (latex, None), **{writer: (skip, None) for writer in ("html", "text", "man", "texinfo")}}
-
-
-VISITORS = {
-    answer_space: _visitors(visit_answer_space_latex),
-    blank_cell: _visitors(visit_blank_cell_latex),
-    choice_box: _visitors(visit_choice_box_latex),
-}
+#: Only print draws room to write (its translator, ``typst/translator.py``); every other writer skips it.
+VISITORS = {node: {writer: (skip, None) for writer in ("html", "text", "man", "texinfo")}
+            for node in (answer_space, blank_cell, choice_box)}

@@ -16,33 +16,23 @@ import hashlib
 import json
 from pathlib import Path
 
-from sphinx.util.texescape import escape
-
 from textbook.bank.bank import Bank
 from textbook.bank import coverage
 from textbook.core.layout import MODULE_KEYS
 from textbook.core.messages import ENGLISH, Words
-from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 
-#: Raw LaTeX for the LaTeX route's layout only (``print_matter.LATEX_LAYOUT``); Typst's beside it.
-_LATEX = f"```{{raw}} latex\n:class: {LATEX_LAYOUT}\n"
-_NO_SECTION_NUMBERS = f"{_LATEX}\\setcounter{{secnumdepth}}{{-1}}\n```\n"
-_NEW_PAGE = f"{_LATEX}\\clearpage\n```\n\n```{{raw}} typst\n#pagebreak(weak: true)\n```\n"
+_NEW_PAGE = "```{raw} typst\n#pagebreak(weak: true)\n```\n"
 
 
 def _workbook_intro(words: Words, first: int) -> str:
-    """What the workbook is, and lines for the student's name, group and date (for each print
-    engine; a JSON string is a Typst string)."""
-    name, group, date = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "group", "date"))
+    """What the workbook is, and lines for the student's name, group and date (a JSON string is a
+    Typst string)."""
+    name, group, date = (json.dumps(words(f"form.{field}"), ensure_ascii=False) for field in ("name", "group", "date"))
     return (
         f"{words('workbook.intro', first=first)}\n\n"
-        f"{_LATEX}"
-        f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
-        f"\\bigskip\\noindent {group}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\quad {date}: \\rule{{0.3\\linewidth}}{{0.4pt}}\\par\n"
-        "```\n\n"
         "```{raw} typst\n"
-        f"#form-line({json.dumps(words('form.name'), ensure_ascii=False)}, 55%)\n"
-        f"#form-line({json.dumps(words('form.group'), ensure_ascii=False)}, 30%) #h(1em) #form-line({json.dumps(words('form.date'), ensure_ascii=False)}, 30%)\n"
+        f"#form-line({name}, 55%)\n"
+        f"#form-line({group}, 30%) #h(1em) #form-line({date}, 30%)\n"
         "```\n"
     )
 
@@ -79,7 +69,7 @@ def _module_part(bank: Bank, docname: str, mode: str, words: Words) -> list[str]
 
 
 def _document(title: str, intro: str, orphan: bool, body: list[str]) -> str:
-    front = ["---\norphan: true\n---\n\n" if orphan else "", f"# {title}\n\n", _NO_SECTION_NUMBERS, "\n", intro]
+    front = ["---\norphan: true\n---\n\n" if orphan else "", f"# {title}\n\n", intro]
     return "".join(front + body)
 
 
@@ -127,7 +117,7 @@ def write_sources(bank: Bank, folder: Path, words: Words = ENGLISH, first: int =
 def inputs_digest(bank: Bank, folder: Path, extra: list[str]) -> str:
     """A digest of everything the workbook and keys are made from: the sources written
     into ``folder``, every bank file, the modules' titles and objectives, and ``extra``
-    (the configuration and generator). Equal digests, equal LaTeX: the build skips
+    (the configuration and generator). Equal digests, equal PDFs: the build skips
     the exercise edition's Sphinx run."""
     digest = hashlib.sha256()
     files = sorted(p for p in folder.rglob("*.md")) + sorted(e.path for e in bank.exercises.values())

@@ -163,7 +163,6 @@ def _solution(exercise: Exercise, parse: Parser, words: Words) -> nodes.containe
     box += nodes.rubric("", words("solution.heading"))
     if exercise.answer is not None:
         box += nodes.paragraph("", "", nodes.strong("", answer_text(exercise.answer, words)), classes=["exercise-answer"])
-    # The filled-in table keeps LaTeX's own column widths, sized to its answers.
     box.extend(parse(exercise.sections["Solution"].text, exercise, "Solution"))
     if exercise.kind == "code":
         box += nodes.rubric("", words("hidden_checks.heading"))
@@ -192,21 +191,6 @@ def _answer_space(exercise: Exercise, words: Words) -> answer_space:
     return answer_space(lines=max(lines, asked), page_tenths=tenths, continued=continued)
 
 
-#: Under an exercise's opening, at least this much of the page (so a heading never ends a page).
-ROOM_UNDER_OPENING = "0.18\\textheight"
-
-
-def _room_below(space: answer_space | None) -> tuple[str, str]:
-    """LaTeX lengths to keep free under an exercise's opening: all its answer lines if they
-    fit on a page with it, else ``ROOM_UNDER_OPENING`` (its first answer lines, its solution)."""
-    if space is None or space.get("page_tenths"):
-        return ROOM_UNDER_OPENING, ROOM_UNDER_OPENING
-    if space.get("code"):
-        return f"{space['lines'] + 3}\\baselineskip", ROOM_UNDER_OPENING
-    line = "\\dimexpr\\textbookpitch+\\parskip\\relax"  # one ruled line, as textbookanswerlines draws it
-    return f"{space['lines']}{line}+2\\baselineskip", ROOM_UNDER_OPENING
-
-
 def exercise_nodes(
     exercise: Exercise, mode: str, parse: Parser, seed: int | None = None, words: Words = ENGLISH
 ) -> nodes.container:
@@ -221,12 +205,12 @@ def exercise_nodes(
     """
     space = _answer_space(exercise, words) if mode == "workbook" and exercise.kind not in NO_ANSWER_SPACE else None
     question = parse(exercise.sections["Question"].text, exercise, "Question")
-    # A question with raw LaTeX of its own (a page break, say) lays itself out: a
+    # A question with raw print markup of its own (a page break, say) lays itself out: a
     # page break inside a kept unit would be lost.
-    kept = not any(raw.get("format") == "latex" for node in question for raw in node.findall(nodes.raw))
+    kept = not any(raw.get("format") == "typst" for node in question for raw in node.findall(nodes.raw))
     box = nodes.container(classes=["exercise", f"exercise-{exercise.kind}"])
     if kept:
-        box += keep_together.begin(*_room_below(space))
+        box += keep_together.begin()
     box += nodes.rubric("", heading(exercise, words), classes=["exercise-title"])
     box += nodes.paragraph("", meta_text(exercise, words), classes=["exercise-meta"])
     if exercise.kind == "fill-in-table":
@@ -247,7 +231,7 @@ def exercise_nodes(
             if space is not None:  # the workbook: the checks go with the code box under them
                 if kept:
                     box += keep_together.end()
-                box += keep_together.begin(*_room_below(space))
+                box += keep_together.begin()
                 kept = True
             box += _public_checks(exercise, words)
     if kept:

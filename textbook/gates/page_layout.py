@@ -1,15 +1,15 @@
 """The page-layout gate: faults an instructor sees on a printed page, read from the finished PDF.
 
-The LaTeX log cannot say where a page broke, so every compiled PDF is read
+The compiler does not say where a page broke, so every compiled PDF is read
 back: its words with their positions (Poppler's ``pdftotext -bbox-layout``),
 its section headings from the PDF outline, and, for the few pages that need
 it, what its content stream draws (``pypdf``). These faults fail the build:
 
 * text over text: a word printed over another (a block placed over the
   lines before it), signs and figure labels aside;
-* text in the margin: a word that runs past the text's right edge (where
-  the rows of justified text end, on odd and even pages) by more than
-  hanging punctuation does;
+* text in the margin: a word that runs past the text's right edge (the
+  print template's margins, on odd and even pages) by more than hanging
+  punctuation does;
 * a stranded heading: a section or exercise heading in the bottom 15% of the
   page's text area with its body on the next page, or an exercise whose
   title and prompt fill less than that at the foot of a page, its first
@@ -43,8 +43,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,8 +58,9 @@ from textbook.core.messages import Words
 
 #: A word ending this many points past the text's right edge runs into the margin.
 MARGIN_TOLERANCE = 6.0  # punctuation hangs a little past the edge of justified text
-#: Rows ending at one place (to 2 pt) that mark it as the text's right edge.
-ROWS_AT_THE_EDGE = 3
+#: The right margin of odd pages (the outside, 2 cm) and of even pages (the inside, 2.5 cm), in
+#: points, as the print template sets them (``typst/templates/textbook.typ``, a test compares).
+RIGHT_MARGINS = {1: 2 / 2.54 * 72, 0: 2.5 / 2.54 * 72}
 #: A heading whose part on a page is less than this share of the text area is stranded.
 STRANDED_SHARE = 0.15
 #: Lines of its body (as tall as its own) that the label of an exercise's part needs under it.
@@ -539,35 +542,12 @@ def _starting_above_bottom(words: list[Word], index: int) -> int:
     return end
 
 
-def _right_edges(pages: list[Page]) -> dict[int, float]:
-    """The text's right edge on odd and on even pages (their margins may differ): the furthest
-    place in the page's right half where three rows or more end together, as the rows of justified
-    text do (a word run into the margin ends where no other row does); all pages' rows where one
-    kind of page has no such place."""
-    ends: dict[int, Counter] = {0: Counter(), 1: Counter()}
-    for page in pages:
-        rows: dict[int, float] = {}
-        for word in page.words:
-            rows[round(word.top)] = max(rows.get(round(word.top), 0.0), word.right)
-        ends[page.number % 2].update(2 * round(end / 2) for end in rows.values() if end > 0.6 * page.width)
-
-    def edge(counts: Counter) -> float | None:
-        shared = [end for end, count in counts.items() if count >= ROWS_AT_THE_EDGE]
-        return float(max(shared)) if shared else None
-
-    both = edge(ends[0] + ends[1])
-    return {parity: found for parity in (0, 1) if (found := edge(ends[parity]) or both) is not None}
-
-
 def text_in_margin(pdf: _Pdf) -> list[str]:
     """Words that run past the text's right edge into the margin (a long unbreakable token in code
     or a table): once per page, naming the first."""
-    edges = _right_edges(pdf.pages)
     problems = []
     for page in pdf.pages:
-        edge = edges.get(page.number % 2)
-        if edge is None:  # no row reaches the right half of any page: nothing to compare with
-            continue
+        edge = page.width - RIGHT_MARGINS[page.number % 2]
         beyond = [word for word in page.words if word.right > edge + MARGIN_TOLERANCE]
         pictures = pdf.drawing(page.number).pictures if beyond else []
         beyond = [word for word in beyond
@@ -607,7 +587,7 @@ def lonely_tails(pdf: _Pdf) -> list[str]:
 def _first_part(pdf: _Pdf, page: Page) -> tuple[float, bool]:
     """How much of ``page``, from its top, would have had to fit on the page before: its text down
     to its first block and that block's first lines (``FIRST_LINES_SHARE``), or the whole of a
-    figure there (which cannot break); and whether that block is a figure."""
+    figure there with its caption (which cannot break); and whether that block is a figure."""
     top, bottom = pdf.area
     start = pdf.content_top(page)
     drawing = pdf.drawing(page.number)
@@ -618,8 +598,22 @@ def _first_part(pdf: _Pdf, page: Page) -> tuple[float, bool]:
     first_top, first_bottom = blocks[0]
     figure = (first_top, first_bottom) in drawing.pictures
     if figure:
-        return first_bottom - start, True
+        return _caption_end(page, first_bottom) - start, True
     return min(end, first_top + FIRST_LINES_SHARE * (bottom - top)) - start, False
+
+
+def _caption_end(page: Page, figure_bottom: float) -> float:
+    """Where the caption under a figure ends (its lines, each close under the one before), or the
+    figure's bottom when no caption follows it."""
+    below = [line for line in page.lines if line.top >= figure_bottom - 1]
+    if not below or not FIGURE_CAPTION.match(below[0].text):
+        return figure_bottom
+    end = below[0].bottom
+    for previous, line in zip(below, below[1:]):
+        if line.top - previous.bottom > previous.bottom - previous.top:
+            break
+        end = line.bottom
+    return end
 
 
 def half_empty_pages(pdf: _Pdf) -> list[str]:
@@ -685,3 +679,27 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps({"version": _CACHE_VERSION, "pdfs": kept}, indent=1), encoding="utf-8")
     return results
+
+
+def start_checking(pdfs: list[Path], cache_file: Path) -> subprocess.Popen:
+    """``check_all`` in a process of its own, so that it runs beside the accessibility gate (both
+    read every page); ``finish_checking`` collects its verdict."""
+    command = [sys.executable, "-m", "textbook.gates.page_layout", str(cache_file), *map(str, pdfs)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))})
+
+
+def finish_checking(process: subprocess.Popen) -> dict[Path, dict[str, list[str]]]:
+    """The faults ``start_checking``'s process found, by PDF and rule; its error if it failed."""
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the page-layout gate failed:\n{err}")
+    return {Path(pdf): rules for pdf, rules in json.loads(out).items()}
+
+
+#: The folder that holds the ``textbook`` package, for the process ``start_checking`` starts.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+if __name__ == "__main__":
+    found = check_all([Path(name) for name in sys.argv[2:]], cache_file=Path(sys.argv[1]))
+    print(json.dumps({str(pdf): rules for pdf, rules in found.items()}))

@@ -1,4 +1,4 @@
-"""The exam edition's Sphinx side: the ``exam-exercises`` directive, one LaTeX document per source.
+"""The exam edition's Sphinx side: the ``exam-exercises`` directive, one printed document per source.
 
 Loaded only into the exam's own Sphinx project (``textbook exam`` adds it to
 the extensions), never into the book's. Each generated source is one
@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from textbook.exercises import instructor_theme, render, tracking
+from textbook.exercises import INSTRUCTOR_THEME, render, tracking
 from textbook.exercises.answer_space import answer_space
 from textbook.bank.bank import Exercise
 from textbook.core.config import of_sphinx
@@ -70,19 +70,16 @@ def document_title(exam_title: str, docname: str, words: Words = ENGLISH) -> str
 
 
 def configure_exam_documents(app: Sphinx, config) -> None:
-    """One LaTeX document per generated source: each variant (howto) and each key (the
+    """One printed document per generated source: each variant (howto) and each key (the
     instructor theme of every key, so each of its pages says it is not for students)."""
     if config.textbook_edition != "exam":
         return
     names = sorted(path.stem for path in Path(app.srcdir).glob("*.md"))
     config.root_doc = names[0]
-    # A few pages need no contents, and their questions start on the first page.
-    config.latex_elements = {**config.latex_elements, "tableofcontents": "", "maketitle": r"\textbookcompacttitle"}
-    instructor_theme.configure(config)
     words = Words.of(of_sphinx(config))
     config.latex_documents = [
-        (name, f"{name}.tex", document_title(config.textbook_exam_title, name, words), config.author,
-         instructor_theme.INSTRUCTOR_THEME if name.endswith(KEY_SUFFIX) else "howto")
+        (name, f"{name}.pdf", document_title(config.textbook_exam_title, name, words), config.author,
+         INSTRUCTOR_THEME if name.endswith(KEY_SUFFIX) else "howto")
         for name in names
     ]  # fmt: skip
 

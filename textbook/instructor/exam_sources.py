@@ -12,25 +12,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sphinx.util.texescape import escape
-
 from textbook.bank.bank import Exercise
 from textbook.core.messages import ENGLISH, Words
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile
-from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 
 
 def _name_lines(words: Words) -> str:
-    """Lines for the student's name and number, for each print engine (a JSON string is a Typst string)."""
-    name, number = (escape(words(f"form.{field}"), "xelatex") for field in ("name", "student_number"))
-    latex = (
-        f"\\bigskip\\noindent {name}: \\rule{{0.55\\linewidth}}{{0.4pt}}\\par\n"
-        f"\\bigskip\\noindent {number}: \\rule{{0.4\\linewidth}}{{0.4pt}}\\par"
-    )
-    typst = "\n".join(f"#form-line({json.dumps(words(f'form.{field}'), ensure_ascii=False)}, {width})"
+    """Lines for the student's name and number (a JSON string is a Typst string)."""
+    lines = "\n".join(f"#form-line({json.dumps(words(f'form.{field}'), ensure_ascii=False)}, {width})"
                       for field, width in (("name", "55%"), ("student_number", "40%")))
-    return _raw_latex(latex) + f"\n```{{raw}} typst\n{typst}\n```\n"
+    return f"```{{raw}} typst\n{lines}\n```\n"
 
 
 @dataclass(frozen=True)
@@ -42,11 +34,6 @@ class Variant:
     @property
     def name(self) -> str:
         return f"variant-{self.number}"
-
-
-def _raw_latex(code: str) -> str:
-    """LaTeX that arranges the LaTeX route's pages only (``print_matter.LATEX_LAYOUT``)."""
-    return f"```{{raw}} latex\n:class: {LATEX_LAYOUT}\n{code}\n```\n"
 
 
 def _totals(exercises: tuple[Exercise, ...], words: Words) -> str:
@@ -63,8 +50,6 @@ def _document(exam: ExamFile, variant: Variant, key: bool, words: Words) -> str:
     parts = [
         "---\norphan: true\n---\n\n",
         f"# {exam.title}\n\n",
-        _raw_latex("\\setcounter{secnumdepth}{-1}"),
-        "\n",
     ]
     if key:
         parts += [f"{words('exam.key_intro', number=variant.number)}\n\n"]

@@ -4,7 +4,7 @@ Everything that can be wrong with the input (the exam file, the bank, the
 selection, a parameter generator, a predictable parameterised exercise) is
 checked before anything is written. The variants are then built like the
 workbook: generated MyST sources (``exam_sources.py``) in a Sphinx project of
-their own under ``_build/.work/exams/<exam>/``, LaTeX compiled in parallel.
+their own under ``_build/.work/exams/<exam>/``, printed by Typst.
 Student PDFs are leak-scanned; only when every step succeeds is
 ``_build/exams/<exam>/`` replaced as a whole (``variant-N.pdf`` and
 ``variant-N-key.pdf``). A failure, bad input included, removes an older build
@@ -23,13 +23,12 @@ from sphinx.config import Config
 from sphinx.util.tags import Tags
 
 from textbook.bank.bank import Bank, BankError, load_bank
-from textbook.gates import page_layout, print_checks
+from textbook.gates import page_layout
 from textbook.gates.leaks import LeakScanner
 from textbook.instructor import exam_sources, selection, stress, variants
 from textbook.bank import parameters
 from textbook.instructor.exam_edition import KEY_SUFFIX
 from textbook.instructor.exam_file import ExamFile, ExamFileError, read_exam_file
-from textbook.pipeline import latex
 from textbook.pipeline.build import BuildError, check_accessible, run_sphinx
 from textbook.core.layout import Layout
 from textbook.core.messages import Words
@@ -114,26 +113,9 @@ def _publish(pdfs: dict[Path, Path], folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _print_with_latex(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -> Path:
-    """The exam's documents through LaTeX, compiled in parallel; the folder of their PDFs."""
-    run_sphinx(layout, "latex", work / "src", work / "latex", work / "doctrees", *overrides, jobs=jobs)
-    texs = [work / "latex" / f"{name}.tex" for name in names]
-    log(f"textbook: xelatex: compiling {len(texs)} document(s)")
-    results = latex.compile_all(texs, jobs)
-    failures = [r for r in results if not r.ok]
-    if failures:
-        details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-        found = [f"{_shown(layout, r.tex)}: LaTeX failed (its log excerpt is above)" for r in failures]
-        raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", found)
-    damaged = [message for tex in texs for message in print_checks.check_pdf(tex)]
-    if damaged:
-        raise BuildError("the exam's PDFs would print damaged:\n" + "\n".join(damaged), damaged)
-    return work / "latex"
-
-
-def _print_with_typst(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -> Path:
-    """The exam's documents through Typst (``textbook_pdf_engine = "typst"``), each checked as the
-    book's PDFs are: tagged PDF/UA-1 with its metadata, and laid out well; the folder of their PDFs."""
+def _print(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -> Path:
+    """The exam's documents printed, each checked as the book's PDFs are: tagged PDF/UA-1 with its
+    metadata, and laid out well; the folder of their PDFs."""
     log(f"textbook: typst: printing {len(names)} document(s)")
     run_sphinx(layout, "typst", work / "src", work / "typst", work / "doctrees", *overrides, jobs=jobs)
     pdfs = [work / "typst" / f"{name}.pdf" for name in names]
@@ -156,8 +138,7 @@ def build_exam(layout: Layout, exam_path: Path, count: int, seed: int, jobs: int
         exam_sources.write_sources(exam, plans, work / "src", Words.of(layout.project))
         names = [name for p in plans for name in (p.name, p.name + KEY_SUFFIX)]
         overrides = ("textbook_edition=exam", f"textbook_exam_title={exam.title}", f"extensions={_extensions(layout)}")
-        printed = (_print_with_typst if layout.project.pdf_engine == "typst" else _print_with_latex)(
-            layout, work, names, overrides, jobs, log)
+        printed = _print(layout, work, names, overrides, jobs, log)
         leaks = [
             leak
             for variant in plans

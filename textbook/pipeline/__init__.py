@@ -1,1 +1,1 @@
-"""The build pipeline behind ``textbook build``: layout, freshness, Sphinx and LaTeX runs, publishing, failures."""
+"""The build pipeline behind ``textbook build``: layout, freshness, Sphinx runs and print, publishing, failures."""

@@ -1,6 +1,6 @@
 """Build the editions: HTML, EPUB, the PDF book, the handouts, the workbook, the answer key.
 
-Sphinx works in ``_build/.work/`` (doctrees, HTML and LaTeX output), which
+Sphinx works in ``_build/.work/`` (doctrees, HTML and print output), which
 persists between builds so that only what changed is redone; the notebook
 cache, drawn figures and code-check cache live beside it. The editions
 readers use are *published* from there only when their step succeeds and,
@@ -39,24 +39,23 @@ from sphinx.errors import SphinxError
 from sphinx.util.console import color_terminal, nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_tex
+from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_pdf
 from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import accessibility, epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
-from textbook.pipeline import latex, shelf
+from textbook.pipeline import shelf
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
 from textbook.core.messages import Words
 from textbook.core.problems import WarningLog
 from textbook.sphinx_ext import reading_code
-from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
 from textbook.sphinx_ext.reproducible import source_date_epoch
+from textbook.typst.builder import HANDOUT_PREFIX
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
-#: The code that turns the bank into the workbook's and keys' LaTeX: the reader, and the sources it reads.
-EXERCISE_EDITION_CODE = (*reading_code.ENTRIES, "textbook.exercises.editions")
-#: The same printed by Typst: its builder (its template is a file beside it).
-TYPST_EXERCISE_EDITION_CODE = (*EXERCISE_EDITION_CODE, "textbook.typst.builder")
+#: The code that turns the bank into the workbook and keys: the reader, the sources it writes, the
+#: print builder (its template is a file beside it).
+EXERCISE_EDITION_CODE = (*reading_code.ENTRIES, "textbook.exercises.editions", "textbook.typst.builder")
 STUDENT_EDITIONS = ("html", "epub", "pdf", "handouts", "workbook")
 
 
@@ -77,20 +76,11 @@ class EditionResult:
     pages: dict[Path, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class PdfJob:
-    """One LaTeX document to compile and where its PDF is published."""
-
-    edition: str
-    tex: Path
-    target: Path
-
-
 _output = threading.Lock()
 
 
 def _say(message: str) -> None:
-    with _output:  # LaTeX runs report from several threads
+    with _output:  # the EPUB check reports from a thread of its own
         print(f"textbook: {message}", flush=True)
 
 
@@ -160,7 +150,7 @@ def page_count(pdf: Path) -> int:
 
 
 def check_accessible(layout: Layout, pdfs: list[Path]) -> None:
-    """Every PDF Typst printed is tagged PDF/UA-1 with its metadata (title, author, language), or
+    """Every PDF printed is tagged PDF/UA-1 with its metadata (title, author, language), or
     BuildError names each finding."""
     problems = accessibility.findings_all(pdfs, cache_file=layout.build / "cache" / "accessibility.json")
     problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
@@ -265,82 +255,28 @@ class Builder:
         seconds = self.epub_seconds + time.perf_counter() - started
         self.results["epub"] = EditionResult("epub", [target], seconds)
 
-    def book_latex_jobs(self) -> list[PdfJob]:
-        work = self.layout.work_output("latex")
-        run_sphinx(self.layout, "latex", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
-        jobs = []
-        for tex in sorted(work.glob("*.tex")):
-            if tex.name.startswith(HANDOUT_PREFIX) and "handouts" in self.requested:
-                target = self.layout.handouts / (tex.stem.removeprefix(HANDOUT_PREFIX) + ".pdf")
-                jobs.append(PdfJob("handouts", tex, target))
-            elif not tex.name.startswith(HANDOUT_PREFIX) and "pdf" in self.requested:
-                jobs.append(PdfJob("pdf", tex, self.layout.pdf / f"{tex.stem}.pdf"))
-        return jobs
-
-    def build_exercise_edition(self, builder: str, work: Path, outputs: list[Path], code: tuple[str, ...]) -> None:
-        """The workbook's and keys' sources written from the bank, and Sphinx's ``builder`` run over
+    def build_exercise_edition(self, work: Path, outputs: list[Path]) -> None:
+        """The workbook's and keys' sources written from the bank, and the print builder run over
         them into ``work``, unless nothing they are made from changed (a prose edit to a chapter)
         and its ``outputs`` stand from last time."""
         source = self.layout.exercise_sources
         editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
         stamp = work / ".inputs-digest"
         inputs = editions.inputs_digest(self.bank, source, [
-            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=code),
+            (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=EXERCISE_EDITION_CODE),
             sphinx.__display_version__])  # fmt: skip
         if stamp.is_file() and stamp.read_text() == inputs and all(output.is_file() for output in outputs):
             return
         stamp.unlink(missing_ok=True)
-        run_sphinx(self.layout, builder, source, work, self.layout.work / "exercises-doctrees",
+        run_sphinx(self.layout, "typst", source, work, self.layout.work / "exercises-doctrees",
                    "textbook_edition=exercises", jobs=self.jobs)  # fmt: skip
         stamp.write_text(inputs)
 
-    def exercise_latex_jobs(self) -> list[PdfJob]:
-        work = self.layout.work_output("exercises-latex")
-        texs = [work / f"{WORKBOOK_DOC}.tex", work / f"{KEY_DOC}.tex"]
-        texs += [work / module_key_tex(docname) for docname in editions.modules_with_exercises(self.bank)]
-        self.build_exercise_edition("latex", work, texs, EXERCISE_EDITION_CODE)
-        names = {"workbook": WORKBOOK_DOC, "key": KEY_DOC}
-        jobs = [
-            PdfJob(edition, work / f"{name}.tex", self.layout.pdf / f"{name}.pdf")
-            for edition, name in names.items()
-            if edition in self.requested
-        ]
-        if "key" in self.requested:
-            jobs += [
-                PdfJob("key", work / module_key_tex(docname), self.layout.module_keys / f"{docname}.pdf")
-                for docname in editions.modules_with_exercises(self.bank)
-            ]
-        return jobs
-
-    def compile_and_publish(self, jobs: list[PdfJob]) -> None:
-        started = time.perf_counter()
-        _say(f"xelatex: compiling {len(jobs)} document(s), {self.jobs or os.cpu_count()} at a time")
-
-        pages: dict[Path, int] = {}  # counted once: pypdf reads every page tree
-
-        def report(result: latex.CompileResult) -> None:
-            if result.ok:
-                pages[result.pdf] = page_count(result.pdf)
-            state = f"{pages[result.pdf]} pages" if result.ok else "FAILED"
-            _say(f"  {result.tex.name}: {state} ({result.seconds:.1f} s)")
-
-        compiled = {r.tex: r for r in latex.compile_all([j.tex for j in jobs], self.jobs, on_done=report)}
-        failures = [r for r in compiled.values() if not r.ok]
-        if failures:
-            details = "\n\n".join(f"{r.tex} failed:\n{r.log_excerpt}" for r in failures)
-            problems = [f"{r.tex.relative_to(self.layout.root)}: LaTeX failed (its log excerpt is above)" for r in failures]
-            raise BuildError(f"LaTeX failed for {len(failures)} document(s):\n{details}", problems)
-        damaged = [message for job in jobs for message in print_checks.check_pdf(job.tex)]
-        if damaged:
-            details = "\n".join(f"  {message}" for message in damaged)
-            raise BuildError(f"the PDFs would print damaged; fix the sources:\n{details}", damaged)
-        self.publish_pdfs([(job.edition, compiled[job.tex].pdf, job.target) for job in jobs], pages, started)
-
-    def print_with_typst(self, wants_book_pdf: bool, wants_exercise_pdf: bool) -> None:
-        """The PDF editions printed by Typst (``textbook_pdf_engine = "typst"``): its builder over the
-        book's doctrees (the book and the handouts) and over the exercise edition's sources (the
-        workbook and the keys); every PDF checked as tagged PDF/UA-1, with its metadata, then the
-        page layout, the leak scan, publication."""
+    def print_editions(self, wants_book_pdf: bool, wants_exercise_pdf: bool) -> None:
+        """The PDF editions, printed by Typst (``typst/builder.py``): its builder over the book's
+        doctrees (the book and the handouts) and over the exercise edition's sources (the workbook
+        and the keys); every PDF checked as tagged PDF/UA-1 with its metadata and, at the same
+        time in a process of its own, for its page layout; then the leak scan, publication."""
         started = time.perf_counter()
         made: list[tuple[str, Path, Path]] = []  # (edition, PDF, where it is published)
         if wants_book_pdf:
@@ -355,22 +291,27 @@ class Builder:
             work = self.layout.work_output("exercises-typst")
             exercise_pdfs = [("workbook", work / f"{WORKBOOK_DOC}.pdf", self.layout.pdf / f"{WORKBOOK_DOC}.pdf"),
                              ("key", work / f"{KEY_DOC}.pdf", self.layout.pdf / f"{KEY_DOC}.pdf")]
-            exercise_pdfs += [("key", work / module_key_tex(docname).replace(".tex", ".pdf"),
-                               self.layout.module_keys / f"{docname}.pdf")
+            exercise_pdfs += [("key", work / module_key_pdf(docname), self.layout.module_keys / f"{docname}.pdf")
                               for docname in editions.modules_with_exercises(self.bank)]
-            self.build_exercise_edition("typst", work, [pdf for _, pdf, _ in exercise_pdfs], TYPST_EXERCISE_EDITION_CODE)
+            self.build_exercise_edition(work, [pdf for _, pdf, _ in exercise_pdfs])
             made += exercise_pdfs
         made = [entry for entry in made if entry[0] in self.requested]
-        check_accessible(self.layout, [pdf for _, pdf, _ in made])
-        pages = {pdf: page_count(pdf) for _, pdf, _ in made}
-        for _, pdf, _ in made:
+        pdfs = [pdf for _, pdf, _ in made]
+        gate_started = time.perf_counter()
+        layout = page_layout.start_checking(pdfs, self.layout.build / "cache" / "page-layout.json")
+        try:
+            check_accessible(self.layout, pdfs)
+        finally:
+            found = page_layout.finish_checking(layout)
+        self.report_page_layout(found, gate_started)
+        pages = {pdf: page_count(pdf) for pdf in pdfs}
+        for pdf in pdfs:
             _say(f"  {pdf.name}: {pages[pdf]} pages")
         self.publish_pdfs(made, pages, started)
 
     def publish_pdfs(self, made: list[tuple[str, Path, Path]], pages: dict[Path, int], started: float) -> None:
-        """The page-layout gate and the leak scan on each edition's PDFs ((edition, PDF, target)), then
+        """The leak scan on each student edition's PDFs ((edition, PDF, target)), then
         publication, a module's PDF that is no longer made removed."""
-        self.check_page_layout([pdf for _, pdf, _ in made])
         for edition in ("pdf", "handouts", "workbook", "key"):
             mine = [(pdf, target) for made_for, pdf, target in made if made_for == edition]
             if not mine:
@@ -390,12 +331,10 @@ class Builder:
                 result.pages[target] = pages[pdf]
             self.results[edition] = result
 
-    def check_page_layout(self, pdfs: list[Path]) -> None:
-        """The page-layout gate on every compiled PDF: stranded headings, lone answer space, captions apart."""
-        started = time.perf_counter()
-        found = page_layout.check_all(pdfs, cache_file=self.layout.build / "cache" / "page-layout.json")
+    def report_page_layout(self, found: dict[Path, dict[str, list[str]]], started: float) -> None:
+        """The page-layout gate's verdict on every PDF printed (``page_layout.check_all``)."""
         faults = [message for rules in found.values() for messages in rules.values() for message in messages]
-        _say(f"page layout: {len(pdfs)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
+        _say(f"page layout: {len(found)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
         if faults:
             details = "\n".join(f"  {message}" for message in faults)
             raise BuildError(
@@ -424,7 +363,7 @@ class Builder:
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
         steps = ["sources"] + [e for e in ("html", "epub") if e in self.requested]
-        steps += ["latex"] * (wants_book_pdf or wants_exercise_pdf)
+        steps += ["print"] * (wants_book_pdf or wants_exercise_pdf)
         try:
             for number, step in enumerate(steps, 1):
                 if step == "sources":
@@ -440,13 +379,7 @@ class Builder:
                 else:
                     pdfs = [e for e in self.requested if e not in ("html", "epub")]
                     _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
-                    if self.layout.project.pdf_engine == "typst":
-                        self.print_with_typst(wants_book_pdf, wants_exercise_pdf)
-                    else:
-                        jobs = (self.book_latex_jobs() if wants_book_pdf else []) + (
-                            self.exercise_latex_jobs() if wants_exercise_pdf else []
-                        )
-                        self.compile_and_publish(jobs)
+                    self.print_editions(wants_book_pdf, wants_exercise_pdf)
             if "epub" in self.requested:
                 self.publish_epub()
             if "html" in self.results:  # the home page offers the student editions built with it

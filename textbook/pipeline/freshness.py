@@ -1,13 +1,13 @@
 """Skip a build whose inputs have not changed since the last successful one.
 
-Sphinx, MyST-NB, the figure runner and latexmk each avoid redoing work, but
-just asking them costs seconds: loading Sphinx and its pickled environment,
-assembling every LaTeX document, scanning every file for leaks. When none of
+Sphinx, MyST-NB, the figure runner and the print builder each avoid redoing
+work, but just asking them costs seconds: loading Sphinx and its pickled
+environment, assembling the printed book, scanning every file for leaks. When none of
 the inputs changed, none of that can change the editions, so the build stops
 before it imports Sphinx. The inputs are every file of the course's chapters,
 its exercises and figure scripts (the folders its ``conf.py`` names), ``conf.py`` and ``pyproject.toml``, the
 generator's own files, the installed Python packages and their versions,
-the TeX, browser and EPUBCheck tools, and ``SOURCE_DATE_EPOCH``.
+the Poppler, browser and EPUBCheck tools, and ``SOURCE_DATE_EPOCH``.
 
 This module imports nothing heavy on purpose: it runs first on every build.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 from textbook.core.config import ProjectConfig
 
 SOURCE_FILES = ("conf.py", "pyproject.toml")
-TOOLS = ("xelatex", "latexmk", "dvisvgm", "pdftotext", "chromium", "epubcheck", "java")
+TOOLS = ("pdftotext", "chromium", "epubcheck", "java")
 
 
 def _files(root: Path) -> list[Path]:

@@ -35,7 +35,6 @@ from textbook.core import patches
 PRELOAD = [
     "sphinx.cmd.build",
     "sphinx.builders.html",
-    "sphinx.ext.imgmath",
     "myst_nb.sphinx_ext",
     "sphinx_book_theme",
     "textbook.sphinx_ext.extension",

@@ -24,9 +24,9 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.core import encoding
 from textbook.core.config import of_sphinx
 from textbook.core.problems import carrying
-from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, handouts, math_mathml
+from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, math_mathml
 from textbook.sphinx_ext import module_overview
-from textbook.sphinx_ext import highlight_cache, numbering, numeric_columns, numref_targets
+from textbook.sphinx_ext import numbering, numeric_columns, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
 from textbook.sphinx_ext import read_elsewhere, reading_code, reproducible, runnable_download, search_index, settings
 from textbook.sphinx_ext import search_results
@@ -101,14 +101,6 @@ def add_templates(app: Sphinx, config) -> None:
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
 
 
-def add_latex_numbering(app: Sphinx, config) -> None:
-    elements = dict(config.latex_elements)
-    elements["preamble"] = elements.get("preamble", "") + numbering.latex_chapter_counter(
-        config.textbook_first_number
-    )
-    config.latex_elements = elements
-
-
 def setup(app: Sphinx) -> dict:
     streams.merge_streams_exactly()
     settings.register(app)  # every textbook_<name> a course sets (core/config.py)
@@ -118,11 +110,8 @@ def setup(app: Sphinx) -> dict:
 
     quiet.silence_config_dumps()
 
-    # config-inited: check the course's settings, give LaTeX the chapter numbering.
+    # config-inited: check the course's settings.
     app.connect("config-inited", settings.check_and_record_root, priority=100)
-    app.connect("config-inited", add_latex_numbering)
-    app.connect("config-inited", keep_together.add_macros)
-    app.connect("config-inited", print_matter.configure_print)
     app.connect("config-inited", execute_inside_build_folder)
     app.connect("config-inited", keep_kernels_offline)
     app.connect("config-inited", kernel_environment.fix_figure_ids)
@@ -133,8 +122,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", print_outputs_in_typst)
     app.connect("config-inited", web_theme.add_logo_and_favicon)
     app.connect("config-inited", web_theme.add_stylesheet)
-    app.connect("config-inited", reproducible.stamp_latex_with_the_date)
-    app.connect("config-inited", term_index.print_the_index)
     app.connect("config-inited", epub.configure)  # the EPUB's metadata, where conf.py sets none
     # builder-inited ... build-finished: what a failed or killed run read and wrote is redone next time.
     unfinished_runs.register(app)
@@ -145,9 +132,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", web_theme.one_search_box, priority=400)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
-    # builder-inited / build-finished: code highlighted for LaTeX once is kept for later builds.
-    app.connect("builder-inited", highlight_cache.load)
-    app.connect("build-finished", highlight_cache.save)
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
@@ -168,19 +152,13 @@ def setup(app: Sphinx) -> dict:
     # doctree-read: a role inside math, and a number typed where the outputs compute it, are warnings.
     app.connect("doctree-read", math_roles.refuse_roles_in_math)
     app.connect("doctree-read", prose_numbers.flag_typed_numbers)
-    # env-updated: every chapter is read, so the handout list is known.
-    app.connect("env-updated", handouts.add_handout_documents)
-    # doctree-resolved: the book's front and back matter, short code kept on one page.
-    app.connect("doctree-resolved", print_matter.mark_front_and_back_matter)
     app.connect("doctree-resolved", download_shelf.leave_room)  # filled by pipeline/shelf.py
-    app.connect("doctree-resolved", print_matter.keep_short_code_together)
+    # doctree-resolved: in print, no break between "Figure" and its number.
     app.connect("doctree-resolved", print_matter.keep_numbers_with_names)
     # doctree-resolved: columns of numbers right-aligned in HTML and the EPUB.
     app.connect("doctree-resolved", numeric_columns.mark_number_columns)
     # doctree-resolved: a module's HTML page opens with its unit label and number.
     app.connect("doctree-resolved", module_overview.label_the_unit_in_html)
-    # build-finished: the handouts written are current (see handouts.py).
-    app.connect("build-finished", handouts.mark_handouts_written)
     # html-page-context: add the .ipynb download before the theme draws its buttons.
     app.connect(
         "html-page-context",
@@ -205,7 +183,6 @@ def setup(app: Sphinx) -> dict:
     # build-finished: what no current document produces leaves the HTML output.
     app.connect("build-finished", stale_outputs.remove_stale_outputs)
 
-    app.add_latex_package("textbookprint")
     math_mathml.register(app)  # math in HTML and the EPUB as MathML (see math_mathml.py)
     app.add_builder(epub.TextbookEpubBuilder, override=True)  # the EPUB edition (see epub.py)
     app.add_directive("script-figure", ScriptFigure)
@@ -215,7 +192,7 @@ def setup(app: Sphinx) -> dict:
     numref_targets.keep_target_doctrees()  # a {numref} does not unpickle its target's chapter each time
     app.add_node(keep_together.keep_edge, **keep_together.VISITORS)
     numbering.replace_toctree_collector(app)
-    # doctree-read / LaTeX post-transform: plot code collapsed in HTML, a note in print.
+    # doctree-read / print post-transform: plot code collapsed in HTML, a note in print.
     plot_code.register(app)
     # read / post-transform: "the HTML edition" in prose followed by its address in print and EPUB.
     web_address.register(app)

@@ -16,8 +16,7 @@ The YAML is validated against ``core.front_matter.MODULE_SCHEMA``; the module nu
 the file name (``00-introduction.md`` is module 0). The data is kept in
 ``env.textbook_modules`` for handouts and for exercises, which name the
 objectives they practise by id. It renders as an ordinary admonition, so
-HTML and LaTeX need no custom visitors; a raw LaTeX line switches a handout
-to ``<module>.<n>`` numbering (see ``numbering.py``). Its words, and the
+no edition needs a visitor of its own. Its words, and the
 unit label ("Module 0") a module's HTML page opens with, are the course's
 (``core/messages.py``).
 """
@@ -34,7 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from textbook.core.config import of_sphinx
 from textbook.core.front_matter import ModuleInfo, OverviewError, module_number, parse_overview
 from textbook.core.messages import Words
-from textbook.sphinx_ext import keep_together, print_matter
+from textbook.sphinx_ext import keep_together
 
 
 def _field(name: str, body: nodes.Node) -> nodes.field:
@@ -63,8 +62,7 @@ class ModuleOverview(SphinxDirective):
         )
         _modules(self.env)[self.env.docname] = asdict(info)
         # The box is one unit in print: a handout's first page holds it whole (keep_together).
-        overview = [keep_together.begin(), self._render(info), keep_together.end()]
-        return [print_matter.latex_layout(f"\\textbookmodule{{{number}}}\n"), *overview]
+        return [keep_together.begin(), self._render(info), keep_together.end()]
 
     def _parse(self) -> dict:
         try:

@@ -1,16 +1,13 @@
 """Number chapters from the module number, so module 00 is chapter 0.
 
-Sphinx numbers a numbered toctree from 1 and LaTeX's chapter counter starts at
-1. The course numbers its modules from 00, and every number a reader sees
-(section 0.2, Figure 0.3, Exercise 0.1) must agree across HTML and print. So:
-
-* HTML: a TocTreeCollector subclass shifts the first component of every
-  section number by ``textbook_first_number - 1``. Figure numbers derive from
-  section numbers and follow. The shift is undone before Sphinx compares old
-  and new numbers, so an unchanged book is not rewritten on every build.
-* LaTeX: the chapter counter starts at ``textbook_first_number - 1``; a
-  handout (an article, which has no chapters) numbers its sections and floats
-  ``<module>.<n>`` through the ``\\textbookmodule`` macro.
+Sphinx numbers a numbered toctree from 1. The course numbers its modules from
+00, and every number a reader sees (section 0.2, Figure 0.3, Exercise 0.1)
+must agree across HTML and print. So a TocTreeCollector subclass shifts the
+first component of every section number by ``textbook_first_number - 1``.
+Figure numbers derive from section numbers and follow. The shift is undone
+before Sphinx compares old and new numbers, so an unchanged book is not
+rewritten on every build. Print writes the numbers the HTML edition shows
+(``typst/translator.py``).
 """
 
 from __future__ import annotations
@@ -88,37 +85,3 @@ def check_chapters_match_modules(app: Sphinx, env: BuildEnvironment) -> None:
                 type="textbook",
                 subtype="numbering",
             )
-
-
-_FLOATS = ("figure", "table", "literalblock", "equation")
-
-
-def latex_chapter_counter(first_chapter: int) -> str:
-    """Preamble lines: chapter numbering for the book, module numbering for handouts.
-
-    Sphinx drops the chapter prefix of float numbers in chapter 0 ("Figure 1"),
-    so the book spells ``<chapter>.<n>`` out for every float kind, at the
-    beginning of the document, after sphinx.sty's own definitions.
-    """
-    book = "".join(f"\\def\\the{kind}{{\\arabic{{chapter}}.\\arabic{{{kind}}}}}" for kind in _FLOATS)
-    # Sphinx resets float counters at each section of a handout; a module
-    # handout numbers them through the whole module instead.
-    handout = "".join(
-        f"\\counterwithout{{{kind}}}{{section}}\\def\\the{kind}{{#1.\\arabic{{{kind}}}}}" for kind in _FLOATS
-    )
-    # A handout's table of contents lists sections as <module>.<n>: "0.10" and
-    # "0.10.1" need wider number boxes than an article's default.
-    handout_toc = (
-        "\\expandafter\\patchcmd\\csname l@section\\endcsname{1.5em}{2.3em}{}{}"
-        "\\expandafter\\def\\csname l@subsection\\endcsname{\\csname @dottedtocline\\endcsname{2}{2.3em}{3.2em}}"
-    )
-    return (
-        "\\usepackage{etoolbox}\n"
-        "\\ifcsname c@chapter\\endcsname\n"
-        f"  \\setcounter{{chapter}}{{{first_chapter - 1}}}\\AtBeginDocument{{{book}}}\n"
-        "  \\newcommand{\\textbookmodule}[1]{}\n"
-        "\\else % a handout: no chapters, so sections and floats are numbered <module>.<n>\n"
-        f"  \\newcommand{{\\textbookmodule}}[1]{{\\renewcommand{{\\thesection}}{{#1.\\arabic{{section}}}}{handout}}}\n"
-        f"  {handout_toc}\n"
-        "\\fi\n"
-    )

@@ -2,7 +2,7 @@
 
 Sphinx's standard domain resolves each ``{numref}`` by loading the target
 document's doctree from its pickle (``env.get_doctree``), every time: the
-book's 78 references cost 2.4 s of each LaTeX build (which assembles the whole
+book's 78 references cost 2.4 s of each print build (which assembles the whole
 book) and a tenth of a second per reference in a chapter's HTML. The lookup
 only reads the target node, so one unpickled copy per document, kept until the
 document is read again, serves every reference to it.

@@ -8,8 +8,8 @@ exercises (questions only, rendered while reading) ordinary nodes. So we
 write that doctree as CommonMark, cut into one Markdown cell between each
 pair of code cells; the code cells themselves come from the executed
 notebook. Images are given back as notebook attachments, so the notebook
-shows its figures without any file beside it. Raw LaTeX (tick boxes, page
-breaks) has no place in Markdown and is left out.
+shows its figures without any file beside it. Raw print markup (a page
+break) has no place in Markdown and is left out.
 """
 
 from __future__ import annotations

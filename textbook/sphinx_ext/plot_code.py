@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxTranslator
 
 from textbook.core.messages import ENGLISH
 from textbook.sphinx_ext import web_address
+from textbook.sphinx_ext.print_matter import PRINT_FORMAT
 
 TAG = "plot-code"
 #: The note in English; a course's own is in its language (``core/messages.py``).
@@ -48,10 +49,10 @@ def collapse_in_html(app: Sphinx, doctree: nodes.document) -> None:
 
 
 class NoteInPrint(SphinxPostTransform):
-    """In LaTeX, a plot cell's code becomes one italic line pointing to the HTML edition (its page)."""
+    """In print, a plot cell's code becomes one italic line pointing to the HTML edition (its page)."""
 
     default_priority = 199
-    formats = ("latex",)
+    formats = (PRINT_FORMAT,)
 
     def run(self, **kwargs) -> None:
         for cell in list(_plot_cells(self.document)):

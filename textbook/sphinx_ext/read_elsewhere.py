@@ -1,6 +1,6 @@
 """Pages of documents that another builder read are rewritten.
 
-The HTML, EPUB and LaTeX builders share one environment, so a chapter is read
+The HTML, EPUB and print builders share one environment, so a chapter is read
 (and executed) once, by whichever step comes first. An HTML-family builder
 then decides which pages to write by comparing each page with its *source
 file*; a chapter re-read because something it depends on changed (the shared
@@ -25,8 +25,7 @@ def pages_older_than_their_reading(app: Sphinx, env: BuildEnvironment) -> Iterat
     """``env-get-updated``: documents read (by any step) since this builder wrote their page.
 
     A reading ends with the document's doctree written to disk, so the two
-    files' times are compared, both by the file system's clock (as
-    ``handouts.py`` does for the LaTeX handouts).
+    files' times are compared, both by the file system's clock.
     """
     builder = app.builder
     if not isinstance(builder, StandaloneHTMLBuilder):

@@ -8,8 +8,7 @@ in an edition always means a change in the book. What would otherwise vary:
   (or of the newest source file outside git);
 * random ids and orders: notebook cell ids (see ``downloads.py``), SVG ids
   (matplotlib's hash salt, fixed by the figure worker for script figures
-  and by ``execution/kernel_environment.py`` for cells' figures) and the order of glyphs
-  in math drawn by dvisvgm (see ``math_svg.py``);
+  and by ``execution/kernel_environment.py`` for cells' figures);
 * the order files appear in: MyST-NB copies its stylesheet only at the end
   of an HTML build, so pages written by a first build link it without the
   ``?v=`` checksum a later build adds; we copy it before pages are written;
@@ -21,7 +20,6 @@ in an edition always means a change in the book. What would otherwise vary:
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,16 +69,6 @@ def copy_mystnb_stylesheet_early(app: Sphinx) -> None:
     if app.builder.format == "html":
         (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)
-
-
-def stamp_latex_with_the_date(app: Sphinx, config) -> None:
-    """Write SOURCE_DATE_EPOCH into every .tex file, so a PDF whose date changed is
-    recompiled (latexmk reruns only when a .tex changes) and never keeps an older date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        elements = dict(config.latex_elements)
-        elements["preamble"] = elements.get("preamble", "") + f"\n% SOURCE_DATE_EPOCH={epoch}\n"
-        config.latex_elements = elements
 
 
 def leave_measurements_out_of_search(app: Sphinx, doctree: nodes.document) -> None:

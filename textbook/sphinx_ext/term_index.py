@@ -14,9 +14,8 @@ capital that only starts a sentence lowered ("Data validation" is the entry
 none: the glossary's page is the term's definition, indexed already, and a
 second entry on that page would print its number twice ("289, 289": the
 definition's, in bold, and the use's). An entry is placed outside the
-emphasis around a reference (``*{term}`lineage`*``): inside it LaTeX would
-write it differently ("Jensen\\sphinxhyphen {}Shannon") and makeindex list
-the term twice.
+emphasis around a reference (``*{term}`lineage`*``), beside the paragraph's
+other index entries.
 
 Authors add entries of their own with ``{index}`` (``CONTRIBUTING.md``); the
 index must hold each term once, in one spelling: ``duplicate_terms`` names a
@@ -67,7 +66,7 @@ class IndexTermUses(SphinxTransform):
             self.document.note_explicit_target(target)
             entry = addnodes.index(entries=[("single", name, node_id, "", None)], inline=True)
             place = reference
-            while isinstance(place.parent, nodes.Inline):  # not in an argument of LaTeX's emphasis
+            while isinstance(place.parent, nodes.Inline):  # beside the emphasis around it, not in it
                 place = place.parent
             parent = place.parent
             position = parent.index(place)
@@ -77,10 +76,8 @@ class IndexTermUses(SphinxTransform):
     def move_definition_entries(self) -> None:
         """Move a glossary term's own index entry from the term to its definition.
 
-        In print the term is an argument of ``\\item``, and LaTeX writes an index
-        entry made inside an argument differently ("blue\\sphinxhyphen {}green"
-        against "blue\\sphinxhyphen{}green" from a paragraph), so makeindex would
-        list the term twice. At the start of the definition it is on the same page.
+        The term stays plain text (a list item's label in print), and the entry
+        stands where the definition begins, on the same page.
         """
         for term in list(self.document.findall(nodes.term)):
             item = term.parent
@@ -155,10 +152,3 @@ def duplicate_terms(entries: dict[str, list]) -> list[str]:
     return problems
 
 
-def print_the_index(app, config) -> None:
-    """The book ends with the index, in the text face (Sphinx sets entries as code,
-    for API names); a handout, which has no chapters, prints none."""
-    elements = dict(config.latex_elements)
-    elements.setdefault("printindex", "\\ifcsname c@chapter\\endcsname\\printindex\\fi")
-    elements["preamble"] = elements.get("preamble", "") + "\n\\renewcommand{\\sphinxstyleindexentry}[1]{#1}\n"
-    config.latex_elements = elements

@@ -6,8 +6,7 @@ source is newer than the page. A run that fails, by a warning (which the
 build treats as an error) or an exception, or that is killed, has already
 read documents and written pages; the next run finds them up to date and the
 build publishes them: a chapter whose cell failed, with the traceback in its
-page, or pages written while ``latex`` was missing, with their formulas as
-raw LaTeX source.
+page.
 
 So every run marks its doctree folder and its output folder when it starts
 (a file beside each, ``.<folder>.unfinished-run``, so that nothing packages
@@ -16,8 +15,8 @@ and removes both marks only when it ends with no exception and no warning.
 A mark left behind keeps the time of the first unfinished run since the last
 clean one. A later run then reads again every document whose doctree is
 newer than the doctree folder's mark, and writes again every page newer than
-the output folder's mark (HTML-family builders; the LaTeX builder writes
-every document on every run anyway).
+the output folder's mark (HTML-family builders; the print builder assembles
+its documents on every run anyway).
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def note_in_print(config, docname: str) -> list[nodes.Node]:
 
 
 def chapter_of(node: nodes.Node, default: str) -> str:
-    """The document a node came from in an assembled LaTeX tree: Sphinx marks each included
+    """The document a node came from in an assembled print tree: Sphinx marks each included
     document's sections with its name (their parent is not always the ``start_of_file``)."""
     while node is not None:
         if isinstance(node, addnodes.start_of_file) or (isinstance(node, nodes.section) and "docname" in node):
@@ -62,7 +62,7 @@ class GiveTheAddress(SphinxPostTransform):
     """Outside the HTML edition, the role's text is followed by the home page's address."""
 
     default_priority = 200
-    builders = ("latex", "epub")  # in HTML the role's text stays as it is, in a span of its class
+    builders = ("typst", "epub")  # in HTML the role's text stays as it is, in a span of its class
 
     def run(self, **kwargs) -> None:
         address = of_sphinx(self.config).html_address()

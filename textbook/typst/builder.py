@@ -1,14 +1,15 @@
 """``-b typst``: the book and the handouts as Typst documents, compiled to tagged PDFs (PDF/UA-1) without TeX.
 
 It reads the same doctrees as every other edition (chapters executed once),
-assembles the book as the LaTeX builder does (the root document with every
+assembles the book as Sphinx's LaTeX builder does (the root document with every
 toctree inlined, references resolved to this one document) and each module
 alone as its handout, writes ``<name>.typ`` beside the template
 ``textbook.typ`` and the images, and
 compiles them with the Typst compiler the ``typst`` wheel carries: no
-system package, no network (no Typst package is fetched). The book's file
-name is the LaTeX one's (``latex_documents``) with ``.pdf``; a handout's is
-``handout-<docname>.pdf``.
+system package, no network (no Typst package is fetched). The documents are
+Sphinx's ``latex_documents`` (its list of printed documents: root, file name,
+title, author, theme), each printed as its file name's stem with ``.pdf``;
+a handout's is ``handout-<docname>.pdf``.
 
 A node the translator cannot print, a formula it cannot write, an image
 without alt text, or a Typst error stops the build with every place named.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,19 +34,42 @@ from docutils.utils import new_document
 
 from textbook.core.config import of_sphinx
 from textbook.core.messages import Words
-from textbook.exercises.instructor_theme import INSTRUCTOR_THEME
-from textbook.sphinx_ext.handouts import HANDOUT_PREFIX
+from textbook.exercises import INSTRUCTOR_THEME
 from textbook.sphinx_ext.module_overview import modules
 from textbook.typst import markup
 from textbook.typst.translator import TypstTranslator
 
 TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
+#: A handout's PDF is this and its module's docname.
+HANDOUT_PREFIX = "handout-"
 #: Each handout's key when its source was last written (``TypstBuilder._handout_key``).
 KEPT_HANDOUTS = ".handout-keys.json"
 
 
 class TypstBuildError(SphinxError):
+    """Print failed; ``problems`` names each cause, ``file:line: message`` where the source is known."""
+
     category = "Typst engine"
+
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message)
+        self.problems = problems
+
+
+#: Where the translator wrote a chapter's place into the Typst source (``TypstTranslator.visit_paragraph``).
+_SOURCE_MARK = re.compile(r"/\* source: (.+?) \*/")
+#: The place of an error in a Typst diagnostic: ``┌─ <path>:<line>:<column>``.
+_DIAGNOSTIC_PLACE = re.compile(r"┌─ (\S+?):(\d+):\d+")
+
+
+def _chapter_place(source: Path, diagnostic: str) -> str | None:
+    """The chapter's ``file:line`` that the Typst source line of an error was written from."""
+    place = _DIAGNOSTIC_PLACE.search(diagnostic or "")
+    if place is None or not place.group(1).endswith(source.name):
+        return None
+    before = source.read_text(encoding="utf-8").splitlines()[: int(place.group(2))]
+    marks = _SOURCE_MARK.findall("\n".join(before))
+    return marks[-1] if marks else None
 
 
 @dataclass(frozen=True)
@@ -126,8 +151,8 @@ class TypstBuilder(Builder):
             unknown += [f"{document.name}: {place}" for place in translator.unknown]
             sources[path] = self.opening(document) + translator.astext()
         if unknown:
-            raise TypstBuildError("the Typst engine cannot print these yet; nothing was written:\n  "
-                                  + "\n  ".join(unknown))
+            raise TypstBuildError("print cannot show these; nothing was written:\n  "
+                                  + "\n  ".join(unknown), unknown)
         for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
             if old.with_suffix(".typ") not in sources and old.name != TEMPLATE.name:
                 old.unlink()  # a module gone leaves no handout behind
@@ -153,7 +178,7 @@ class TypstBuilder(Builder):
                   {docname: title.astext() for docname, title in self.env.titles.items()},
                   domain.labels, domain.anonlabels)
         code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
-        return repr(shared).encode() + code
+        return json.dumps(shared, sort_keys=True, default=str).encode() + code  # dicts in any order
 
     def _handout_key(self, docname: str, shared: bytes) -> str:
         """A handout's source is written again only when this changes: its module's doctree, or what
@@ -164,7 +189,7 @@ class TypstBuilder(Builder):
 
     def assemble(self, document: Document) -> nodes.document:
         """The document's root with every toctree inlined (only its toctrees with ``toctree_only``:
-        the title page gives its title), as the LaTeX builder does; references to documents not in
+        the title page gives its title), as Sphinx's LaTeX builder does; references to documents not in
         it are printed as their text, numbered as everywhere ("Figure 0.1")."""
         root = document.root
         self.docnames = {root}
@@ -194,6 +219,10 @@ class TypstBuilder(Builder):
         }
         if document.kind == "book":
             settings |= {"contents-title": markup.string(words("print.contents"))}
+            if self.config.release:
+                settings |= {"release": markup.string(words("print.release", release=self.config.release))}
+            if self.config.copyright:
+                settings |= {"copyright": markup.string(f"© {self.config.copyright}")}
         if document.handout_of:
             settings |= {"handout": markup.string(document.handout_of)}
         if document.notice:
@@ -213,12 +242,14 @@ class TypstBuilder(Builder):
         for source in self.to_compile:
             pdf = source.with_suffix(".pdf")
             try:
-                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"],
+                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], ignore_system_fonts=True,
                               timestamp=int(epoch) if epoch else None)
             except typst.TypstError as error:
                 pdf.unlink(missing_ok=True)
                 details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
-                raise TypstBuildError(f"{source.name}: {error.message}\n  {details}") from None
+                where = _chapter_place(source, error.diagnostic) or source.name
+                raise TypstBuildError(f"{where}: {error.message}\n  {details}",
+                                      [f"{where}: {error.message} (printing {pdf.name})"]) from None
         stamp_file.write_text(inputs)
 
     def _shared_inputs(self, epoch: str | None) -> str:

@@ -24,7 +24,6 @@ from sphinx.util.docutils import SphinxTranslator
 from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
 from textbook.core.messages import Words
-from textbook.sphinx_ext.print_matter import LATEX_LAYOUT
 from textbook.sphinx_ext.term_index import entry_lines
 from textbook.typst import markup
 from textbook.typst.math import MathError, typst_math
@@ -54,6 +53,8 @@ _WRAPPED = {
     "field_name": ("#strong[", ":] "),
     "line": ("", " \\\n"),
 }
+#: A numbered list's kind of number (docutils' ``enumtype``) as Typst's numbering pattern writes it.
+_ENUM_NUMBERS = {"arabic": "1", "loweralpha": "a", "upperalpha": "A", "lowerroman": "i", "upperroman": "I"}
 #: Highlighting languages as Typst's highlighter names them; None: no highlighting.
 _LANGUAGES = {"default": None, "text": None, "none": None, "ipython3": "python", "ipython": "python",
               "python3": "python"}
@@ -61,8 +62,7 @@ _LANGUAGES = {"default": None, "text": None, "none": None, "ipython3": "python",
 
 def _room_for(space: nodes.Element) -> str:
     """The room to keep under the unit before an answer space, as the template's ``keep`` takes it:
-    all of it, or (lines filling part of a page) its first lines, a share of the page as LaTeX's
-    ``ROOM_UNDER_OPENING``."""
+    all of it, or (lines filling part of a page) its first lines, a share of the page."""
     if space.get("page_tenths"):
         return "room-share: 0.18"
     if space.get("code"):
@@ -76,6 +76,9 @@ _LONG_INLINE_CODE = 24
 _BREAK_AFTER = re.compile(r"(?<=[_(./ ])")
 #: The spacing above a section's heading (the template's ``keep`` carries it: see ``need``).
 _HEADING_ABOVE = "2em"
+#: The share of a page kept free under a section's opening (its heading, first paragraphs and first
+#: block), so that a heading never lands in the page's last 15% (the page-layout gate's rule).
+_HEADING_ROOM = 0.15
 #: An opening that ends with its section (nothing but paragraphs in it).
 _SECTION_END = object()
 #: Paragraphs an opening holds at most before its first block.
@@ -100,11 +103,12 @@ def _opening_end(section: nodes.section):
             paragraphs += 1
             index += 1
             continue
-        if any(type(n).__name__ == "keep_edge" for n in child.findall(nodes.Element, include_self=False)):
-            break  # kept units of their own (a module's exercises): each keeps itself
-        if type(child).__name__ == "keep_edge" and "room" in child:  # through the unit's end
+        if any(type(n).__name__ == "keep_edge" or (isinstance(n, nodes.raw) and n.get("format") == "typst")
+               for n in child.findall(nodes.Element, include_self=False)):
+            break  # kept units of their own (a module's exercises), or raw print markup (a page break)
+        if type(child).__name__ == "keep_edge" and child.get("starts"):  # through the unit's end
             index += next((i for i, c in enumerate(children[index + 1:], 1)
-                           if type(c).__name__ == "keep_edge" and "room" not in c), 0)
+                           if type(c).__name__ == "keep_edge" and not c.get("starts")), 0)
         index += 1
         break
     return children[index] if index < len(children) else _SECTION_END
@@ -261,7 +265,8 @@ class TypstTranslator(SphinxTranslator):
                 number = "none" if unit is None else f"[{unit}]"  # the contents print it before the title
                 self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1, supplement: {number})[")
             else:  # the heading and what opens its section, kept on one page (_opening_end)
-                self.body.append(f"\n#keep(above: {_HEADING_ABOVE})[\n#heading(level: {self.section_level})[")
+                self.body.append(f"\n#keep(above: {_HEADING_ABOVE}, room-share: {_HEADING_ROOM})[\n"
+                                 f"#heading(level: {self.section_level})[")
                 if number:
                     self.body.append(markup.text(number) + " ")
             self.context.append("]\n")
@@ -286,16 +291,31 @@ class TypstTranslator(SphinxTranslator):
         """An exercise's title, in its kept opening; the label of one of its parts ("Starter code",
         "Solution"), kept with the first lines of what it labels."""
         self._anchors(node)
-        self.body.append("#strong[" if "exercise-title" in node["classes"] else "\n#part-heading[")
+        if "exercise-title" in node["classes"]:
+            self.body.append("#strong[")
+            return
+        following = node.parent.children[node.parent.index(node) + 1:]
+        blocks = [n for n in following[:3] if isinstance(n, (nodes.literal_block, nodes.container))]
+        code = next((b for block in blocks for b in block.findall(nodes.literal_block)), None)
+        lines = code.astext().rstrip("\n").count("\n") + 1 if code is not None else 0
+        self.body.append(f"\n#part-heading(code-lines: {lines})[")
 
     def depart_rubric(self, node):
         self.body.append("]\n\n")
 
     def visit_paragraph(self, node):
         self._anchors(node)
+        if node.source and node.line:  # where an error in print is told back to (builder._chapter_place)
+            self.body.append(f"/* source: {self._place(node)} */")  # no space: a list item holds no stray text
+        first = node.children[0] if node.children else None
+        if type(first).__name__ == "choice_box":  # an option: its later lines hang under its text
+            self.body.append(f"#ticked-option(ticked: {'true' if first['ticked'] else 'false'})[")
+            self.context.append("]\n\n")
+        else:
+            self.context.append("\n\n")
 
     def depart_paragraph(self, node):
-        self.body.append("\n\n")
+        self.body.append(self.context.pop())
 
     def visit_Text(self, node):
         self.body.append(markup.after_code(markup.text(node.astext())))
@@ -453,7 +473,8 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_enumerated_list(self, node):
         self._anchors(node)
-        self.body.append(f"\n#enum(start: {node.get('start', 1)}, ")
+        numbering = node.get("prefix", "") + _ENUM_NUMBERS.get(node.get("enumtype"), "1") + node.get("suffix", ".")
+        self.body.append(f"\n#enum(start: {node.get('start', 1)}, numbering: {markup.string(numbering)}, ")
 
     def depart_enumerated_list(self, node):
         self.body.append(")\n\n")
@@ -603,17 +624,17 @@ class TypstTranslator(SphinxTranslator):
     def visit_keep_edge(self, node):
         """A unit kept on one page (``keep_together.py``): the template's ``keep``, which lets one
         taller than a page break, with room below it for the answer space that follows it."""
-        if "room" not in node:
+        if not node.get("starts"):
             self.body.append("]\n")
             raise nodes.SkipNode
         siblings = node.parent.children[node.parent.index(node) + 1:]
-        end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and "room" not in s), None)
+        end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and not s.get("starts")), None)
         after = siblings[end + 1] if end is not None and end + 1 < len(siblings) else None
         if after is None:  # the unit is the whole exercise (a table to fill in): nothing to keep room for
             room = "room: 0pt"
         elif type(after).__name__ == "answer_space":
             room = _room_for(after)
-        else:  # a solution, in a key: the room the LaTeX route keeps
+        else:  # a solution, in a key: room for its first lines
             room = "room-share: 0.18"
         self.body.append(f"\n#keep({room})[\n")
         raise nodes.SkipNode
@@ -630,7 +651,8 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_choice_box(self, node):
-        self.body.append(f"#choice-box(ticked: {'true' if node['ticked'] else 'false'})")
+        if node.parent.index(node) > 0 or not isinstance(node.parent, nodes.paragraph):  # else its option's
+            self.body.append(f"#choice-box(ticked: {'true' if node['ticked'] else 'false'})")
         raise nodes.SkipNode
 
     def visit_blank_cell(self, node):
@@ -638,12 +660,12 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_raw(self, node):
-        """Raw Typst is printed; the generator's own LaTeX layout is the LaTeX route's; any other raw
-        LaTeX is an author's, which this engine cannot print: said, not dropped."""
-        if node.get("format") == "typst":
+        """Raw Typst is printed; raw LaTeX (or any other format print cannot read) is an author's, which
+        print cannot print: said, not dropped. Raw HTML is the web editions' alone."""
+        formats = node.get("format", "").split()
+        if "typst" in formats:
             self.body.append(node.astext() + "\n\n")
-        elif "latex" in node.get("format", "").split() and LATEX_LAYOUT not in node["classes"]:
-            self.unknown.append(f"{self._place(node)}: raw LaTeX, which the Typst engine cannot print; "
+        elif "html" not in formats:
+            self.unknown.append(f"{self._place(node)}: raw {node.get('format')}, which print cannot show; "
                                 "write what it does in Markdown, or give a ```{raw} typst``` block beside it")
         raise nodes.SkipNode
-

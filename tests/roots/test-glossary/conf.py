@@ -3,5 +3,5 @@ author = "Tests"
 extensions = ["myst_nb", "textbook"]
 nb_execution_mode = "off"
 nitpicky = True
-latex_documents = [("index", "tiny.tex", project, author, "manual", True)]
+latex_documents = [("index", "tiny.pdf", project, author, "manual", True)]
 exclude_patterns = ["_build"]

@@ -7,6 +7,6 @@ project = "Unknown to print"
 author = "Tests"
 extensions = ["myst_nb", "textbook", "gadget"]
 nb_execution_mode = "off"
-latex_documents = [("index", "unknown.tex", project, author, "manual", True)]
+latex_documents = [("index", "unknown.pdf", project, author, "manual", True)]
 myst_enable_extensions = ["dollarmath"]
 exclude_patterns = ["_build"]
