@@ -13,7 +13,6 @@ shares an environment, a search index or an output folder with the book.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from textbook.bank.bank import Bank
@@ -25,16 +24,9 @@ _NEW_PAGE = "```{raw} typst\n#pagebreak(weak: true)\n```\n"
 
 
 def _workbook_intro(words: Words, first: int) -> str:
-    """What the workbook is, and lines for the student's name, group and date (a JSON string is a
-    Typst string)."""
-    name, group, date = (json.dumps(words(f"form.{field}"), ensure_ascii=False) for field in ("name", "group", "date"))
-    return (
-        f"{words('workbook.intro', first=first)}\n\n"
-        "```{raw} typst\n"
-        f"#form-line({name}, 55%)\n"
-        f"#form-line({group}, 30%) #h(1em) #form-line({date}, 30%)\n"
-        "```\n"
-    )
+    """What the workbook is (each module's first page has the lines for the student's name, group
+    and date: the print translator writes them)."""
+    return f"{words('workbook.intro', first=first)}\n"
 
 
 def _coverage_heading(words: Words) -> str:

@@ -19,8 +19,8 @@ from textbook.instructor.exam_file import ExamFile
 
 
 def _name_lines(words: Words) -> str:
-    """Lines for the student's name and number (a JSON string is a Typst string)."""
-    lines = "\n".join(f"#form-line({json.dumps(words(f'form.{field}'), ensure_ascii=False)}, {width})"
+    """Lines for the student's name and number, one each (a JSON string is a Typst string)."""
+    lines = "\n".join(f"#form-lines(({json.dumps(words(f'form.{field}'), ensure_ascii=False)}, {width}))"
                       for field, width in (("name", "55%"), ("student_number", "40%")))
     return f"```{{raw}} typst\n{lines}\n```\n"
 
