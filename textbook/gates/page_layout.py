@@ -405,6 +405,11 @@ class _Pdf:
             self._drawings[number] = page_drawing(self._reader, number, self.area)
         return self._drawings[number]
 
+    def in_picture(self, page: Page, word: Word) -> bool:
+        """Whether ``word`` is a label inside a figure (whose text boxes the PDF gives loosely)."""
+        pictures = self.drawing(page.number).pictures
+        return any(top - 1 <= word.top and word.bottom <= bottom + 1 for top, bottom in pictures)
+
     def content_top(self, page: Page) -> float | None:
         """Where the page's first text or drawing starts; None on an empty page."""
         drawing = self.drawing(page.number)
@@ -525,8 +530,7 @@ def overprinted_text(pdf: _Pdf) -> list[str]:
         pairs = ((word, other) for index, word in enumerate(words)
                  for other in words[index + 1:_starting_above_bottom(words, index)] if _overlap(word, other) >= 1 / 3)
         for word, other in pairs:
-            pictures = pdf.drawing(page.number).pictures
-            if any(top - 1 <= word.top and word.bottom <= bottom + 1 for top, bottom in pictures):
+            if pdf.in_picture(page, word):
                 continue
             problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(other.text)}\" is printed over "
                             f"\"{_short(word.text)}\"")
@@ -548,10 +552,8 @@ def text_in_margin(pdf: _Pdf) -> list[str]:
     problems = []
     for page in pdf.pages:
         edge = page.width - RIGHT_MARGINS[page.number % 2]
-        beyond = [word for word in page.words if word.right > edge + MARGIN_TOLERANCE]
-        pictures = pdf.drawing(page.number).pictures if beyond else []
-        beyond = [word for word in beyond
-                  if not any(top - 1 <= word.top and word.bottom <= bottom + 1 for top, bottom in pictures)]
+        beyond = [word for word in page.words
+                  if word.right > edge + MARGIN_TOLERANCE and not pdf.in_picture(page, word)]
         if beyond:
             over = beyond[0].right - edge
             problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(beyond[0].text)}\" runs "
@@ -661,6 +663,11 @@ def check(pdf: Path, words: Words | None = None) -> dict[str, list[str]]:
     return {name: rule(read) for name, rule in RULES.items()}
 
 
+def faults(found: dict[Path, dict[str, list[str]]]) -> list[str]:
+    """Every fault ``check_all`` found, one line each."""
+    return [message for rules in found.values() for messages in rules.values() for message in messages]
+
+
 def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, dict[str, list[str]]]:
     """Faults of each PDF by rule; a PDF whose digest was checked before is not read again."""
     cache: dict = {}
@@ -685,8 +692,9 @@ def start_checking(pdfs: list[Path], cache_file: Path) -> subprocess.Popen:
     """``check_all`` in a process of its own, so that it runs beside the accessibility gate (both
     read every page); ``finish_checking`` collects its verdict."""
     command = [sys.executable, "-m", "textbook.gates.page_layout", str(cache_file), *map(str, pdfs)]
+    path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))  # this very package
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))})
+                            env={**os.environ, "PYTHONPATH": path})
 
 
 def finish_checking(process: subprocess.Popen) -> dict[Path, dict[str, list[str]]]:

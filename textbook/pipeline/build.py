@@ -333,7 +333,7 @@ class Builder:
 
     def report_page_layout(self, found: dict[Path, dict[str, list[str]]], started: float) -> None:
         """The page-layout gate's verdict on every PDF printed (``page_layout.check_all``)."""
-        faults = [message for rules in found.values() for messages in rules.values() for message in messages]
+        faults = page_layout.faults(found)
         _say(f"page layout: {len(found)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
         if faults:
             details = "\n".join(f"  {message}" for message in faults)
