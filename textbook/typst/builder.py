@@ -172,11 +172,13 @@ class TypstBuilder(Builder):
 
     def _shared_state(self) -> bytes:
         """What a handout's text may take from other documents (the numbers of sections, figures
-        and tables, documents' titles, every label's section name) and from the translator's code."""
+        and tables, documents' titles, every label's section name), from the settings (the course's
+        words, the names of numbered things) and from the translator's code."""
         domain = self.env.domains.standard_domain
         shared = (self.env.toc_secnumbers, self.env.toc_fignumbers,
                   {docname: title.astext() for docname, title in self.env.titles.items()},
-                  domain.labels, domain.anonlabels)
+                  domain.labels, domain.anonlabels,
+                  repr(of_sphinx(self.config)), self.config.language, self.config.numfig_format)
         code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
         return json.dumps(shared, sort_keys=True, default=str).encode() + code  # dicts in any order
 
