@@ -41,3 +41,36 @@ def test_a_pdf_checked_before_is_not_checked_again(tmp_path, monkeypatch):
     monkeypatch.setattr(accessibility, "_found", lambda pdf: pytest.fail("checked again"))
     again = accessibility.findings_all([tmp_path / "renamed.pdf"], cache)
     assert again == [line.replace("plain.pdf", "renamed.pdf", 1) for line in first]  # named as it is now
+
+
+def test_a_page_read_before_is_not_read_again_and_finds_the_same(tmp_path, monkeypatch):
+    import typst
+    from pdfua.document import PdfDocument
+
+    for name, title in (("first", "One"), ("second", "Two")):  # other PDFs, the same page
+        source = f'#set document(title: "{title}")\n#set text(lang: "en")\n= A heading\n\nSome text.\n'
+        typst.compile(source.encode(), output=str(tmp_path / f"{name}.pdf"), pdf_standards=["ua-1"])
+    cache = tmp_path / "accessibility.json"
+    assert accessibility.findings_all([tmp_path / "first.pdf"], cache) == []
+    monkeypatch.setattr(PdfDocument, "_analyse_page", lambda self, number: pytest.fail("page read again"))
+    assert accessibility.findings_all([tmp_path / "second.pdf"], cache) == []
+
+
+def test_a_remembered_page_keeps_its_finding(tmp_path):
+    import pikepdf
+    import typst
+
+    source = b'#set document(title: "One")\n#set text(lang: "en")\n= A heading\n\nSome text.\n'
+    typst.compile(source, output=str(tmp_path / "tagged.pdf"), pdf_standards=["ua-1"])
+    with pikepdf.open(tmp_path / "tagged.pdf") as pdf:  # text drawn outside marked content: a finding
+        page = pdf.pages[0]
+        page.contents_add(pdf.make_stream(b"BT /F0 12 Tf 10 10 Td (untagged) Tj ET"), prepend=False)
+        pdf.save(tmp_path / "plain.pdf")
+        pdf.docinfo["/Subject"] = "other bytes, the same page"
+        pdf.save(tmp_path / "other.pdf")
+    cache = tmp_path / "accessibility.json"
+    first = accessibility.findings_all([tmp_path / "plain.pdf"], cache)
+    again = accessibility.findings_all([tmp_path / "other.pdf"], cache)
+    on_the_page = [line.split(": ", 1)[1] for line in first if "(pdfua)" in line]
+    assert any("page 1" in line for line in on_the_page), first
+    assert on_the_page == [line.split(": ", 1)[1] for line in again if "(pdfua)" in line]

@@ -39,6 +39,10 @@ EPUBCHECK = SystemTool("EPUBCheck (EPUB validation)", ("epubcheck", "java"), ("e
 CHROMIUM = SystemTool("Chromium (the web gate)", ("chromium",), ("chromium",))
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
+#: EPUBCheck runs once and briefly: the quick compiler alone and one collector thread take less
+#: than half the CPU time of Java's defaults (3.4 s against 8.3 s on this book's EPUB), time
+#: the PDFs being printed beside it need.
+SHORT_RUN_JAVA = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 
 class ToolchainError(Exception):
@@ -105,4 +109,4 @@ def _apt_install(packages: list[str]) -> None:
 def epubcheck_command() -> list[str]:
     """How to run EPUBCheck: Debian's ``/usr/bin/epubcheck`` is the jar itself, run through
     binfmt_misc, which containers often lack, so its jar is given to ``java``."""
-    return ["java", "-jar", str(EPUBCHECK_JAR)] if EPUBCHECK_JAR.is_file() else ["epubcheck"]
+    return ["java", *SHORT_RUN_JAVA, "-jar", str(EPUBCHECK_JAR)] if EPUBCHECK_JAR.is_file() else ["epubcheck"]

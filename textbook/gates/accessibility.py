@@ -9,6 +9,11 @@ the rule and its message. Neither is a full conformance test (``pdfua``
 says which share of PDF/UA's rules it checks); together they catch what the
 print route can get wrong: a figure or formula without alt text, untagged
 content, a missing language or title.
+
+Most of ``pdfua``'s time on a book goes into reading every page's content
+stream for marked content. What it finds on a page depends on that stream
+alone, so it is kept by the stream's bytes: after an edit to one chapter,
+only the pages that changed are read again (``_RememberedPages``).
 """
 
 from __future__ import annotations
@@ -18,18 +23,66 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+import pikepdf
+from pdfua.document import PageContent, PdfDocument, UnmarkedContent
+
 #: Cached findings are those of this gate and these checkers.
 _CACHE_VERSION = "|".join([hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
                            version("pdfua"), version("page-validation")])
 
 
-def _found(pdf: Path) -> list[str]:
-    """Both checkers' findings on ``pdf``, each "where: rule: message (checker)"."""
+class _RememberedPages(PdfDocument):
+    """``pdfua``'s view of a PDF whose reading of a page's content stream is taken from
+    ``known`` (content digest: what was found there) when the same bytes were read before; every
+    page read is added to ``seen``."""
+
+    def __init__(self, pdf: pikepdf.Pdf, path: str, known: dict[str, list], seen: dict[str, list]):
+        super().__init__(pdf, path)
+        self.known, self.seen = known, seen
+
+    def _analyse_page(self, page_number: int) -> PageContent:
+        try:
+            contents = self._pdf.pages[page_number - 1].obj.get("/Contents")
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            digest = hashlib.sha256(b"".join(s.read_raw_bytes() for s in streams if s is not None)).hexdigest()
+        except (IndexError, pikepdf.PdfError, AttributeError):
+            return super()._analyse_page(page_number)  # which says what is wrong with the page
+        if digest in self.known:
+            counts, mcids, errors = self.known[digest]
+            found = PageContent(page_number, UnmarkedContent(*counts), tuple(mcids), tuple(errors))
+        else:
+            found = super()._analyse_page(page_number)
+        unmarked = found.unmarked
+        self.seen[digest] = [[unmarked.unmarked_text_operators, unmarked.unmarked_xobjects,
+                              unmarked.has_marked_content], list(found.mcids), list(found.errors)]
+        return found
+
+
+def _pdfua_report(pdf: Path, pages: dict[str, list], seen: dict[str, list]):
+    """``pdfua.validate``, with the pages' content streams read through ``_RememberedPages``."""
+    import pdfua
+
+    try:
+        document = _RememberedPages(pikepdf.Pdf.open(pdf), str(pdf), pages, seen)
+    except (pikepdf.PdfError, OSError, ValueError) as error:
+        raise pdfua.PdfuaError(f"{pdf}: not a readable PDF ({error})") from error
+    with document:
+        outcomes = pdfua.Validator()._run_rules(document)  # validate() opens its own PdfDocument
+    return pdfua.Report(path=str(pdf), outcomes=outcomes, duration_ms=0.0)
+
+
+#: The content streams whose reading is kept: a few editions' worth, those read last first.
+MOST_PAGES_KEPT = 5000
+
+
+def _found(pdf: Path, pages: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> list[str]:
+    """Both checkers' findings on ``pdf``, each "where: rule: message (checker)"; ``pages`` and
+    ``seen`` are what ``_RememberedPages`` knows and learns of content streams."""
     import page
     import pdfua
 
     try:
-        report = pdfua.validate(str(pdf))
+        report = _pdfua_report(pdf, pages or {}, {} if seen is None else seen)
     except pdfua.PdfuaError as error:
         return [f"document: cannot be read as PDF ({error}) (pdfua)"]
     found = [f"{f.location.describe()}: {f.rule_id}: {f.message} (pdfua)" for f in report.findings]
@@ -50,15 +103,19 @@ def findings(pdf: Path) -> list[str]:
 
 def findings_all(pdfs: list[Path], cache_file: Path | None = None) -> list[str]:
     """The findings on every PDF; a PDF whose bytes were checked before is not checked again (an
-    unchanged chapter's handout, after an edit elsewhere)."""
+    unchanged chapter's handout, after an edit elsewhere), nor a page's content stream read before."""
     cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
-    known = cache.get("pdfs", {}) if cache.get("version") == _CACHE_VERSION else {}
-    kept, lines = {}, []
+    if cache.get("version") != _CACHE_VERSION:
+        cache = {}
+    known, pages = cache.get("pdfs", {}), cache.get("pages", {})
+    kept, seen, lines = {}, {}, []
     for pdf in pdfs:
         digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
-        kept[digest] = known[digest] if digest in known else _found(pdf)
+        kept[digest] = known[digest] if digest in known else _found(pdf, pages, seen)
         lines += [f"{pdf.name}: {line}" for line in kept[digest]]
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps({"version": _CACHE_VERSION, "pdfs": kept}, indent=1), encoding="utf-8")
+        kept_pages = seen | {digest: found for digest, found in pages.items() if digest not in seen}
+        cache = {"version": _CACHE_VERSION, "pdfs": kept, "pages": dict(list(kept_pages.items())[:MOST_PAGES_KEPT])}
+        cache_file.write_text(json.dumps(cache), encoding="utf-8")
     return lines
