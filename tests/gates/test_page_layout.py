@@ -260,7 +260,7 @@ def test_a_caption_apart_from_its_figure_is_caught(pdfs):
 def test_results_are_kept_by_digest(pdfs, tmp_path, monkeypatch):
     cache = tmp_path / "page-layout.json"
     first = page_layout.check_all([pdfs["lines"]], cache_file=cache)
-    monkeypatch.setattr(page_layout, "check", lambda pdf: pytest.fail("an unchanged PDF was read again"))
+    monkeypatch.setattr(page_layout, "check", lambda pdf, **_: pytest.fail("an unchanged PDF was read again"))
     assert page_layout.check_all([pdfs["lines"]], cache_file=cache) == first
 
 
@@ -282,7 +282,7 @@ def test_results_of_other_rules_are_not_reused(pdfs, tmp_path, monkeypatch):
     cache = tmp_path / "page-layout.json"
     page_layout.check_all([pdfs["clean"]], cache_file=cache)
     monkeypatch.setattr(page_layout, "_CACHE_VERSION", "changed rules")
-    monkeypatch.setattr(page_layout, "check", lambda pdf: {"stranded heading": ["found again"]})
+    monkeypatch.setattr(page_layout, "check", lambda pdf, **_: {"stranded heading": ["found again"]})
     assert page_layout.check_all([pdfs["clean"]], cache_file=cache) == {pdfs["clean"]: {"stranded heading": ["found again"]}}
 
 
@@ -317,3 +317,23 @@ def test_the_gate_knows_the_print_templates_margins():
 
     assert "margin: (inside: 2.5cm, outside: 2cm," in TEMPLATE.read_text()
     assert page_layout.RIGHT_MARGINS == {1: 2 / 2.54 * 72, 0: 2.5 / 2.54 * 72}
+
+
+def test_a_page_read_before_is_not_read_again_and_shows_the_same(tmp_path, monkeypatch):
+    from textbook.gates import pdf_pages
+
+    body = "= A heading\n\nSome text.\n\n#line(length: 100%)\n\n#pagebreak()\n\nA second page.\n"
+    first = _typst_pdf(tmp_path, "first", body)
+    # no letter the first had not: the fonts' subsets, which every page's words depend on, stay the same
+    second = _typst_pdf(tmp_path, "second", body.replace("A second page.", "A second second page."))
+    memory = pdf_pages.PageMemory(tmp_path / "pages.pickle")
+    before = memory.read(first)
+    memory.save()
+    read, reading = [], pdf_pages._text
+    monkeypatch.setattr(pdf_pages, "_text", lambda pdf, first, last: read.append((first, last)) or
+                        reading(pdf, first, last))
+    again = pdf_pages.PageMemory(tmp_path / "pages.pickle").read(second)
+    assert read == [(2, 2)]  # only the page that changed
+    assert again[0] == before[0] and again[1] != before[1]
+    assert [word[0] for word in again[1].words] == ["A", "second", "second", "page.", "2"]
+    assert again[0].marks and again[0].marks == before[0].marks  # the rule, as read the first time

@@ -49,8 +49,8 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     printed = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # colours, where the terminal has them
     epub_step = printed.split("] epub\n", 1)[1]
     assert re.search(r"EPUBCheck [\d.]+: 0 fatal, 0 errors, 0 warnings", epub_step), epub_step
-    [update] = re.findall(r"updating environment: .*", epub_step)
-    assert update == "updating environment: 0 added, 0 changed, 0 removed", "the chapters were read once"
+    first, then = re.findall(r"updating environment: .*", printed)  # the EPUB's step, then the HTML's
+    assert first != then == "updating environment: 0 added, 0 changed, 0 removed", "the chapters were read once"
     files = _files(book)
     assert next(iter(files)) == "mimetype" and files["mimetype"] == b"application/epub+zip"
     page = files["00-run.xhtml"].decode()
@@ -161,23 +161,23 @@ def test_figure_svgs_are_made_valid_for_epub():
     assert cleaned.count(b"<path") == drawn.getvalue().count(b"<path")
 
 
-def test_epubcheck_runs_while_the_pdfs_are_made_and_still_decides(project, monkeypatch):
-    """EPUBCheck (Java, seconds) overlaps the print step; its verdict still stops the EPUB."""
-    checking, compiled = threading.Event(), threading.Event()
-    print_editions = build.Builder.print_editions
+def test_epubcheck_runs_while_the_pdfs_are_checked_and_still_decides(project, monkeypatch):
+    """EPUBCheck (Java, seconds) overlaps the PDFs' gates; its verdict still stops the EPUB."""
+    checking, checked = threading.Event(), threading.Event()
+    publish_print = build.Builder.publish_print
 
     def check_epub(*args):
         checking.set()
-        assert compiled.wait(timeout=120), "the PDFs were not made while EPUBCheck ran"
+        assert checked.wait(timeout=120), "the PDFs were not checked while EPUBCheck ran"
         return epub_checks.EpubCheckReport(problems=["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"])
 
-    def print_then_say(self, *wanted):
-        assert checking.wait(timeout=120), "EPUBCheck had not started when the PDFs were made"
-        print_editions(self, *wanted)
-        compiled.set()
+    def say_when_checked(self):
+        assert checking.wait(timeout=120), "EPUBCheck had not started when the PDFs' gates were waited for"
+        publish_print(self)
+        checked.set()
 
     monkeypatch.setattr(epub_checks, "check_epub", check_epub)
-    monkeypatch.setattr(build.Builder, "print_editions", print_then_say)
+    monkeypatch.setattr(build.Builder, "publish_print", say_when_checked)
     with pytest.raises(build.BuildError, match="EPUBCheck found errors in tiny.epub") as caught:
         build.build(project, ["epub", "pdf"])
     assert caught.value.problems == ["tiny.epub/00-run.xhtml: ERROR RSC-007: planted"]

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import pikepdf
 from pdfua.document import PageContent, PdfDocument, UnmarkedContent
+
+from textbook.gates import background
 
 #: Cached findings are those of this gate and these checkers.
 _CACHE_VERSION = "|".join([hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
@@ -119,3 +123,17 @@ def findings_all(pdfs: list[Path], cache_file: Path | None = None) -> list[str]:
         cache = {"version": _CACHE_VERSION, "pdfs": kept, "pages": dict(list(kept_pages.items())[:MOST_PAGES_KEPT])}
         cache_file.write_text(json.dumps(cache), encoding="utf-8")
     return lines
+
+
+def start_checking(pdfs: list[Path], cache_file: Path) -> subprocess.Popen:
+    """``findings_all`` in a process of its own (``background``); ``finish_checking`` collects them."""
+    return background.start("textbook.gates.accessibility", cache_file, pdfs)
+
+
+def finish_checking(process: subprocess.Popen) -> list[str]:
+    """The findings ``start_checking``'s process found, one line each."""
+    return background.finish(process, "accessibility")
+
+
+if __name__ == "__main__":
+    print(json.dumps(findings_all([Path(name) for name in sys.argv[2:]], cache_file=Path(sys.argv[1]))))

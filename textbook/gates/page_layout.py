@@ -1,9 +1,9 @@
 """The page-layout gate: faults an instructor sees on a printed page, read from the finished PDF.
 
 The compiler does not say where a page broke, so every compiled PDF is read
-back: its words with their positions (Poppler's ``pdftotext -bbox-layout``),
-its section headings from the PDF outline, and, for the few pages that need
-it, what its content stream draws (``pypdf``). These faults fail the build:
+back: its words with their positions and what each page draws besides text
+(``pdf_pages``), and its section headings from the PDF outline. These faults
+fail the build:
 
 * text over text: a word printed over another (a block placed over the
   lines before it), signs and figure labels aside;
@@ -36,25 +36,26 @@ it names none.
 
 Running heads and feet are what recurs at the same height on many pages; the
 text area lies between them. Results are kept per PDF digest, so an
-unchanged PDF is not read again.
+unchanged PDF is not read again, and what a page shows per page digest, so a
+changed PDF's unchanged pages are not read again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from textbook.core.messages import Words
+from textbook.gates import background
+from textbook.gates.pdf_pages import Drawing, Page, PageMemory, Word
 
 #: A word ending this many points past the text's right edge runs into the margin.
 MARGIN_TOLERANCE = 6.0  # punctuation hangs a little past the edge of justified text
@@ -73,65 +74,8 @@ FIGURE_CAPTION = re.compile(r"^(?:Figure|Fig\.) \d+(?:\.\d+)*:")
 #: The lines an exercise prints as headings of its parts, by their messages (``core/locale``).
 LABEL_MESSAGES = ("starter_code.heading", "public_checks.heading", "solution.heading", "rubric.heading",
                   "hidden_checks.heading", "grading_notes.heading")
-_XHTML = "{http://www.w3.org/1999/xhtml}"
 #: Results are kept per PDF digest and per version of these rules (this file).
 _CACHE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
-@dataclass
-class Line:
-    text: str
-    top: float  # from the top of the page, in points, as pdftotext gives it
-    bottom: float
-    heading: str = ""  # "exercise" or "section" when the row is a heading
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-
-@dataclass
-class Page:
-    number: int  # from 1
-    height: float
-    lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
-    words: list[Word] = field(default_factory=list)  # every word of the page, with its box
-    width: float = 595.0
-
-
-def read_lines(pdf: Path) -> list[Page]:
-    """Every page's rows of text with their vertical extent, from ``pdftotext -bbox-layout``.
-
-    Poppler cuts a row at wide gaps ("2", then "A section"); words at the same
-    height are one row again here, left to right.
-    """
-    xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
-    pages = []
-    for number, page in enumerate(ElementTree.fromstring(xhtml).iter(f"{_XHTML}page"), 1):
-        found = Page(number, float(page.get("height")), width=float(page.get("width")))
-        found.words = [Word(word.text or "", *(float(word.get(edge)) for edge in ("xMin", "yMin", "xMax", "yMax")))
-                       for word in page.iter(f"{_XHTML}word")]
-        pieces = sorted(
-            (float(line.get("yMin")), float(line.get("xMin")), float(line.get("yMax")),
-             " ".join(word.text or "" for word in line.iter(f"{_XHTML}word")))
-            for line in page.iter(f"{_XHTML}line")
-        )
-        rows: list[list[tuple]] = []
-        for piece in pieces:
-            if rows and abs(piece[0] - rows[-1][0][0]) < 1.5:
-                rows[-1].append(piece)
-            else:
-                rows.append([piece])
-        for row in rows:
-            row.sort(key=lambda piece: piece[1])
-            found.lines.append(Line(" ".join(p[3] for p in row), min(p[0] for p in row), max(p[2] for p in row)))
-        pages.append(found)
-    return pages
 
 
 @dataclass(frozen=True)
@@ -210,9 +154,8 @@ def _strip_furniture(pages: list[Page], area: tuple[float, float]) -> None:
         page.lines = [line for line in page.lines if top <= line.top and line.bottom <= bottom]
 
 
-def _outline_headings(pdf: Path) -> dict[int, list[float]]:
+def _outline_headings(reader: PdfReader) -> dict[int, list[float]]:
     """Page number: the PDF-space tops of its outline entries (chapters, sections, subsections)."""
-    reader = PdfReader(pdf)
     found: dict[int, list[float]] = {}
 
     def walk(entries) -> None:
@@ -245,13 +188,12 @@ def _mark_headings(pages: list[Page], outline: dict[int, list[float]], vocabular
                 line.heading = "label"
 
 
-def _opening_pages(pdf: Path, vocabulary: Vocabulary) -> set[int]:
+def _opening_pages(reader: PdfReader, vocabulary: Vocabulary) -> set[int]:
     """The pages a chapter or module opens: those of a heading that names a unit ("Module 4: ...",
     "Woche 0: ...") and of the outline entries of every level whose entries (two or more) all
     start a page, as chapters do; a section that happens to start a page does not make its level
     one. A heading starts its page when its anchor is in the page's top quarter. The pages after
     a title page, up to the first heading, are openings too: a title page is not judged."""
-    reader = PdfReader(pdf)
     levels: dict[int, list[tuple[int, bool]]] = {}
     opening = set()
 
@@ -285,100 +227,6 @@ def pdf_language(reader: PdfReader) -> str:
 # -- what a page draws ---------------------------------------------------------
 
 
-@dataclass
-class Drawing:
-    """What a page's content stream draws outside text, as tops and bottoms from the page top."""
-
-    marks: list[tuple[float, float]] = field(default_factory=list)  # strokes and rectangles
-    pictures: list[tuple[float, float]] = field(default_factory=list)  # images and forms (figures)
-    long_rules: int = 0  # horizontal strokes at least half the page wide: answer lines, boxes
-
-
-def _multiply(a: list[float], b: list[float]) -> list[float]:
-    return [
-        a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
-    ]
-
-
-_TEXT_OBJECT = re.compile(rb"\bBT\b.*?\bET\b", re.S)
-_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+")
-
-
-def _operations(stream: bytes):
-    """(operands, operator) of a content stream outside its text objects, which are skipped unread.
-
-    Only numbers and names are kept as operands; the operators used here take
-    nothing else. Far faster than parsing every glyph string of a page.
-    """
-    operands: list = []
-    for token in _TOKEN.findall(_TEXT_OBJECT.sub(b" ", stream)):
-        first = token[:1]
-        if first == b"/":
-            operands.append(token.decode("latin-1"))
-        elif first.isdigit() or first in b"+-.":
-            operands.append(float(token))
-        else:
-            yield operands, token.decode("latin-1")
-            operands = []
-
-
-def _placed_box(page, name) -> tuple[float, float, float, float]:
-    """The box an XObject draws in its own space: a form's /BBox, an image's unit square."""
-    xobject = page.get("/Resources", {}).get("/XObject", {}).get(name)
-    box = xobject.get_object().get("/BBox") if xobject is not None else None
-    return tuple(float(value) for value in box) if box else (0.0, 0.0, 1.0, 1.0)
-
-
-def page_drawing(reader: PdfReader, number: int, area: tuple[float, float]) -> Drawing:
-    """Strokes, rectangles and placed images/forms of page ``number`` inside the text area."""
-    page = reader.pages[number - 1]
-    height = float(page.mediabox.height)
-    width = float(page.mediabox.width)
-    drawing = Drawing()
-    contents = page.get_contents()
-    if contents is None:
-        return drawing
-    matrix, stack, start = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], None
-
-    def at(x: float, y: float) -> tuple[float, float]:
-        return (matrix[0] * x + matrix[2] * y + matrix[4], height - (matrix[1] * x + matrix[3] * y + matrix[5]))
-
-    def keep(kind: list, top: float, bottom: float) -> bool:
-        if area[0] <= top and bottom <= area[1]:
-            kind.append((top, bottom))
-            return True
-        return False
-
-    for operands, operator in _operations(contents.get_data()):
-        if operator == "q":
-            stack.append(matrix)
-        elif operator == "Q" and stack:
-            matrix = stack.pop()
-        elif operator == "cm":
-            matrix = _multiply(operands, matrix)
-        elif operator == "m":
-            start = at(operands[0], operands[1])
-        elif operator == "l" and start is not None:
-            end = at(operands[0], operands[1])
-            top, bottom = sorted((start[1], end[1]))
-            if keep(drawing.marks, top, bottom) and bottom - top < 1 and abs(end[0] - start[0]) > width / 2:
-                drawing.long_rules += 1
-            start = end
-        elif operator == "re":
-            x, y, w, h = operands
-            (x0, y0), (x1, y1) = at(x, y), at(x + w, y + h)
-            top, bottom = sorted((y0, y1))
-            if keep(drawing.marks, top, bottom) and abs(x1 - x0) > width / 2:
-                drawing.long_rules += 1
-        elif operator == "Do":
-            x0, y0, x1, y1 = _placed_box(page, operands[0])
-            (_, top), (_, bottom) = at(x0, y1), at(x1, y0)
-            keep(drawing.pictures, *sorted((top, bottom)))
-    return drawing
-
-
 # -- the rules -----------------------------------------------------------------
 
 
@@ -389,20 +237,21 @@ def _short(text: str, limit: int = 60) -> str:
 class _Pdf:
     """One PDF's pages, read once; its drawings read on demand."""
 
-    def __init__(self, pdf: Path, words: Words | None = None):
+    def __init__(self, pdf: Path, words: Words | None = None, memory: PageMemory | None = None):
         self.path = pdf
-        self.pages = read_lines(pdf)
-        self._reader = PdfReader(pdf)
-        self.vocabulary = Vocabulary.of(words or Words(pdf_language(self._reader)))
-        self.area = text_area(self.pages, str((self._reader.metadata or {}).get("/Title", "")).strip())
+        self._shown = (memory or PageMemory()).read(pdf)
+        self.pages = [shown.page(number) for number, shown in enumerate(self._shown, 1)]
+        reader = PdfReader(pdf)
+        self.vocabulary = Vocabulary.of(words or Words(pdf_language(reader)))
+        self.area = text_area(self.pages, str((reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
-        _mark_headings(self.pages, _outline_headings(pdf), self.vocabulary)
-        self.openings = _opening_pages(pdf, self.vocabulary)
+        _mark_headings(self.pages, _outline_headings(reader), self.vocabulary)
+        self.openings = _opening_pages(reader, self.vocabulary)
         self._drawings: dict[int, Drawing] = {}
 
     def drawing(self, number: int) -> Drawing:
         if number not in self._drawings:
-            self._drawings[number] = page_drawing(self._reader, number, self.area)
+            self._drawings[number] = self._shown[number - 1].drawing(self.area)
         return self._drawings[number]
 
     def in_picture(self, page: Page, word: Word) -> bool:
@@ -657,9 +506,10 @@ RULES = {
 }
 
 
-def check(pdf: Path, words: Words | None = None) -> dict[str, list[str]]:
-    """Every layout fault of ``pdf``, by rule; its headings in ``words``, else in its own language."""
-    read = _Pdf(pdf, words)
+def check(pdf: Path, words: Words | None = None, memory: PageMemory | None = None) -> dict[str, list[str]]:
+    """Every layout fault of ``pdf``, by rule; its headings in ``words``, else in its own language;
+    its pages read through ``memory`` (pages read before)."""
+    read = _Pdf(pdf, words, memory)
     return {name: rule(read) for name, rule in RULES.items()}
 
 
@@ -669,7 +519,8 @@ def faults(found: dict[Path, dict[str, list[str]]]) -> list[str]:
 
 
 def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, dict[str, list[str]]]:
-    """Faults of each PDF by rule; a PDF whose digest was checked before is not read again."""
+    """Faults of each PDF by rule; a PDF whose digest was checked before is not read again, nor a
+    page read before (``pdf_pages.PageMemory``, kept beside ``cache_file``)."""
     cache: dict = {}
     if cache_file is not None and cache_file.is_file():
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -677,11 +528,13 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
             cache = {}
     known = cache.get("pdfs", {})
     results, kept = {}, {}
+    memory = PageMemory(cache_file.with_name(f"{cache_file.stem}-pages.pickle") if cache_file else None)
     for pdf in pdfs:
         digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
         if digest not in known:
-            known[digest] = check(pdf)
+            known[digest] = check(pdf, memory=memory)
         results[pdf] = kept[digest] = known[digest]
+    memory.save()
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps({"version": _CACHE_VERSION, "pdfs": kept}, indent=1), encoding="utf-8")
@@ -689,24 +542,14 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
 
 
 def start_checking(pdfs: list[Path], cache_file: Path) -> subprocess.Popen:
-    """``check_all`` in a process of its own, so that it runs beside the accessibility gate (both
-    read every page); ``finish_checking`` collects its verdict."""
-    command = [sys.executable, "-m", "textbook.gates.page_layout", str(cache_file), *map(str, pdfs)]
-    path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))  # this very package
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": path})
+    """``check_all`` in a process of its own (``background``); ``finish_checking`` collects its verdict."""
+    return background.start("textbook.gates.page_layout", cache_file, pdfs)
 
 
 def finish_checking(process: subprocess.Popen) -> dict[Path, dict[str, list[str]]]:
-    """The faults ``start_checking``'s process found, by PDF and rule; its error if it failed."""
-    out, err = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"the page-layout gate failed:\n{err}")
-    return {Path(pdf): rules for pdf, rules in json.loads(out).items()}
+    """The faults ``start_checking``'s process found, by PDF and rule."""
+    return {Path(pdf): rules for pdf, rules in background.finish(process, "page-layout").items()}
 
-
-#: The folder that holds the ``textbook`` package, for the process ``start_checking`` starts.
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 if __name__ == "__main__":
     found = check_all([Path(name) for name in sys.argv[2:]], cache_file=Path(sys.argv[1]))

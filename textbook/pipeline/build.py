@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_pdf
 from textbook.bank.bank import Bank, BankError, load_bank
-from textbook.gates import accessibility, epub_checks, page_layout, print_checks
+from textbook.gates import accessibility, background, epub_checks, page_layout, print_checks
 from textbook.gates.leaks import LeakScanner, files_in
 from textbook.pipeline import shelf
 from textbook.core.encoding import undecodable_sources
@@ -50,7 +52,7 @@ from textbook.core.messages import Words
 from textbook.core.problems import WarningLog
 from textbook.sphinx_ext import reading_code
 from textbook.sphinx_ext.reproducible import source_date_epoch
-from textbook.typst.builder import HANDOUT_PREFIX
+from textbook.typst.builder import HANDOUT_PREFIX, TEMPLATE, Printing
 
 __all__ = ["EDITIONS", "Layout", "Builder", "BuildError", "build", "summary"]
 #: The code that turns the bank into the workbook and keys: the reader, the sources it writes, the
@@ -87,7 +89,7 @@ def _say(message: str) -> None:
 def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctrees: Path, *overrides: str, jobs=None):
     """One Sphinx run, strict: warnings are errors (every one reported before failing),
     references are checked. Run as ``sphinx-build`` would, except that an exception
-    reaches the caller instead of Sphinx's crash report."""
+    reaches the caller instead of Sphinx's crash report. The application, which ran."""
     warnings = WarningLog(sys.stderr, layout.root)
     settings = dict(override.split("=", 1) for override in overrides)
     if not color_terminal():
@@ -107,6 +109,7 @@ def run_sphinx(layout: Layout, builder: str, source: Path, output: Path, doctree
         raise BuildError(str(error), error.problems) from error
     if app.statuscode != 0 or warnings.problems:
         raise BuildError(f"Sphinx's {builder} build of {source.name}/ failed", warnings.problems)
+    return app
 
 
 @contextmanager
@@ -149,15 +152,59 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def check_accessible(layout: Layout, pdfs: list[Path]) -> None:
+def check_accessible(layout: Layout, pdfs: list[Path], findings: list[str] | None = None) -> None:
     """Every PDF printed is tagged PDF/UA-1 with its metadata (title, author, language), or
-    BuildError names each finding."""
-    problems = accessibility.findings_all(pdfs, cache_file=layout.build / "cache" / "accessibility.json")
-    problems += [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
-                 for pdf in pdfs if (missing := print_checks.missing_metadata(pdf))]
+    BuildError names each finding; ``findings``: the accessibility gate's, when it ran already."""
+    if findings is None:
+        findings = accessibility.findings_all(pdfs, cache_file=layout.build / "cache" / "accessibility.json")
+    problems = findings + [f"{pdf.name}: the PDF's metadata has no {', '.join(missing)}"
+                           for pdf in pdfs if (missing := print_checks.missing_metadata(pdf))]
     if problems:
         details = "\n".join(f"  {problem}" for problem in problems[:40])
         raise BuildError(f"the PDFs are not accessible (PDF/UA-1) or lack their metadata:\n{details}", problems)
+
+
+class PendingPrint:
+    """PDFs being printed, (edition, PDF, where it is published): a thread waits for the compiler's
+    ``printings`` (``typst.builder.Printing``), then starts the gates, each in a process of its
+    own, and runs ``when_printed`` (the exercise edition's stamp)."""
+
+    def __init__(self, layout: Layout, made: list[tuple[str, Path, Path]], printings: list[Printing],
+                 when_printed: list[Callable[[], None]], started: float):
+        self.made, self.started = made, started
+        self.checks: dict[str, subprocess.Popen] = {}
+        pdfs, cache = [pdf for _, pdf, _ in made], layout.build / "cache"
+
+        def check_when_printed() -> None:
+            for printing in printings:
+                printing.wait()
+            for action in when_printed:
+                action()
+            self.checks["layout"] = page_layout.start_checking(pdfs, cache / "page-layout.json")
+            self.checks["accessibility"] = accessibility.start_checking(pdfs, cache / "accessibility.json")
+
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-gates")
+        self.checking: Future = worker.submit(check_when_printed)
+        worker.shutdown(wait=False)
+
+    def verdicts(self) -> tuple[list[str], dict[Path, dict[str, list[str]]]]:
+        """The accessibility gate's findings and the page-layout gate's faults; BuildError when a
+        PDF could not be printed."""
+        try:
+            self.checking.result()
+        except SphinxError as error:  # the compiler's, naming the chapter's line
+            raise BuildError(str(error), getattr(error, "problems", [str(error)])) from error
+        try:
+            return accessibility.finish_checking(self.checks["accessibility"]), \
+                page_layout.finish_checking(self.checks["layout"])
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """No gate left running: the build is done, or failed elsewhere."""
+        wait([self.checking])
+        for process in self.checks.values():
+            background.stop(process)
 
 
 class Builder:
@@ -174,6 +221,7 @@ class Builder:
         self.scanner: LeakScanner | None = None
         self.epub_check: tuple[Path, Future] | None = None  # the EPUB written, and EPUBCheck running on it
         self.epub_seconds = 0.0
+        self.pending_print: PendingPrint | None = None  # PDFs printed, their gates still running
 
     # -- steps --------------------------------------------------------------
 
@@ -255,10 +303,10 @@ class Builder:
         seconds = self.epub_seconds + time.perf_counter() - started
         self.results["epub"] = EditionResult("epub", [target], seconds)
 
-    def build_exercise_edition(self, work: Path, outputs: list[Path]) -> None:
+    def build_exercise_edition(self, work: Path, outputs: list[Path]) -> tuple[Printing, Callable] | None:
         """The workbook's and keys' sources written from the bank, and the print builder run over
         them into ``work``, unless nothing they are made from changed (a prose edit to a chapter)
-        and its ``outputs`` stand from last time."""
+        and its ``outputs`` stand from last time: the compiler at work, and what to do once it is done."""
         source = self.layout.exercise_sources
         editions.write_sources(self.bank, source, Words.of(self.layout.project), self.layout.project.first_number)
         stamp = work / ".inputs-digest"
@@ -266,23 +314,31 @@ class Builder:
             (self.layout.root / "conf.py").read_text(encoding="utf-8"), reading_code.digest(entries=EXERCISE_EDITION_CODE),
             sphinx.__display_version__])  # fmt: skip
         if stamp.is_file() and stamp.read_text() == inputs and all(output.is_file() for output in outputs):
-            return
+            return None
         stamp.unlink(missing_ok=True)
-        run_sphinx(self.layout, "typst", source, work, self.layout.work / "exercises-doctrees",
-                   "textbook_edition=exercises", jobs=self.jobs)  # fmt: skip
-        stamp.write_text(inputs)
+        app = run_sphinx(self.layout, "typst", source, work, self.layout.work / "exercises-doctrees",
+                         "textbook_edition=exercises", "textbook_print_later=1", jobs=self.jobs)  # fmt: skip
+        return app.builder.printing, lambda: stamp.write_text(inputs)
 
     def print_editions(self, wants_book_pdf: bool, wants_exercise_pdf: bool) -> None:
         """The PDF editions, printed by Typst (``typst/builder.py``): its builder over the book's
         doctrees (the book and the handouts) and over the exercise edition's sources (the workbook
-        and the keys); every PDF checked as tagged PDF/UA-1 with its metadata and, at the same
-        time in a process of its own, for its page layout; then the leak scan, publication."""
+        and the keys). Every PDF is then checked as tagged PDF/UA-1 and for its page layout, each
+        gate in a process of its own while this one builds the HTML and the EPUB; ``publish_print``
+        waits for their verdicts."""
         started = time.perf_counter()
         made: list[tuple[str, Path, Path]] = []  # (edition, PDF, where it is published)
+        printings: list[Printing] = []
+        when_printed: list[Callable[[], None]] = []
         if wants_book_pdf:
             work = self.layout.work_output("typst")
-            run_sphinx(self.layout, "typst", self.layout.source, work, self.layout.doctrees, jobs=self.jobs)
-            for pdf in sorted(work.glob("*.pdf")):
+            app = run_sphinx(self.layout, "typst", self.layout.source, work, self.layout.doctrees,
+                             "textbook_print_later=1", jobs=self.jobs)
+            printings.append(app.builder.printing)
+            for source in sorted(work.glob("*.typ")):
+                if source.name == TEMPLATE.name:
+                    continue
+                pdf = source.with_suffix(".pdf")
                 if pdf.name.startswith(HANDOUT_PREFIX):
                     made.append(("handouts", pdf, self.layout.handouts / f"{pdf.stem.removeprefix(HANDOUT_PREFIX)}.pdf"))
                 else:
@@ -293,21 +349,26 @@ class Builder:
                              ("key", work / f"{KEY_DOC}.pdf", self.layout.pdf / f"{KEY_DOC}.pdf")]
             exercise_pdfs += [("key", work / module_key_pdf(docname), self.layout.module_keys / f"{docname}.pdf")
                               for docname in editions.modules_with_exercises(self.bank)]
-            self.build_exercise_edition(work, [pdf for _, pdf, _ in exercise_pdfs])
+            printing = self.build_exercise_edition(work, [pdf for _, pdf, _ in exercise_pdfs])
+            if printing is not None:
+                printings.append(printing[0])
+                when_printed.append(printing[1])
             made += exercise_pdfs
         made = [entry for entry in made if entry[0] in self.requested]
-        pdfs = [pdf for _, pdf, _ in made]
-        gate_started = time.perf_counter()
-        layout = page_layout.start_checking(pdfs, self.layout.build / "cache" / "page-layout.json")
-        try:
-            check_accessible(self.layout, pdfs)
-        finally:
-            found = page_layout.finish_checking(layout)
-        self.report_page_layout(found, gate_started)
+        self.pending_print = PendingPrint(self.layout, made, printings, when_printed, started)
+
+    def publish_print(self) -> None:
+        """The gates' verdicts on the PDFs ``print_editions`` printed; the leak scan, publication."""
+        pending, self.pending_print = self.pending_print, None
+        pdfs = [pdf for _, pdf, _ in pending.made]
+        waited = time.perf_counter()
+        findings, found = pending.verdicts()
+        check_accessible(self.layout, pdfs, findings)
+        self.report_page_layout(found, waited)
         pages = {pdf: page_count(pdf) for pdf in pdfs}
         for pdf in pdfs:
             _say(f"  {pdf.name}: {pages[pdf]} pages")
-        self.publish_pdfs(made, pages, started)
+        self.publish_pdfs(pending.made, pages, pending.started)
 
     def publish_pdfs(self, made: list[tuple[str, Path, Path]], pages: dict[Path, int], started: float) -> None:
         """The leak scan on each student edition's PDFs ((edition, PDF, target)), then
@@ -331,10 +392,12 @@ class Builder:
                 result.pages[target] = pages[pdf]
             self.results[edition] = result
 
-    def report_page_layout(self, found: dict[Path, dict[str, list[str]]], started: float) -> None:
-        """The page-layout gate's verdict on every PDF printed (``page_layout.check_all``)."""
+    def report_page_layout(self, found: dict[Path, dict[str, list[str]]], waited: float) -> None:
+        """The page-layout gate's verdict on every PDF printed (``page_layout.check_all``); ``waited``:
+        since when this process waited for the gates, which ran beside the other editions."""
         faults = page_layout.faults(found)
-        _say(f"page layout: {len(found)} PDF(s), {len(faults)} fault(s) ({time.perf_counter() - started:.1f} s)")
+        _say(f"page layout: {len(found)} PDF(s), {len(faults)} fault(s) "
+             f"(waited {time.perf_counter() - waited:.1f} s for the gates)")
         if faults:
             details = "\n".join(f"  {message}" for message in faults)
             raise BuildError(
@@ -362,8 +425,8 @@ class Builder:
         os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(self.layout.root))  # see reproducible.py
         wants_book_pdf = bool({"pdf", "handouts"} & set(self.requested))
         wants_exercise_pdf = bool({"workbook", "key"} & set(self.requested))
-        steps = ["sources"] + [e for e in ("html", "epub") if e in self.requested]
-        steps += ["print"] * (wants_book_pdf or wants_exercise_pdf)
+        steps = ["sources"] + ["print"] * (wants_book_pdf or wants_exercise_pdf)
+        steps += [e for e in ("epub", "html") if e in self.requested]  # while the PDFs are printed and checked
         try:
             for number, step in enumerate(steps, 1):
                 if step == "sources":
@@ -380,12 +443,16 @@ class Builder:
                     pdfs = [e for e in self.requested if e not in ("html", "epub")]
                     _say(f"[{number}/{len(steps)}] {' + '.join(pdfs)}")
                     self.print_editions(wants_book_pdf, wants_exercise_pdf)
+            if self.pending_print is not None:
+                self.publish_print()
             if "epub" in self.requested:
                 self.publish_epub()
             if "html" in self.results:  # the home page offers the student editions built with it
                 outputs = {edition: result.outputs for edition, result in self.results.items()}
                 shelf.fill(self.layout, outputs, self.bank, Words.of(self.layout.project))
         except BaseException:  # whatever failed, nothing stale or half written stays published
+            if self.pending_print is not None:
+                self.pending_print.stop()
             self.layout.unpublish([e for e in self.requested if e not in self.results])
             raise
         return [self.results[e] for e in self.requested]

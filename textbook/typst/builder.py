@@ -13,6 +13,10 @@ a handout's is ``handout-<docname>.pdf``.
 
 A node the translator cannot print, a formula it cannot write, an image
 without alt text, or a Typst error stops the build with every place named.
+
+With ``textbook_print_later``, the compiler runs in a thread of its own after
+the builder finishes (``Printing``): it leaves Python's lock while it works, so
+a pipeline builds the other editions meanwhile and waits for the PDFs later.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import json
 import os
 import re
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,26 +238,15 @@ class TypstBuilder(Builder):
         return f'#import "textbook.typ": *\n#show: {document.kind}.with({arguments})\n'
 
     def finish(self) -> None:
-        import typst  # the compiler, loaded only when a PDF is made
-
         epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the last commit's date, as every edition (reproducible.py)
         inputs = self._shared_inputs(epoch)
         stamp_file = self.outdir / ".shared-inputs"
         if not stamp_file.is_file() or stamp_file.read_text() != inputs:  # the template, an image, the date
             stamp_file.unlink(missing_ok=True)
             self.to_compile = sorted(p for p in self.outdir.glob("*.typ") if p.name != TEMPLATE.name)
-        for source in self.to_compile:
-            pdf = source.with_suffix(".pdf")
-            try:
-                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], ignore_system_fonts=True,
-                              timestamp=int(epoch) if epoch else None)
-            except typst.TypstError as error:
-                pdf.unlink(missing_ok=True)
-                details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
-                where = _chapter_place(source, error.diagnostic) or source.name
-                raise TypstBuildError(f"{where}: {error.message}\n  {details}",
-                                      [f"{where}: {error.message} (printing {pdf.name})"]) from None
-        stamp_file.write_text(inputs)
+        self.printing = Printing(self.outdir, self.to_compile, int(epoch) if epoch else None, (stamp_file, inputs))
+        if not self.config.textbook_print_later:
+            self.printing.wait()
 
     def _shared_inputs(self, epoch: str | None) -> str:
         """What every document's PDF is made of besides its own source, copied beside the sources:
@@ -267,7 +261,39 @@ class TypstBuilder(Builder):
         return digest.hexdigest()
 
 
+class Printing:
+    """The compiler over ``sources`` (each ``.typ`` to its ``.pdf``), in a thread of its own; the
+    ``stamp`` (file, text) is written when every PDF is. ``wait`` returns then, or raises the
+    first error as ``TypstBuildError``, naming the chapter's line where it can."""
+
+    def __init__(self, outdir: Path, sources: list[Path], timestamp: int | None, stamp: tuple[Path, str]):
+        self.outdir, self.sources, self.timestamp, self.stamp = outdir, sources, timestamp, stamp
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst")
+        self._done: Future = worker.submit(self._compile_all)
+        worker.shutdown(wait=False)
+
+    def _compile_all(self) -> None:
+        import typst  # the compiler, loaded only when a PDF is made
+
+        for source in self.sources:
+            pdf = source.with_suffix(".pdf")
+            try:
+                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], ignore_system_fonts=True,
+                              timestamp=self.timestamp)
+            except typst.TypstError as error:
+                pdf.unlink(missing_ok=True)
+                details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
+                where = _chapter_place(source, error.diagnostic) or source.name
+                raise TypstBuildError(f"{where}: {error.message}\n  {details}",
+                                      [f"{where}: {error.message} (printing {pdf.name})"]) from None
+        self.stamp[0].write_text(self.stamp[1])
+
+    def wait(self) -> None:
+        self._done.result()
+
+
 def setup(app):
     """Sphinx's entry point for ``-b typst`` (pyproject.toml: ``sphinx.builders``)."""
     app.add_builder(TypstBuilder)
+    app.add_config_value("textbook_print_later", False, "", types=[bool])  # see Printing
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,298 @@
+"""What each page of a PDF shows, for the page-layout gate: its words and rows of text, and what it
+draws besides text.
+
+Words come from Poppler's ``pdftotext -bbox-layout``; strokes, rectangles and
+placed images or forms from the page's content stream. Both depend on the page's
+own bytes alone (its content stream, the character maps and widths of its fonts,
+the boxes of what it places, its size), so what was read is kept by a digest of
+those (``page_keys``): after an edit to one chapter, only the pages that changed
+are read again, a few pages of a book of hundreds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+#: Pages read are kept up to this many (a few editions' worth), those of the last PDFs read first.
+MOST_PAGES_KEPT = 5000
+#: Past this many runs of pages to read, the whole PDF is read at once.
+MOST_RUNS = 8
+
+
+@dataclass
+class Line:
+    text: str
+    top: float  # from the top of the page, in points, as pdftotext gives it
+    bottom: float
+    heading: str = ""  # "exercise" or "section" when the row is a heading
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+@dataclass
+class Page:
+    number: int  # from 1
+    height: float
+    lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
+    words: list[Word] = field(default_factory=list)  # every word of the page, with its box
+    width: float = 595.0
+
+
+@dataclass
+class Drawing:
+    """What a page's content stream draws outside text, as tops and bottoms from the page top."""
+
+    marks: list[tuple[float, float]] = field(default_factory=list)  # strokes and rectangles
+    pictures: list[tuple[float, float]] = field(default_factory=list)  # images and forms (figures)
+    long_rules: int = 0  # horizontal strokes at least half the page wide: answer lines, boxes
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One page as read: its size, its words (text, left, top, right, bottom), Poppler's lines (top,
+    left, bottom, text), and its strokes and rectangles (top, bottom, long) and pictures (top,
+    bottom), wherever they are on the page."""
+
+    height: float
+    width: float
+    words: tuple[tuple[str, float, float, float, float], ...]
+    pieces: tuple[tuple[float, float, float, str], ...]
+    marks: tuple[tuple[float, float, bool], ...]
+    pictures: tuple[tuple[float, float], ...]
+
+    def page(self, number: int) -> Page:
+        """The page's rows: Poppler cuts a row at wide gaps ("2", then "A section"); words at the
+        same height are one row again here, left to right."""
+        found = Page(number, self.height, width=self.width, words=[Word(*word) for word in self.words])
+        rows: list[list[tuple]] = []
+        for piece in self.pieces:
+            if rows and abs(piece[0] - rows[-1][0][0]) < 1.5:
+                rows[-1].append(piece)
+            else:
+                rows.append([piece])
+        for row in rows:
+            row.sort(key=lambda piece: piece[1])
+            found.lines.append(Line(" ".join(p[3] for p in row), min(p[0] for p in row), max(p[2] for p in row)))
+        return found
+
+    def drawing(self, area: tuple[float, float]) -> Drawing:
+        """What the page draws inside the text area ``area`` (its top and bottom)."""
+        inside = [(top, bottom, long) for top, bottom, long in self.marks if area[0] <= top and bottom <= area[1]]
+        return Drawing(marks=[(top, bottom) for top, bottom, _ in inside],
+                       pictures=[(top, bottom) for top, bottom in self.pictures if area[0] <= top and bottom <= area[1]],
+                       long_rules=sum(long for _, _, long in inside))
+
+
+# -- what makes a page what it is ----------------------------------------------
+
+
+def page_keys(pdf: pikepdf.Pdf) -> list[str]:
+    """Each page's digest of what its words and drawing depend on."""
+    known: dict[tuple[int, int], bytes] = {}
+
+    def of(thing) -> bytes:
+        """An object's bytes: a stream's raw data, else its PDF syntax; an indirect one's once."""
+        if isinstance(thing, pikepdf.Object) and thing.is_indirect and thing.objgen in known:
+            return known[thing.objgen]
+        if isinstance(thing, pikepdf.Stream):
+            found = thing.read_raw_bytes()
+        elif isinstance(thing, pikepdf.Object):
+            found = thing.unparse()
+        else:
+            found = repr(thing).encode()
+        if isinstance(thing, pikepdf.Object) and thing.is_indirect:
+            known[thing.objgen] = found
+        return found
+
+    def font(thing) -> bytes:
+        descendants = thing.get("/DescendantFonts") or []
+        widths = [of(d.get("/W", "")) + of(d.get("/DW", "")) for d in descendants]
+        return b"".join([of(thing.get("/ToUnicode", "")), of(thing.get("/Widths", "")), *widths])
+
+    keys = []
+    for page in pdf.pages:
+        digest = hashlib.sha256()
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            digest.update(of(stream) if stream is not None else b"")
+        for box in ("/MediaBox", "/CropBox", "/Rotate"):
+            digest.update(box.encode() + of(page.obj.get(box, "")))
+        resources = page.obj.get("/Resources") or {}
+        for name, thing in sorted((resources.get("/Font") or {}).items()):
+            digest.update(name.encode() + font(thing))
+        for name, thing in sorted((resources.get("/XObject") or {}).items()):
+            digest.update(name.encode() + of(thing.get("/BBox", "")) + of(thing.get("/Matrix", "")))
+        keys.append(digest.hexdigest())
+    return keys
+
+
+# -- reading pages ---------------------------------------------------------------
+
+
+def _text(pdf: Path, first: int, last: int) -> dict[int, tuple]:
+    """Pages ``first`` to ``last``: (height, width, words, pieces) of each, from pdftotext."""
+    command = ["pdftotext", "-bbox-layout", "-f", str(first), "-l", str(last), str(pdf), "-"]
+    xhtml = subprocess.run(command, capture_output=True, check=True).stdout
+    found = {}
+    for number, page in enumerate(ElementTree.fromstring(xhtml).iter(f"{_XHTML}page"), first):
+        words = tuple((word.text or "", *(float(word.get(edge)) for edge in ("xMin", "yMin", "xMax", "yMax")))
+                      for word in page.iter(f"{_XHTML}word"))
+        pieces = tuple(sorted(
+            (float(line.get("yMin")), float(line.get("xMin")), float(line.get("yMax")),
+             " ".join(word.text or "" for word in line.iter(f"{_XHTML}word")))
+            for line in page.iter(f"{_XHTML}line")
+        ))
+        found[number] = (float(page.get("height")), float(page.get("width")), words, pieces)
+    return found
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted page numbers as runs (first, last); one run of them all when there would be many."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    if len(runs) > MOST_RUNS:
+        return [(numbers[0], numbers[-1])]
+    return [(first, last) for first, last in runs]
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    return [
+        a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+_TEXT_OBJECT = re.compile(rb"\bBT\b.*?\bET\b", re.S)
+_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+")
+
+
+def _operations(stream: bytes):
+    """(operands, operator) of a content stream outside its text objects, which are skipped unread.
+
+    Only numbers and names are kept as operands; the operators used here take
+    nothing else. Far faster than parsing every glyph string of a page.
+    """
+    operands: list = []
+    for token in _TOKEN.findall(_TEXT_OBJECT.sub(b" ", stream)):
+        first = token[:1]
+        if first == b"/":
+            operands.append(token.decode("latin-1"))
+        elif first.isdigit() or first in b"+-.":
+            operands.append(float(token))
+        else:
+            yield operands, token.decode("latin-1")
+            operands = []
+
+
+def _placed_box(page: pikepdf.Dictionary, name: str) -> tuple[float, float, float, float]:
+    """The box an XObject draws in its own space: a form's /BBox, an image's unit square."""
+    xobject = ((page.get("/Resources") or {}).get("/XObject") or {}).get(name)
+    box = xobject.get("/BBox") if xobject is not None else None
+    return tuple(float(value) for value in box) if box else (0.0, 0.0, 1.0, 1.0)
+
+
+def _drawn(page: pikepdf.Page) -> tuple[tuple, tuple]:
+    """The page's strokes and rectangles (top, bottom, long: wider than half the page, a stroke
+    flat) and its placed images and forms (top, bottom), from the page top."""
+    box = [float(value) for value in page.mediabox]
+    width, height = box[2] - box[0], box[3] - box[1]
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return (), ()
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+    data = b"\n".join(stream.read_bytes() for stream in streams)
+    marks, pictures = [], []
+    matrix, stack, start = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], None
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (matrix[0] * x + matrix[2] * y + matrix[4], height - (matrix[1] * x + matrix[3] * y + matrix[5]))
+
+    for operands, operator in _operations(data):
+        if operator == "q":
+            stack.append(matrix)
+        elif operator == "Q" and stack:
+            matrix = stack.pop()
+        elif operator == "cm":
+            matrix = _multiply(operands, matrix)
+        elif operator == "m":
+            start = at(operands[0], operands[1])
+        elif operator == "l" and start is not None:
+            end = at(operands[0], operands[1])
+            top, bottom = sorted((start[1], end[1]))
+            marks.append((top, bottom, bottom - top < 1 and abs(end[0] - start[0]) > width / 2))
+            start = end
+        elif operator == "re":
+            x, y, w, h = operands
+            (x0, y0), (x1, y1) = at(x, y), at(x + w, y + h)
+            marks.append((*sorted((y0, y1)), abs(x1 - x0) > width / 2))
+        elif operator == "Do":
+            x0, y0, x1, y1 = _placed_box(page.obj, operands[0])
+            (_, top), (_, bottom) = at(x0, y1), at(x1, y0)
+            pictures.append(tuple(sorted((top, bottom))))
+    return tuple(marks), tuple(pictures)
+
+
+def _version() -> str:
+    """What pages read are valid for: this reading (this file) and Poppler's version."""
+    poppler = subprocess.run(["pdftotext", "-v"], capture_output=True, text=True).stderr.split("\n")[0]
+    return hashlib.sha256(Path(__file__).read_bytes() + poppler.encode()).hexdigest()[:16]
+
+
+class PageMemory:
+    """Pages read before, by ``page_keys`` digest, kept in ``cache_file`` (none: nothing kept)."""
+
+    def __init__(self, cache_file: Path | None = None):
+        self.cache_file, self.version = cache_file, _version()
+        self.known: dict[str, Shown] = {}
+        if cache_file is not None and cache_file.is_file():
+            try:
+                kept = pickle.loads(cache_file.read_bytes())
+            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                kept = {}
+            if kept.get("version") == self.version:
+                self.known = kept["pages"]
+        self.seen: dict[str, Shown] = {}
+
+    def read(self, path: Path) -> list[Shown]:
+        """Every page of the PDF at ``path``, those not known read now."""
+        with pikepdf.open(path) as pdf:
+            keys = page_keys(pdf)
+            unknown = [number for number, key in enumerate(keys, 1) if key not in self.known]
+            text: dict[int, tuple] = {}
+            for first, last in _runs(unknown):
+                text |= _text(path, first, last)
+            for number in unknown:
+                self.known[keys[number - 1]] = Shown(*text[number], *_drawn(pdf.pages[number - 1]))
+        shown = [self.known[key] for key in keys]
+        self.seen |= dict(zip(keys, shown))
+        return shown
+
+    def save(self) -> None:
+        """Keep the pages read this time, then those known before, up to ``MOST_PAGES_KEPT``."""
+        if self.cache_file is None:
+            return
+        kept = self.seen | {key: shown for key, shown in self.known.items() if key not in self.seen}
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        pages = dict(list(kept.items())[:MOST_PAGES_KEPT])
+        self.cache_file.write_bytes(pickle.dumps({"version": self.version, "pages": pages}))
