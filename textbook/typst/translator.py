@@ -25,7 +25,7 @@ from textbook.core.config import of_sphinx
 from textbook.core.front_matter import module_number
 from textbook.core.messages import Words
 from textbook.sphinx_ext.term_index import entry_lines
-from textbook.typst import markup
+from textbook.typst import highlight, markup
 from textbook.typst.math import MathError, typst_math
 
 #: Containers whose content is printed as it is, without anything around it.
@@ -458,8 +458,12 @@ class TypstTranslator(SphinxTranslator):
         self._anchors(node)
         language = node.get("language") or "none"
         language = _LANGUAGES.get(language, language)
-        lang = "none" if language is None else markup.string(language)
-        self.body.append(f"\n#raw(block: true, lang: {lang}, {markup.string(node.astext())})\n\n")
+        code = node.astext()
+        if language in highlight.LANGUAGES:
+            self.body.append(f"\n{highlight.code_block(language, code)}\n\n")
+        else:
+            lang = "none" if language is None else markup.string(language)
+            self.body.append(f"\n#raw(block: true, lang: {lang}, {markup.string(code)})\n\n")
         raise nodes.SkipNode
 
     visit_doctest_block = visit_literal_block
