@@ -111,6 +111,27 @@ def test_an_edit_compiles_again_only_the_pdfs_it_changes(app, make_app, app_para
     assert changed == {"tiny.pdf", "handout-01-second.pdf"}
 
 
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_an_unchanged_chapter_is_printed_as_it_was_and_the_book_is_the_same(app, make_app, app_params, monkeypatch):
+    from textbook.typst.translator import TypstTranslator
+
+    app.build()
+    second = app.srcdir / "01-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    reused, visit = [], TypstTranslator.visit_printed_again
+    monkeypatch.setattr(TypstTranslator, "visit_printed_again",
+                        lambda self, node: reused.append(self.docname) or visit(self, node))
+    args, kwargs = app_params
+    make_app(*args, **{**kwargs, "freshenv": False}).build()
+    assert reused == ["00-first"], "the unchanged chapter is not read again"
+    assert "One more sentence." in (app.outdir / "tiny.typ").read_text(encoding="utf-8")
+    again = (app.outdir / "tiny.typ").read_text(encoding="utf-8")
+    (app.outdir / ".kept.json").unlink()  # nothing kept: every chapter read and printed anew
+    make_app(*args, **{**kwargs, "freshenv": False}).build()
+    assert (app.outdir / "tiny.typ").read_text(encoding="utf-8") == again
+    assert reused == ["00-first"]
+
+
 @pytest.mark.sphinx("typst", testroot="typst-footnote", freshenv=True)
 def test_a_footnote_is_printed_where_it_is_referenced(app):
     app.build()

@@ -34,7 +34,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders import Builder
 from sphinx.errors import SphinxError
-from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util import logging
 from docutils.utils import new_document
 
 from textbook.core.config import of_sphinx
@@ -42,13 +42,16 @@ from textbook.core.messages import Words
 from textbook.exercises import INSTRUCTOR_THEME
 from textbook.sphinx_ext.module_overview import modules
 from textbook.typst import markup
-from textbook.typst.translator import TypstTranslator
+from textbook.typst.translator import Printed, TypstTranslator, printed_again
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
 #: A handout's PDF is this and its module's docname.
 HANDOUT_PREFIX = "handout-"
-#: Each handout's key when its source was last written (``TypstBuilder._handout_key``).
-KEPT_HANDOUTS = ".handout-keys.json"
+#: Each handout's key when its source was last written (``TypstBuilder._key``), and what each
+#: document's chapters printed with their keys (``TypstBuilder._kept``).
+KEPT = ".kept.json"
 
 
 class TypstBuildError(SphinxError):
@@ -135,45 +138,82 @@ class TypstBuilder(Builder):
 
     def write_documents(self, docnames) -> None:
         """Every document's Typst source; only those whose source changed are compiled again
-        (``finish``). Nothing is written when one holds what cannot be printed."""
+        (``finish``). Nothing is written when one holds what cannot be printed.
+
+        What does not change is not printed again: a handout whose module and all it shows of
+        others are unchanged keeps its source, and a document's chapter likewise keeps what it
+        wrote (``assemble``); a prose edit reads and prints one chapter, not the book."""
         sources: dict[Path, str] = {}
         unknown: list[str] = []
-        kept = self._kept_handouts()
+        kept = self._kept()
         shared = self._shared_state()
-        keys: dict[str, str] = {}
+        keeping: dict = {"handouts": {}, "chapters": {}}
         for document in self.documents():
             path = self.outdir / f"{document.name}.typ"
             if document.handout_of:
-                keys[document.name] = self._handout_key(document.root, shared)
-                if kept.get(document.name) == keys[document.name] and path.is_file():
+                key = keeping["handouts"][document.name] = self._key(document.root, shared)
+                if kept["handouts"].get(document.name) == key and path.is_file():
                     body = path.read_text(encoding="utf-8").split("\n", 2)[2]  # after the opening's two lines
                     sources[path] = self.opening(document) + body
                     continue
-            doctree = self.assemble(document)
+            chapters = self._chapter_keys(document, shared)
+            before = kept["chapters"].get(document.name, {})
+            again = {docname: before[docname] for docname, key in chapters.items()
+                     if before.get(docname, {}).get("key") == key}
+            doctree = self.assemble(document, {docname: Printed(k["text"], k["indexed"]) for docname, k in again.items()})
             self.post_process_images(doctree)
+            for found in again.values():
+                self.images.update(found["images"])
             translator = TypstTranslator(doctree, self)
             doctree.walkabout(translator)
             unknown += [f"{document.name}: {place}" for place in translator.unknown]
             sources[path] = self.opening(document) + translator.astext()
+            keeping["chapters"][document.name] = {
+                docname: again.get(docname) or {"key": chapters[docname], "text": printed.text, "indexed": printed.indexed,
+                                                "images": self._images_of(doctree, docname)}
+                for docname, printed in translator.printed.items() if docname in chapters}
         if unknown:
             raise TypstBuildError("print cannot show these; nothing was written:\n  "
                                   + "\n  ".join(unknown), unknown)
         for old in [*self.outdir.glob("*.typ"), *self.outdir.glob("*.pdf")]:
             if old.with_suffix(".typ") not in sources and old.name != TEMPLATE.name:
                 old.unlink()  # a module gone leaves no handout behind
-        (self.outdir / KEPT_HANDOUTS).write_text(json.dumps(keys, indent=1), encoding="utf-8")
+        (self.outdir / KEPT).write_text(json.dumps(keeping), encoding="utf-8")
         self.to_compile = []
         for path, text in sources.items():
             if not (path.is_file() and path.read_text(encoding="utf-8") == text and path.with_suffix(".pdf").is_file()):
                 path.write_text(text, encoding="utf-8")
                 self.to_compile.append(path)
 
-    def _kept_handouts(self) -> dict[str, str]:
-        """Each handout's key when its source was last written (``_handout_key``)."""
+    def _kept(self) -> dict:
+        """What ``write_documents`` kept last time: handouts' keys, documents' chapters."""
         try:
-            return json.loads((self.outdir / KEPT_HANDOUTS).read_text(encoding="utf-8"))
+            kept = json.loads((self.outdir / KEPT).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            kept = {}
+        return {"handouts": kept.get("handouts", {}), "chapters": kept.get("chapters", {})}
+
+    def _chapter_keys(self, document: Document, shared: bytes) -> dict[str, str]:
+        """The key of each chapter of ``document`` that may be printed as it was: one that includes
+        no other document (its doctree and what it shows of others say all it prints)."""
+        included = self._included(document.root)
+        context = json.dumps([document.name, sorted(included)]).encode()
+        return {docname: self._key(docname, shared + context) for docname in included
+                if not self.env.toctree_includes.get(docname)}
+
+    def _included(self, docname: str) -> list[str]:
+        """The documents ``docname``'s toctrees include, and theirs, in order."""
+        found: list[str] = []
+        for child in self.env.toctree_includes.get(docname, []):
+            if child not in found:
+                found += [child, *(d for d in self._included(child) if d not in found)]
+        return found
+
+    def _images_of(self, doctree: nodes.document, docname: str) -> dict[str, str]:
+        """The images (source: name, as ``self.images``) a chapter of ``doctree`` shows."""
+        return {image["uri"]: self.images[image["uri"]]
+                for chapter in doctree.findall(addnodes.start_of_file) if chapter["docname"] == docname
+                for image in chapter.findall(nodes.image) if image["uri"] in self.images}
 
     def _shared_state(self) -> bytes:
         """What a handout's text may take from other documents (the numbers of sections, figures
@@ -187,30 +227,52 @@ class TypstBuilder(Builder):
         code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
         return json.dumps(shared, sort_keys=True, default=str).encode() + code  # dicts in any order
 
-    def _handout_key(self, docname: str, shared: bytes) -> str:
-        """A handout's source is written again only when this changes: its module's doctree, or what
-        it shows of other documents. Assembling one costs about a second, and a prose edit changes
-        one module."""
+    def _key(self, docname: str, shared: bytes) -> str:
+        """A handout's source, or a chapter's text in a document, is written again only when this
+        changes: the document's doctree, or what it shows of other documents. Assembling one costs
+        about a second, and a prose edit changes one module."""
         doctree = Path(self.env.doctreedir, f"{docname}.doctree").read_bytes()
         return hashlib.sha256(doctree + shared).hexdigest()
 
-    def assemble(self, document: Document) -> nodes.document:
+    def assemble(self, document: Document, again: dict[str, Printed] | None = None) -> nodes.document:
         """The document's root with every toctree inlined (only its toctrees with ``toctree_only``:
         the title page gives its title), as Sphinx's LaTeX builder does; references to documents not in
-        it are printed as their text, numbered as everywhere ("Figure 0.1")."""
+        it are printed as their text, numbered as everywhere ("Figure 0.1"). A chapter in ``again`` is
+        not read: it is printed as it was."""
         root = document.root
-        self.docnames = {root}
+        self.docnames = {root, *self._included(root)}
         tree = self.env.get_doctree(root)
         if document.toctree_only:
             tree = new_document(tree["source"], tree.settings)
             tree.extend(self.env.get_doctree(root).findall(addnodes.toctree))
         tree["docname"] = root
-        largetree = inline_all_toctrees(self, self.docnames, root, tree, lambda text: text, [root])
+        largetree = self._inline(tree, [root], again or {})
         largetree["docname"] = root
         self.env.resolve_references(largetree, root, self)
         for pending in list(largetree.findall(addnodes.pending_xref)):
             pending.replace_self(pending.children or nodes.Text(pending.get("reftarget", "")))
         return largetree
+
+    def _inline(self, tree: nodes.document, traversed: list[str], again: dict[str, Printed]) -> nodes.document:
+        """``sphinx.util.nodes.inline_all_toctrees``, except that a chapter in ``again`` is not read."""
+        tree = tree.deepcopy()
+        for toctree in list(tree.findall(addnodes.toctree)):
+            inlined = []
+            for docname in map(str, toctree["includefiles"]):
+                if docname in traversed:
+                    continue
+                traversed.append(docname)
+                logger.info(" " + docname)
+                chapter = addnodes.start_of_file(docname=docname)
+                if docname in again:
+                    chapter += printed_again(printed=again[docname])
+                else:
+                    chapter.children = self._inline(self.env.get_doctree(docname), traversed, again).children
+                    for section in chapter.findall(nodes.section):
+                        section.setdefault("docname", docname)
+                inlined.append(chapter)
+            toctree.parent.replace(toctree, inlined)
+        return tree
 
     def opening(self, document: Document) -> str:
         project = of_sphinx(self.config)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from docutils import nodes
 from sphinx import addnodes
@@ -137,6 +138,18 @@ def _holds_answer_space(section: nodes.section) -> bool:
     return any(type(node).__name__ in ("answer_space", "blank_cell") for node in section.findall(nodes.Element))
 
 
+@dataclass(frozen=True)
+class Printed:
+    """What a chapter wrote: its text, and whether it holds index entries."""
+
+    text: str
+    indexed: bool
+
+
+class printed_again(nodes.Element):
+    """A chapter's place in a document, printed as ``node["printed"]`` (a ``Printed``)."""
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes ``self.body``; ``unknown`` lists the nodes it could not print."""
 
@@ -154,6 +167,10 @@ class TypstTranslator(SphinxTranslator):
         #: For each open section: the node its kept opening ends before (``_SECTION_END``: with the
         #: section; None: ended).
         self.opening_ends: list = []
+        #: What each chapter printed at the top of the document wrote (``Printed``), by docname: the
+        #: builder keeps it, and prints it again as it was while the chapter and all it shows are unchanged.
+        self.printed: dict[str, Printed] = {}
+        self._chapters: list[tuple[str, int, bool]] = []  # open chapters: docname, start in body, indexed before
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -237,9 +254,22 @@ class TypstTranslator(SphinxTranslator):
     def visit_start_of_file(self, node):
         self.files.append(node["docname"])
         self._anchor(node["docname"], ":doc")
+        if self.section_level == 0 and not self.opening_ends:  # a chapter of its own: what it writes is its own
+            self._chapters.append((node["docname"], len(self.body), self.indexed))
+            self.indexed = False
 
     def depart_start_of_file(self, node):
+        if self._chapters and self._chapters[-1][0] == node["docname"]:
+            docname, start, indexed = self._chapters.pop()
+            self.printed[docname] = Printed("".join(self.body[start:]), self.indexed)
+            self.indexed = indexed or self.indexed
         self.files.pop()
+
+    def visit_printed_again(self, node):
+        """A chapter printed as it was last time (``TypstBuilder.assemble``)."""
+        self.body.append(node["printed"].text)
+        self.indexed = self.indexed or node["printed"].indexed
+        raise nodes.SkipNode
 
     def visit_section(self, node):
         self.section_level += 1
