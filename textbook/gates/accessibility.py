@@ -22,6 +22,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -81,23 +82,30 @@ MOST_PAGES_KEPT = 5000
 
 def _found(pdf: Path, pages: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> list[str]:
     """Both checkers' findings on ``pdf``, each "where: rule: message (checker)"; ``pages`` and
-    ``seen`` are what ``_RememberedPages`` knows and learns of content streams."""
-    import page
+    ``seen`` are what ``_RememberedPages`` knows and learns of content streams. ``page`` runs in
+    a thread beside ``pdfua``: it leaves Python's lock while it works."""
     import pdfua
 
-    try:
-        report = _pdfua_report(pdf, pages or {}, {} if seen is None else seen)
-    except pdfua.PdfuaError as error:
-        return [f"document: cannot be read as PDF ({error}) (pdfua)"]
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        checked = beside.submit(_page_findings, pdf)
+        try:
+            report = _pdfua_report(pdf, pages or {}, {} if seen is None else seen)
+        except pdfua.PdfuaError as error:
+            return [f"document: cannot be read as PDF ({error}) (pdfua)"]
     found = [f"{f.location.describe()}: {f.rule_id}: {f.message} (pdfua)" for f in report.findings]
+    return found + checked.result()
+
+
+def _page_findings(pdf: Path) -> list[str]:
+    """``page-validation``'s findings on ``pdf``."""
+    import page
+
     try:
         failures = page.validate_pdf(pdf, profile="ua1").failures
     except page.PageError as error:
-        return [*found, f"document: cannot be read as PDF ({error}) (page)"]
-    for failure in failures:
-        where = f"object {failure.object_id.object_number}" if failure.object_id else "document"
-        found.append(f"{where}: {failure.rule_id}: {failure.message} (page)")
-    return found
+        return [f"document: cannot be read as PDF ({error}) (page)"]
+    return [f"{f'object {failure.object_id.object_number}' if failure.object_id else 'document'}: "
+            f"{failure.rule_id}: {failure.message} (page)" for failure in failures]
 
 
 def findings(pdf: Path) -> list[str]:
