@@ -164,6 +164,28 @@ def test_a_solution_in_an_epub_page_is_found_and_named_inside_the_book(scanner, 
     assert "book.epub/00-run.xhtml: contains the solution of exercise 'essay'" in str(leaks[0])
 
 
+def test_an_epub_page_found_clean_is_not_read_again_and_a_changed_one_is(scanner, tmp_path, monkeypatch):
+    from zipfile import ZipFile
+
+    from textbook.gates import leaks
+
+    book, cache = tmp_path / "book.epub", tmp_path / "leak-scan.json"
+    pages = {"index.xhtml": "<html><body><p>Welcome.</p></body></html>",
+             "00-run.xhtml": "<html><body><p>A first page.</p></body></html>"}
+    with ZipFile(book, "w") as epub:
+        for name, page in pages.items():
+            epub.writestr(name, page)
+    assert scanner.scan([book], cache_file=cache) == []
+    read, reading = [], leaks.member_text
+    monkeypatch.setattr(leaks, "member_text", lambda name, raw: read.append(name) or reading(name, raw))
+    with ZipFile(book, "w") as epub:  # the same book, its second page now holding a solution
+        epub.writestr("index.xhtml", pages["index.xhtml"])
+        epub.writestr("00-run.xhtml", f"<html><body><p>A hint: <em>{ESSAY_SOLUTION}</em>.</p></body></html>")
+    found = scanner.scan([book], cache_file=cache)
+    assert read == ["00-run.xhtml"], "the unchanged page is not read again"
+    assert [(leak.path, leak.exercise) for leak in found] == [(book / "00-run.xhtml", "essay")]
+
+
 def test_a_solution_pasted_into_a_chapter_is_still_a_leak(bank, chapter, tmp_path):
     """Rule 4's exception: 10 or more words copied from a solution are not the chapter's own."""
     pasted = chapter + f"\n{ESSAY_SOLUTION}\n"

@@ -216,17 +216,20 @@ def artifact_text(path: Path) -> str | None:
 ARCHIVES = (".epub", ".zip")
 
 
-def archive_texts(path: Path) -> dict[str, str]:
-    """The text of every file inside an EPUB (its pages, navigation, figures) or a zip (a notebook,
-    the shared code), by name."""
-    texts = {}
+def archive_files(path: Path) -> dict[str, bytes]:
+    """Every file inside an EPUB (its pages, navigation, figures) or a zip (a notebook, the shared
+    code), by name."""
     with ZipFile(path) as archive:
-        for name in sorted(archive.namelist()):
-            try:
-                texts[name] = _text_of(name, archive.read(name).decode("utf-8"))
-            except UnicodeDecodeError:
-                continue  # an image with no text
-    return texts
+        return {name: archive.read(name) for name in sorted(archive.namelist())}
+
+
+def member_text(name: str, raw: bytes) -> str | None:
+    """The text of a file inside an archive, or None for one with no text (an image)."""
+    try:
+        return _text_of(name, raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+
 
 
 @dataclass(frozen=True)
@@ -361,8 +364,16 @@ class LeakScanner:
         for path in paths:
             if clean.known(path):
                 continue
-            if path.suffix in ARCHIVES:  # each file inside is named in a leak: book.epub/00-run.xhtml
-                found = [leak for name, text in archive_texts(path).items() for leak in self.scan_text(path / name, text)]
+            if path.suffix in ARCHIVES:  # each file inside is named in a leak (book.epub/00-run.xhtml), and
+                found = []  # found clean on its own: an edit to one chapter has one page of the EPUB read again
+                for name, raw in archive_files(path).items():
+                    if clean.known_member(name, raw):
+                        continue
+                    text = member_text(name, raw)
+                    found_here = self.scan_text(path / name, text) if text is not None else []
+                    found += found_here
+                    if not found_here:
+                        clean.add_member(name, raw)
             else:
                 text = artifact_text(path)
                 found = self.scan_text(path, text) if text is not None else []
@@ -467,6 +478,19 @@ class _CleanFiles:
 
     def add_together(self, paths: list[Path]) -> None:
         self.digests.add(self._digest(*paths))
+
+    @staticmethod
+    def _member_digest(name: str, raw: bytes) -> str:
+        return hashlib.sha1(b"member\0" + name.encode() + b"\0" + raw).hexdigest()
+
+    def known_member(self, name: str, raw: bytes) -> bool:
+        """Whether a file inside an archive, by its name and bytes, was found clean before."""
+        digest = self._member_digest(name, raw)
+        self.seen.add(digest)
+        return digest in self.digests
+
+    def add_member(self, name: str, raw: bytes) -> None:
+        self.digests.add(self._member_digest(name, raw))
 
     def save(self) -> None:
         if self.cache_file is None:
