@@ -150,6 +150,18 @@ def test_the_home_page_offers_the_student_editions_built_with_it_and_never_a_key
     assert not list((project.html / "downloads").rglob("*key*")), "no key is ever offered"
 
 
+def test_a_solution_in_the_printed_book_stops_it_being_published(project):
+    """The PDF's text, read while the gates check it, is leak-scanned before it is published."""
+    build.build(project, ["pdf"])
+    chapter = project.source / "00-run.md"
+    hint = "A hint: so an author who fixes a typo waits seconds instead of minutes."
+    chapter.write_text(chapter.read_text() + f"\n{hint}\n")
+    with pytest.raises(build.BuildError, match="the pdf edition contains solution text") as caught:
+        build.build(project, ["pdf"])
+    assert "tiny.pdf: contains the solution of exercise 'essay'" in str(caught.value)
+    assert not (project.pdf / "tiny.pdf").exists()
+
+
 def test_every_pdf_edition_is_printed_accessible_and_gated_without_tex(project, monkeypatch):
     """The book, the handouts, the workbook and the keys, each tagged PDF/UA-1 with its metadata,
     through the page-layout gate (a two-page handout's running head included) and the leak scan;

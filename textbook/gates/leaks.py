@@ -350,8 +350,10 @@ class LeakScanner:
             digest.update(f"{exercise_id}:{','.join(sorted(stems))}\n".encode())
         return digest.hexdigest()
 
-    def scan(self, paths: Iterable[Path], cache_file: Path | None = None) -> list[Leak]:
-        """Scan files; an HTML edition's search index is checked against its own pages.
+    def scan(self, paths: Iterable[Path], cache_file: Path | None = None,
+             texts: dict[Path, str] | None = None) -> list[Leak]:
+        """Scan files; an HTML edition's search index is checked against its own pages. ``texts``:
+        the text of some of them, read already (a PDF read while others were being checked).
 
         With ``cache_file``, files found clean before (same bytes, same markers)
         are not read again, so an edit to one page rescans one page (and the
@@ -375,7 +377,7 @@ class LeakScanner:
                     if not found_here:
                         clean.add_member(name, raw)
             else:
-                text = artifact_text(path)
+                text = texts[path] if texts and path in texts else artifact_text(path)
                 found = self.scan_text(path, text) if text is not None else []
             leaks.extend(found)
             if not found:

@@ -44,7 +44,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_pdf
 from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import accessibility, background, epub_checks, page_layout, print_checks
-from textbook.gates.leaks import LeakScanner, files_in
+from textbook.gates.leaks import LeakScanner, files_in, pdf_text
 from textbook.pipeline import shelf
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
@@ -167,13 +167,17 @@ def check_accessible(layout: Layout, pdfs: list[Path], findings: list[str] | Non
 class PendingPrint:
     """PDFs being printed, (edition, PDF, where it is published): a thread waits for the compiler's
     ``printings`` (``typst.builder.Printing``), then starts the gates, each in a process of its
-    own, and runs ``when_printed`` (the exercise edition's stamp)."""
+    own, runs ``when_printed`` (the exercise edition's stamp), and meanwhile counts every PDF's
+    pages and reads the text of each student PDF printed anew for the leak scan (``texts``)."""
 
     def __init__(self, layout: Layout, made: list[tuple[str, Path, Path]], printings: list[Printing],
                  when_printed: list[Callable[[], None]], started: float):
         self.made, self.started = made, started
         self.checks: dict[str, subprocess.Popen] = {}
+        self.pages: dict[Path, int] = {}
+        self.texts: dict[Path, str] = {}
         pdfs, cache = [pdf for _, pdf, _ in made], layout.build / "cache"
+        for_students = {pdf for edition, pdf, _ in made if edition in STUDENT_EDITIONS}
 
         def check_when_printed() -> None:
             for printing in printings:
@@ -182,6 +186,9 @@ class PendingPrint:
                 action()
             self.checks["layout"] = page_layout.start_checking(pdfs, cache / "page-layout.json")
             self.checks["accessibility"] = accessibility.start_checking(pdfs, cache / "accessibility.json")
+            self.pages = {pdf: page_count(pdf) for pdf in pdfs}
+            printed = {source.with_suffix(".pdf") for printing in printings for source in printing.sources}
+            self.texts = {pdf: pdf_text(pdf) for pdf in sorted(for_students & printed)}
 
         worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-gates")
         self.checking: Future = worker.submit(check_when_printed)
@@ -246,9 +253,11 @@ class Builder:
         self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
                                    marker_cache=cache / "leak-markers.pickle")  # fmt: skip
 
-    def check_for_leaks(self, paths: list[Path], edition: str) -> None:
+    def check_for_leaks(self, paths: list[Path], edition: str, texts: dict[Path, str] | None = None) -> None:
+        """The leak scan of ``paths``; ``texts``: those of some of them, read already."""
         started = time.perf_counter()
-        leaks = self.scanner.scan(paths, cache_file=self.layout.build / "cache" / f"leak-scan-{edition}.json")
+        leaks = self.scanner.scan(paths, cache_file=self.layout.build / "cache" / f"leak-scan-{edition}.json",
+                                  texts=texts)
         self.scan_seconds += time.perf_counter() - started
         self.scanned_files += len(paths)
         if leaks:
@@ -365,20 +374,20 @@ class Builder:
         findings, found = pending.verdicts()
         check_accessible(self.layout, pdfs, findings)
         self.report_page_layout(found, waited)
-        pages = {pdf: page_count(pdf) for pdf in pdfs}
         for pdf in pdfs:
-            _say(f"  {pdf.name}: {pages[pdf]} pages")
-        self.publish_pdfs(pending.made, pages, pending.started)
+            _say(f"  {pdf.name}: {pending.pages[pdf]} pages")
+        self.publish_pdfs(pending.made, pending.pages, pending.started, pending.texts)
 
-    def publish_pdfs(self, made: list[tuple[str, Path, Path]], pages: dict[Path, int], started: float) -> None:
-        """The leak scan on each student edition's PDFs ((edition, PDF, target)), then
-        publication, a module's PDF that is no longer made removed."""
+    def publish_pdfs(self, made: list[tuple[str, Path, Path]], pages: dict[Path, int], started: float,
+                     texts: dict[Path, str]) -> None:
+        """The leak scan on each student edition's PDFs ((edition, PDF, target); ``texts``: some of
+        them read already), then publication, a module's PDF that is no longer made removed."""
         for edition in ("pdf", "handouts", "workbook", "key"):
             mine = [(pdf, target) for made_for, pdf, target in made if made_for == edition]
             if not mine:
                 continue
             if edition in STUDENT_EDITIONS:
-                self.check_for_leaks([pdf for pdf, _ in mine], edition)
+                self.check_for_leaks([pdf for pdf, _ in mine], edition, texts)
             folder = {"handouts": self.layout.handouts, "key": self.layout.module_keys}.get(edition)
             if folder is not None and folder.exists():  # one PDF per module: none for a module gone
                 for stale in set(folder.glob("*.pdf")) - {target for _, target in mine}:
