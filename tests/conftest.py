@@ -22,6 +22,12 @@ def copy_tiny(root: Path) -> Path:
     return root
 
 
+def plant_hint(chapter: Path) -> None:
+    """Copy part of the tiny bank's essay solution into ``chapter``: a leak every scan must find."""
+    hint = "A hint: so an author who fixes a typo waits seconds instead of minutes."
+    chapter.write_text(chapter.read_text() + f"\n{hint}\n")
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     """A fresh copy of the tiny project, for a test to edit and build."""

@@ -13,7 +13,7 @@ from textbook import cli
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
-from tests.conftest import TINY as PROJECT
+from tests.conftest import TINY as PROJECT, plant_hint
 
 
 @pytest.fixture
@@ -153,9 +153,7 @@ def test_the_home_page_offers_the_student_editions_built_with_it_and_never_a_key
 def test_a_solution_in_the_printed_book_stops_it_being_published(project):
     """The PDF's text, read while the gates check it, is leak-scanned before it is published."""
     build.build(project, ["pdf"])
-    chapter = project.source / "00-run.md"
-    hint = "A hint: so an author who fixes a typo waits seconds instead of minutes."
-    chapter.write_text(chapter.read_text() + f"\n{hint}\n")
+    plant_hint(project.source / "00-run.md")
     with pytest.raises(build.BuildError, match="the pdf edition contains solution text") as caught:
         build.build(project, ["pdf"])
     assert "tiny.pdf: contains the solution of exercise 'essay'" in str(caught.value)

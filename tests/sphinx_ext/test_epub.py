@@ -17,7 +17,7 @@ from textbook.gates import epub_checks
 from textbook.sphinx_ext import epub
 from textbook.pipeline import build
 
-from tests.conftest import TINY
+from tests.conftest import TINY, plant_hint
 EPOCH = "1764115200"  # 2025-11-26, as the build would set it
 
 
@@ -126,9 +126,7 @@ def test_an_epubcheck_error_fails_the_build_naming_the_page_and_chapter(project)
 
 def test_the_build_refuses_to_publish_an_epub_with_a_leak(project, monkeypatch):
     monkeypatch.setattr(epub_checks, "check_epub", lambda *a: epub_checks.EpubCheckReport(summary="skipped"))
-    chapter = project.source / "00-run.md"
-    hint = "A hint: so an author who fixes a typo waits seconds instead of minutes."
-    chapter.write_text(chapter.read_text() + f"\n{hint}\n")
+    plant_hint(project.source / "00-run.md")
     with pytest.raises(build.BuildError, match="the epub edition contains solution text") as caught:
         build.build(project, ["epub"])
     assert "tiny.epub/00-run.xhtml: contains the solution of exercise 'essay'" in str(caught.value)
