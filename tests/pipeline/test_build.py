@@ -102,7 +102,7 @@ def test_serve_runs_sphinx_autobuild_on_the_book(monkeypatch):
     assert str(PROJECT / "exercises") in watched and str(Path(cli.__file__).parent) in watched
 
 
-def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypatch):
+def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypatch, capsys):
     build.build(project, ["workbook", "key"])
     runs = []
     real_run_sphinx = build.run_sphinx
@@ -113,8 +113,12 @@ def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypat
     assert runs == [], "a prose edit leaves the workbook and keys as they were"
     exercise = sorted(project.exercises.glob("*/*.md"))[0]
     exercise.write_text(exercise.read_text().replace("## Question\n", "## Question\n\nRead carefully.\n", 1))
+    capsys.readouterr()
     build.build(project, ["workbook", "key"])
     assert runs == [project.exercise_sources]
+    module = exercise.parent.name
+    read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", capsys.readouterr().out)
+    assert sorted(read) == [f"answer-key/{module}", f"keys/{module}", f"workbook/{module}"], "one module's parts"
     assert "Read carefully." in pdf_text(project.pdf / "workbook.pdf")
 
 

@@ -125,8 +125,8 @@ def test_only_the_handout_of_an_edited_chapter_is_assembled_again(app, make_app,
     app.build()
     assembled = []
     original = TypstBuilder.assemble
-    monkeypatch.setattr(TypstBuilder, "assemble", lambda self, document: assembled.append(document.name)
-                        or original(self, document))
+    monkeypatch.setattr(TypstBuilder, "assemble", lambda self, document, *rest: assembled.append(document.name)
+                        or original(self, document, *rest))
     chapter = app.srcdir / "01-second.md"
     chapter.write_text(chapter.read_text() + "\nA sentence added by the test.\n")
     args, kwargs = app_params

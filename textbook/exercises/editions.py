@@ -5,7 +5,10 @@ The workbook, the whole answer key and one key per module
 small MyST documents, generated into the build folder (never into
 ``book/``), that list the modules' exercises with the ``exercises``
 directive in ``workbook`` or ``key`` mode; the keys open with the objective
-coverage report (``textbook.bank.coverage``). They are built as a
+coverage report (``textbook.bank.coverage``). The workbook and the whole key
+include a document per module (``workbook/<docname>.md``,
+``answer-key/<docname>.md``) through a toctree, so that an edit to one
+exercise has Sphinx read, and print, one module's part again. They are built as a
 Sphinx project of their own (``textbook_edition = "exercises"``), so no key
 shares an environment, a search index or an output folder with the book.
 """
@@ -17,10 +20,12 @@ from pathlib import Path
 
 from textbook.bank.bank import Bank
 from textbook.bank import coverage
-from textbook.core.layout import MODULE_KEYS
+from textbook.core.layout import KEY, MODULE_KEYS, WORKBOOK
 from textbook.core.messages import ENGLISH, Words
 
 _NEW_PAGE = "```{raw} typst\n#pagebreak(weak: true)\n```\n"
+#: The whole key's part before its modules: the objective coverage report (``<KEY>-coverage.md``).
+COVERAGE = "coverage"
 
 
 def _workbook_intro(words: Words, first: int) -> str:
@@ -29,8 +34,8 @@ def _workbook_intro(words: Words, first: int) -> str:
     return f"{words('workbook.intro', first=first)}\n"
 
 
-def _coverage_heading(words: Words) -> str:
-    return f"## {words('coverage.heading')}\n\n{words('coverage.intro')}\n\n"
+def _coverage_heading(words: Words, level: str = "##") -> str:
+    return f"{level} {words('coverage.heading')}\n\n{words('coverage.intro')}\n\n"
 
 
 def module_totals(exercises: list, words: Words) -> str:
@@ -49,15 +54,20 @@ def modules_with_exercises(bank: Bank) -> list[str]:
     return [docname for docname in bank.modules if bank.for_module(docname)]
 
 
-def _module_part(bank: Bank, docname: str, mode: str, words: Words) -> list[str]:
+def _module_part(bank: Bank, docname: str, mode: str, words: Words, level: str = "##") -> list[str]:
     module = bank.modules[docname]
     return [
         "\n",
         _NEW_PAGE,
-        f"\n## {words('unit.heading', number=module.number, title=module.title)}\n\n",
+        f"\n{level} {words('unit.heading', number=module.number, title=module.title)}\n\n",
         f"{module_totals(bank.for_module(docname), words)}\n\n",
         f"```{{exercises}} {docname}\n:mode: {mode}\n```\n",
     ]
+
+
+def _parts(documents: list[str]) -> list[str]:
+    """The toctree that includes ``documents``, each a part of the document at the same level."""
+    return ["\n```{toctree}\n:hidden:\n\n", *(f"{docname}\n" for docname in documents), "```\n"]
 
 
 def _document(title: str, intro: str, orphan: bool, body: list[str]) -> str:
@@ -65,25 +75,26 @@ def _document(title: str, intro: str, orphan: bool, body: list[str]) -> str:
     return "".join(front + body)
 
 
-def _coverage(tables: list[coverage.ModuleCoverage], words: Words) -> list[str]:
-    return ["\n", _coverage_heading(words), coverage.markdown(tables, heading="###", for_print=True, words=words)]
+def _coverage(tables: list[coverage.ModuleCoverage], words: Words, level: str = "##") -> list[str]:
+    return ["\n", _coverage_heading(words, level),
+            coverage.markdown(tables, heading=level + "#", for_print=True, words=words)]
 
 
 def sources(bank: Bank, words: Words = ENGLISH, first: int = 0) -> dict[str, str]:
     """The workbook, the answer key and each module's key, by file name (relative to the source folder),
     in ``words``; ``first``: the number of the first unit, for the workbook's example."""
     modules = modules_with_exercises(bank)
-    everything = [part for docname in modules for part in _module_part(bank, docname, "workbook", words)]
+    coverage_part = f"{KEY}-{COVERAGE}"
     documents = {
-        "workbook.md": _document(words("workbook.title"), _workbook_intro(words, first), False, everything),
-        "answer-key.md": _document(
-            words("key.title"),
-            f"{words('key.intro')}\n",
-            True,
-            _coverage(coverage.coverage(bank, words), words)
-            + [p for d in modules for p in _module_part(bank, d, "key", words)],
-        ),
+        f"{WORKBOOK}.md": _document(words("workbook.title"), _workbook_intro(words, first), False,
+                                    _parts([f"{WORKBOOK}/{docname}" for docname in modules])),
+        f"{KEY}.md": _document(words("key.title"), f"{words('key.intro')}\n", True,
+                               _parts([coverage_part, *(f"{KEY}/{docname}" for docname in modules)])),
+        f"{coverage_part}.md": "".join(_coverage(coverage.coverage(bank, words), words, level="#")),
     }
+    for folder, mode in ((WORKBOOK, "workbook"), (KEY, "key")):
+        for docname in modules:
+            documents[f"{folder}/{docname}.md"] = "".join(_module_part(bank, docname, mode, words, level="#"))
     for docname in modules:
         documents[f"{MODULE_KEYS}/{docname}.md"] = _document(
             words("module_key.title", number=bank.modules[docname].number),
@@ -97,8 +108,9 @@ def sources(bank: Bank, words: Words = ENGLISH, first: int = 0) -> dict[str, str
 def write_sources(bank: Bank, folder: Path, words: Words = ENGLISH, first: int = 0) -> None:
     """Write the documents, leaving unchanged files untouched so Sphinx does not re-read them."""
     documents = sources(bank, words, first)
-    for stale in set((folder / MODULE_KEYS).glob("*.md")) - {folder / name for name in documents}:
-        stale.unlink()  # a module that lost its exercises, or was renamed, has no key
+    for stale in {path for part in (MODULE_KEYS, WORKBOOK, KEY) for path in (folder / part).glob("*.md")} \
+            - {folder / name for name in documents}:
+        stale.unlink()  # a module that lost its exercises, or was renamed, has no key and no part
     for name, text in documents.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

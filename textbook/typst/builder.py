@@ -49,8 +49,8 @@ logger = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).parent / "templates" / "textbook.typ"
 #: A handout's PDF is this and its module's docname.
 HANDOUT_PREFIX = "handout-"
-#: Each handout's key when its source was last written (``TypstBuilder._key``), and what each
-#: document's chapters printed with their keys (``TypstBuilder._kept``).
+#: The key of each document of one source when its text was last written (``TypstBuilder._key``),
+#: and what each larger document's chapters printed, with their keys (``TypstBuilder._kept``).
 KEPT = ".kept.json"
 
 
@@ -140,21 +140,26 @@ class TypstBuilder(Builder):
         """Every document's Typst source; only those whose source changed are compiled again
         (``finish``). Nothing is written when one holds what cannot be printed.
 
-        What does not change is not printed again: a handout whose module and all it shows of
-        others are unchanged keeps its source, and a document's chapter likewise keeps what it
-        wrote (``assemble``); a prose edit reads and prints one chapter, not the book."""
+        What does not change is not printed again: a document of one source (a handout, a module's
+        key) whose source and all it shows of others are unchanged keeps its text, and a chapter of
+        a larger document likewise keeps what it wrote (``assemble``); a prose edit reads and
+        prints one chapter, not the book."""
         sources: dict[Path, str] = {}
         unknown: list[str] = []
         kept = self._kept()
         shared = self._shared_state()
-        keeping: dict = {"handouts": {}, "chapters": {}}
+        keeping: dict = {"documents": {}, "chapters": {}}
         for document in self.documents():
             path = self.outdir / f"{document.name}.typ"
-            if document.handout_of:
-                key = keeping["handouts"][document.name] = self._key(document.root, shared)
-                if kept["handouts"].get(document.name) == key and path.is_file():
+            alone = not self._included(document.root)
+            if alone:
+                key = self._key(document.root, shared)
+                before = kept["documents"].get(document.name, {})
+                if before.get("key") == key and path.is_file():
                     body = path.read_text(encoding="utf-8").split("\n", 2)[2]  # after the opening's two lines
                     sources[path] = self.opening(document) + body
+                    self.images.update(before["images"])
+                    keeping["documents"][document.name] = before
                     continue
             chapters = self._chapter_keys(document, shared)
             before = kept["chapters"].get(document.name, {})
@@ -168,6 +173,8 @@ class TypstBuilder(Builder):
             doctree.walkabout(translator)
             unknown += [f"{document.name}: {place}" for place in translator.unknown]
             sources[path] = self.opening(document) + translator.astext()
+            if alone:
+                keeping["documents"][document.name] = {"key": key, "images": self._images_of(doctree)}
             keeping["chapters"][document.name] = {
                 docname: again.get(docname) or {"key": chapters[docname], "text": printed.text, "indexed": printed.indexed,
                                                 "images": self._images_of(doctree, docname)}
@@ -186,18 +193,19 @@ class TypstBuilder(Builder):
                 self.to_compile.append(path)
 
     def _kept(self) -> dict:
-        """What ``write_documents`` kept last time: handouts' keys, documents' chapters."""
+        """What ``write_documents`` kept last time: documents of one source, documents' chapters."""
         try:
             kept = json.loads((self.outdir / KEPT).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             kept = {}
-        return {"handouts": kept.get("handouts", {}), "chapters": kept.get("chapters", {})}
+        return {"documents": kept.get("documents", {}), "chapters": kept.get("chapters", {})}
 
     def _chapter_keys(self, document: Document, shared: bytes) -> dict[str, str]:
         """The key of each chapter of ``document`` that may be printed as it was: one that includes
         no other document (its doctree and what it shows of others say all it prints)."""
         included = self._included(document.root)
-        context = json.dumps([document.name, sorted(included)]).encode()
+        root = Path(self.env.doctreedir, f"{document.root}.doctree").read_bytes()  # where each chapter stands
+        context = json.dumps([document.name, sorted(included)]).encode() + root
         return {docname: self._key(docname, shared + context) for docname in included
                 if not self.env.toctree_includes.get(docname)}
 
@@ -209,11 +217,12 @@ class TypstBuilder(Builder):
                 found += [child, *(d for d in self._included(child) if d not in found)]
         return found
 
-    def _images_of(self, doctree: nodes.document, docname: str) -> dict[str, str]:
-        """The images (source: name, as ``self.images``) a chapter of ``doctree`` shows."""
+    def _images_of(self, doctree: nodes.document, docname: str | None = None) -> dict[str, str]:
+        """The images (source: name, as ``self.images``) ``doctree`` shows, or its chapter ``docname``."""
+        parts = [doctree] if docname is None else \
+            [chapter for chapter in doctree.findall(addnodes.start_of_file) if chapter["docname"] == docname]
         return {image["uri"]: self.images[image["uri"]]
-                for chapter in doctree.findall(addnodes.start_of_file) if chapter["docname"] == docname
-                for image in chapter.findall(nodes.image) if image["uri"] in self.images}
+                for part in parts for image in part.findall(nodes.image) if image["uri"] in self.images}
 
     def _shared_state(self) -> bytes:
         """What a handout's text may take from other documents (the numbers of sections, figures

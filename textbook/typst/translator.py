@@ -167,8 +167,8 @@ class TypstTranslator(SphinxTranslator):
         #: For each open section: the node its kept opening ends before (``_SECTION_END``: with the
         #: section; None: ended).
         self.opening_ends: list = []
-        #: What each chapter printed at the top of the document wrote (``Printed``), by docname: the
-        #: builder keeps it, and prints it again as it was while the chapter and all it shows are unchanged.
+        #: What each chapter wrote (``Printed``), by docname: the builder keeps it, and prints it
+        #: again as it was while the chapter, where it stands and all it shows are unchanged.
         self.printed: dict[str, Printed] = {}
         self._chapters: list[tuple[str, int, bool]] = []  # open chapters: docname, start in body, indexed before
 
@@ -254,7 +254,8 @@ class TypstTranslator(SphinxTranslator):
     def visit_start_of_file(self, node):
         self.files.append(node["docname"])
         self._anchor(node["docname"], ":doc")
-        if self.section_level == 0 and not self.opening_ends:  # a chapter of its own: what it writes is its own
+        if all(end is None or end is _SECTION_END for end in self.opening_ends):  # no opening to end inside it:
+            # what the chapter writes depends on it alone (and on its level, part of its key)
             self._chapters.append((node["docname"], len(self.body), self.indexed))
             self.indexed = False
 
