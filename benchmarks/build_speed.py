@@ -309,14 +309,34 @@ def _questions(bank, docname: str) -> str:
     return "\n".join(parts)
 
 
+#: Each figure script's drawing saved as PDF, in a process of its own (matplotlib's state stays there).
+_DRAW_AS_PDF = """
+import sys
+from pathlib import Path
+import matplotlib
+matplotlib.use("Agg")
+from textbook.figures.figure_worker import _load_script
+scripts, target = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path.insert(0, str(scripts))
+for script in sorted(scripts.glob("[!_]*.py")):
+    _load_script(script).draw().savefig(target / f"{script.stem}.pdf", metadata={"CreationDate": None})
+"""
+
+
+def draw_as_pdf(scripts: Path, target: Path) -> None:
+    """Jupyter Book's LaTeX cannot include SVG, the only format we draw: its figures are drawn
+    again as PDF, beforehand, outside its timed builds."""
+    subprocess.run([sys.executable, "-c", _DRAW_AS_PDF, str(scripts), str(target)], check=True, env=ENV)
+
+
 def jupyter_book_project(figures: Path) -> Path:
     """The project's chapters, in MyST that Jupyter Book 1.0 understands, with ``figures``."""
     project = BENCH / "jb"
     shutil.rmtree(project, ignore_errors=True)
     (project / "figures").mkdir(parents=True)
-    for drawn in figures.glob("*.*"):
-        if drawn.suffix in (".svg", ".pdf"):
-            shutil.copy(drawn, project / "figures")
+    for drawn in figures.glob("*.svg"):
+        shutil.copy(drawn, project / "figures")
+    draw_as_pdf(ROOT / "figures_src", project / "figures")
     bank = load_bank(ROOT / "exercises", ROOT / "book")
     chapters = sorted((ROOT / "book").glob("[0-9][0-9]-*.md"))
     for chapter in chapters:
