@@ -225,9 +225,9 @@ class TypstBuilder(Builder):
                 for part in parts for image in part.findall(nodes.image) if image["uri"] in self.images}
 
     def _shared_state(self) -> bytes:
-        """What a handout's text may take from other documents (the numbers of sections, figures
-        and tables, documents' titles, every label's section name), from the settings (the course's
-        words, the names of numbered things) and from the translator's code."""
+        """What a handout's or a chapter's text may take from other documents (the numbers of
+        sections, figures and tables, documents' titles, every label's section name), from the
+        settings (the course's words, the names of numbered things) and from the translator's code."""
         domain = self.env.domains.standard_domain
         shared = (self.env.toc_secnumbers, self.env.toc_fignumbers,
                   {docname: title.astext() for docname, title in self.env.titles.items()},
