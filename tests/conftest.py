@@ -2,6 +2,7 @@
 and a machine without the system tools."""
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,6 +21,12 @@ def copy_tiny(root: Path) -> Path:
     """A copy of the tiny project at ``root`` (file times kept), without any build output."""
     shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("_build"))
     return root
+
+
+def uncoloured(printed: str) -> str:
+    """``printed`` without colour codes: Sphinx colours its progress lines wherever CI=true or
+    FORCE_COLOR is set, even when its output is not a terminal."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", printed)
 
 
 def plant_hint(chapter: Path) -> None:

@@ -13,7 +13,7 @@ from textbook import cli
 from textbook.gates.leaks import pdf_text
 from textbook.pipeline import build
 
-from tests.conftest import TINY as PROJECT, plant_hint
+from tests.conftest import TINY as PROJECT, plant_hint, uncoloured
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_the_exercise_edition_is_not_rebuilt_for_a_prose_edit(project, monkeypat
     build.build(project, ["workbook", "key"])
     assert runs == [project.exercise_sources]
     module = exercise.parent.name
-    read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", capsys.readouterr().out)
+    read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", uncoloured(capsys.readouterr().out))
     assert sorted(read) == [f"answer-key/{module}", f"keys/{module}", f"workbook/{module}"], "one module's parts"
     assert "Read carefully." in pdf_text(project.pdf / "workbook.pdf")
 

@@ -17,7 +17,7 @@ from textbook.gates import epub_checks
 from textbook.sphinx_ext import epub
 from textbook.pipeline import build
 
-from tests.conftest import TINY, plant_hint
+from tests.conftest import TINY, plant_hint, uncoloured
 EPOCH = "1764115200"  # 2025-11-26, as the build would set it
 
 
@@ -46,7 +46,7 @@ def test_the_epub_is_complete_valid_and_shares_the_html_doctrees(project, capsys
     results = {r.edition: r for r in build.build(project, ["html", "epub"])}
     book = project.epub / "tiny.epub"
     assert results["epub"].outputs == [book]
-    printed = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)  # colours, where the terminal has them
+    printed = uncoloured(capsys.readouterr().out)
     epub_step = printed.split("] epub\n", 1)[1]
     assert re.search(r"EPUBCheck [\d.]+: 0 fatal, 0 errors, 0 warnings", epub_step), epub_step
     first, then = re.findall(r"updating environment: .*", printed)  # the EPUB's step, then the HTML's
