@@ -74,3 +74,32 @@ def test_a_remembered_page_keeps_its_finding(tmp_path):
     on_the_page = [line.split(": ", 1)[1] for line in first if "(pdfua)" in line]
     assert any("page 1" in line for line in on_the_page), first
     assert on_the_page == [line.split(": ", 1)[1] for line in again if "(pdfua)" in line]
+
+
+def test_the_structure_tree_is_walked_as_pdfua_walks_it(tmp_path):
+    """Every element once, parent first, with the page and attributes ``pdfua``'s own walk gives."""
+    import pikepdf
+    import typst
+    from pdfua.document import PdfDocument
+
+    source = b"""#set document(title: "Nested")
+#set text(lang: "en")
+= A heading
+- a list
+  - inside a list
+#table(columns: 2, table.header[Name][Value], [one], [- a list in a cell])
+#pagebreak()
+#figure(rect(width: 2cm), alt: "A box", caption: [A figure])
+"""
+    typst.compile(source, output=str(tmp_path / "nested.pdf"), pdf_standards=["ua-1"])
+
+    def walked(document_class) -> list[tuple]:
+        with pikepdf.open(tmp_path / "nested.pdf") as pdf:
+            document = document_class(pdf, "nested.pdf", {}, {}) if document_class is not PdfDocument \
+                else PdfDocument(pdf, "nested.pdf")
+            return [(e.role, e.page, e.alt, e.has_scope, e.has_headers, e.obj.objgen, len(e.children))
+                    for e in document.struct_elements]
+
+    theirs = walked(PdfDocument)
+    assert len(theirs) > 20 and {2} <= {page for _, page, *_ in theirs}, "a deep tree over two pages"
+    assert walked(accessibility._RememberedPages) == theirs

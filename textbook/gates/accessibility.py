@@ -22,12 +22,13 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
 import pikepdf
-from pdfua.document import PageContent, PdfDocument, UnmarkedContent
+from pdfua.document import PageContent, PdfDocument, StructElement, UnmarkedContent
 
 from textbook.gates import background
 
@@ -44,6 +45,17 @@ class _RememberedPages(PdfDocument):
     def __init__(self, pdf: pikepdf.Pdf, path: str, known: dict[str, list], seen: dict[str, list]):
         super().__init__(pdf, path)
         self.known, self.seen = known, seen
+
+    def _walk(self, node, depth: int, page: int | None) -> Iterator[StructElement]:
+        """The elements under ``node``, parent first, as ``pdfua`` walks them; but each built once:
+        its own walk builds an element's subtree again for every ancestor (``_build`` resolves
+        the children it then walks into), more than half of reading a book's tree."""
+        element = self._build(node, depth, page)
+        pending = [] if element is None else [element]
+        while pending:
+            element = pending.pop()
+            yield element
+            pending.extend(reversed(element.children))
 
     def _analyse_page(self, page_number: int) -> PageContent:
         try:
