@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PdfReader
+import pikepdf
 
 
 def missing_metadata(pdf: Path) -> list[str]:
     """What ``pdf`` does not say about itself: its document information's Title, Author and Subject,
     its catalogue's Lang."""
-    reader = PdfReader(pdf)
-    info = reader.metadata or {}
-    missing = [name for name in ("Title", "Author", "Subject") if not str(info.get(f"/{name}", "")).strip()]
-    if not str(reader.trailer["/Root"].get("/Lang", "")).strip():
-        missing.append("Lang (language)")
+    with pikepdf.open(pdf) as document:
+        info = document.trailer.get("/Info", pikepdf.Dictionary())
+        missing = [name for name in ("Title", "Author", "Subject") if not str(info.get(f"/{name}", "")).strip()]
+        if not str(document.Root.get("/Lang", "")).strip():
+            missing.append("Lang (language)")
     return missing

@@ -34,8 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 import sphinx
-from pypdf import PdfReader
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util.console import color_terminal, nocolor
@@ -149,7 +149,8 @@ def _replace_file(source: Path, target: Path) -> None:
 
 
 def page_count(pdf: Path) -> int:
-    return len(PdfReader(pdf).pages)
+    with pikepdf.open(pdf) as document:  # a tenth of pypdf's time on a book
+        return len(document.pages)
 
 
 def check_accessible(layout: Layout, pdfs: list[Path], findings: list[str] | None = None) -> None:
