@@ -126,9 +126,10 @@ def test_the_inputs_name_every_installed_package_with_its_version(tmp_path, monk
     """A package upgraded, added or removed makes the next build a real one, not a no-op."""
     from importlib import metadata
 
+    from textbook.core.installed import installed_distributions
     from textbook.pipeline import freshness
 
-    installed = {name.lower() for name in freshness._installed_packages()}
+    installed = {name.lower() for name in installed_distributions()}
     for package in ("sphinx", "myst_nb", "mlflow"):
         assert f"{package}-{metadata.version(package)}.dist-info" in installed
     before = freshness.inputs_digest(tmp_path)

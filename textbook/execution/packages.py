@@ -9,10 +9,14 @@ distributions that provide them.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 from functools import cache
 from importlib.metadata import packages_distributions
+from pathlib import Path
+
+from textbook.core.installed import installed_distributions
 
 #: Imported names that are no package to install (besides the course's shared code).
 STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)
@@ -36,17 +40,30 @@ def imported(code: str) -> set[str]:
 
 
 @cache
-def _installed() -> dict[str, list[str]]:
-    return packages_distributions()
+def _installed(cache_file: Path | None) -> dict[str, list[str]]:
+    """Import names to the distributions providing them. ``packages_distributions`` reads every
+    distribution's list of files (half a second); ``cache_file`` keeps its answer for as long as
+    the same distributions are installed."""
+    listing = installed_distributions()
+    if cache_file is not None and cache_file.is_file():
+        kept = json.loads(cache_file.read_text(encoding="utf-8"))
+        if kept.get("installed") == listing:
+            return kept["providers"]
+    providers = packages_distributions()
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"installed": listing, "providers": providers}), encoding="utf-8")
+    return providers
 
 
-def distribution(module_name: str) -> str:
+def distribution(module_name: str, cache_file: Path | None = None) -> str:
     """The package to install for an import: the one named like it, else the first by name."""
-    found = _installed().get(module_name, [module_name])
+    found = _installed(cache_file).get(module_name, [module_name])
     same = [d for d in found if d.lower().replace("_", "-") == module_name.lower().replace("_", "-")]
     return (same or sorted(found))[0]
 
 
-def to_install(names, shared: str) -> list[str]:
-    """The distributions for the imported ``names``, less the standard library and ``shared``, sorted."""
-    return sorted({distribution(name) for name in names if name not in STANDARD_LIBRARY | {shared}})
+def to_install(names, shared: str, cache_file: Path | None = None) -> list[str]:
+    """The distributions for the imported ``names``, less the standard library and ``shared``,
+    sorted; ``cache_file`` keeps which distribution provides what (``_installed``)."""
+    return sorted({distribution(name, cache_file) for name in names if name not in STANDARD_LIBRARY | {shared}})

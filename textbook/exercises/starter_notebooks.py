@@ -51,7 +51,7 @@ def _needs(exercises: list[Exercise], project: ProjectConfig, words: Words) -> s
         for name in set().union(*map(_imported, _students_code(exercise))):
             imported.setdefault(name, set()).add(exercise.number)
     shared = project.course_code
-    packages = to_install(imported, shared)
+    packages = to_install(imported, shared, project.cache_dir / "packages.json")
     needs = words("notebook.python")
     if packages:
         needs = words("notebook.python_with", packages=", ".join(f"`{p}`" for p in packages))

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from textbook.core.config import ProjectConfig
+from textbook.core.installed import installed_distributions
 
 SOURCE_FILES = ("conf.py", "pyproject.toml")
 TOOLS = ("pdftotext", "chromium", "epubcheck", "java")
@@ -36,26 +37,13 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in found if p.is_file())
 
 
-def _installed_packages() -> list[str]:
-    """Every installed distribution as its metadata folder names it (``name-version.dist-info``):
-    a listing of the import path, where reading each one's metadata took a tenth of a second."""
-    found = set()
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found.update(name for name in names if name.endswith((".dist-info", ".egg-info")))
-    return sorted(found)
-
-
 def inputs_digest(root: Path) -> str:
     """A digest of everything that can change an edition."""
     digest = hashlib.sha256()
     for path in _files(root):
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update("\n".join(_installed_packages()).encode())
+    digest.update("\n".join(installed_distributions()).encode())
     for tool in TOOLS:
         path = shutil.which(tool)
         digest.update(f"{tool}={path}:{os.stat(path).st_mtime_ns if path else ''}".encode())

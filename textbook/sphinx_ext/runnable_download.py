@@ -70,7 +70,7 @@ def _about(app: Sphinx, notebook: nbformat.NotebookNode, shared: list[Path]) -> 
     words = Words.of(project)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     code += [p.read_text(encoding="utf-8") for p in shared if p.suffix == ".py"]
-    packages = to_install(set().union(*map(imported, code)), project.course_code)
+    packages = to_install(set().union(*map(imported, code)), project.course_code, project.cache_dir / "packages.json")
     needs = words("notebook.python")
     if packages:
         needs = words("notebook.python_with", packages=", ".join(f"`{p}`" for p in packages))
