@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -29,16 +30,18 @@ def _module_file(package: Path, name: str) -> Path | None:
     return None
 
 
-def _imported(tree: ast.AST, top: str) -> set[str]:
-    """Names of the package's modules an AST imports (``from a import b`` may import module a.b)."""
+@cache
+def _imported(source: bytes, top: str) -> frozenset[str]:
+    """Names of the package's modules a module's ``source`` imports (``from a import b`` may
+    import module a.b); kept by its bytes, as a build runs Sphinx, and so this, several times."""
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names if alias.name.split(".")[0] == top}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.split(".")[0] == top:
             names.add(node.module)
             names |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return names
+    return frozenset(names)
 
 
 def reading_modules(package: Path = PACKAGE, entries: tuple[str, ...] = ENTRIES) -> list[Path]:
@@ -53,7 +56,7 @@ def reading_modules(package: Path = PACKAGE, entries: tuple[str, ...] = ENTRIES)
         for path in filter(None, (_module_file(package, n) for n in names)):
             if path not in seen:
                 seen.add(path)
-                pending.extend(_imported(ast.parse(path.read_bytes()), top))
+                pending.extend(_imported(path.read_bytes(), top))
     return sorted(seen)
 
 
