@@ -19,6 +19,7 @@ from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util import logging
 
 from textbook.core.front_matter import module_number
+from textbook.sphinx_ext import figure_numbering
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,15 @@ def _shift_all(secnumbers: dict[str, dict[str, tuple[int, ...]]], offset: int):
 
 
 class ChapterOffsetTocTreeCollector(TocTreeCollector):
-    """Sphinx's toctree collector with chapter numbers starting at the first module."""
+    """Sphinx's toctree collector with chapter numbers starting at the first module, and figures
+    numbered from each document's kept outline (``figure_numbering.py``)."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        super().clear_doc(app, env, docname)
+        figure_numbering.forget(env, docname)
+
+    def assign_figure_numbers(self, env: BuildEnvironment) -> list[str]:
+        return figure_numbering.assign_figure_numbers(env)
 
     def assign_section_numbers(self, env: BuildEnvironment) -> list[str]:
         offset = env.config.textbook_first_number - 1
