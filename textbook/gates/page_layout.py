@@ -369,6 +369,20 @@ def _overlap(a: Word, b: Word) -> float:
     return width * height / smaller if smaller > 0 else 0.0
 
 
+def _overprinting_pairs(words: list[Word]):
+    """Pairs of ``words`` (sorted by top) a third of whose smaller box the other covers: each word
+    against those that start above its bottom, the others on its row mostly, dismissed at once
+    when they lie beside it (a page holds thousands of such pairs)."""
+    for index, word in enumerate(words):
+        for other in (words[later] for later in range(index + 1, len(words))):
+            if other.top >= word.bottom:
+                break
+            if other.right <= word.left or other.left >= word.right:
+                continue
+            if _overlap(word, other) >= 1 / 3:
+                yield word, other
+
+
 def overprinted_text(pdf: _Pdf) -> list[str]:
     """Words printed over other words (a block placed over the lines before it): a third or more
     of the smaller one's box covered. Signs (a root's tall box) and the labels inside a figure,
@@ -376,23 +390,13 @@ def overprinted_text(pdf: _Pdf) -> list[str]:
     problems = []
     for page in pdf.pages:
         words = sorted((w for w in page.words if any(c.isalnum() for c in w.text)), key=lambda word: word.top)
-        pairs = ((word, other) for index, word in enumerate(words)
-                 for other in words[index + 1:_starting_above_bottom(words, index)] if _overlap(word, other) >= 1 / 3)
-        for word, other in pairs:
+        for word, other in _overprinting_pairs(words):
             if pdf.in_picture(page, word):
                 continue
             problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(other.text)}\" is printed over "
                             f"\"{_short(word.text)}\"")
             break
     return problems
-
-
-def _starting_above_bottom(words: list[Word], index: int) -> int:
-    """The end of the words that start above the bottom of ``words[index]`` (sorted by top)."""
-    end = index + 1
-    while end < len(words) and words[end].top < words[index].bottom:
-        end += 1
-    return end
 
 
 def text_in_margin(pdf: _Pdf) -> list[str]:
