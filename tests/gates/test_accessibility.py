@@ -38,7 +38,8 @@ def test_a_pdf_checked_before_is_not_checked_again(tmp_path, monkeypatch):
     first = accessibility.findings_all([tmp_path / "plain.pdf"], cache)
     assert first and first == findings(tmp_path / "plain.pdf")
     (tmp_path / "plain.pdf").rename(tmp_path / "renamed.pdf")
-    monkeypatch.setattr(accessibility, "_found", lambda pdf: pytest.fail("checked again"))
+    monkeypatch.setattr(accessibility, "_found", lambda *args: pytest.fail("checked again"))
+    monkeypatch.setattr(accessibility, "_page_findings", lambda pdf: pytest.fail("checked again"))
     again = accessibility.findings_all([tmp_path / "renamed.pdf"], cache)
     assert again == [line.replace("plain.pdf", "renamed.pdf", 1) for line in first]  # named as it is now
 

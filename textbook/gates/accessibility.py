@@ -23,7 +23,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -92,20 +92,20 @@ def _pdfua_report(pdf: Path, pages: dict[str, list], seen: dict[str, list]):
 MOST_PAGES_KEPT = 5000
 
 
-def _found(pdf: Path, pages: dict[str, list] | None = None, seen: dict[str, list] | None = None) -> list[str]:
+def _found(pdf: Path, pages: dict[str, list] | None = None, seen: dict[str, list] | None = None,
+           beside: Future | None = None) -> list[str]:
     """Both checkers' findings on ``pdf``, each "where: rule: message (checker)"; ``pages`` and
-    ``seen`` are what ``_RememberedPages`` knows and learns of content streams. ``page`` runs in
-    a thread beside ``pdfua``: it leaves Python's lock while it works."""
+    ``seen`` are what ``_RememberedPages`` knows and learns of content streams. ``beside``:
+    ``page``'s findings on it, being found in another thread (it leaves Python's lock while it
+    works), else found here after ``pdfua``'s. A file that is no PDF is one finding."""
     import pdfua
 
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        checked = beside.submit(_page_findings, pdf)
-        try:
-            report = _pdfua_report(pdf, pages or {}, {} if seen is None else seen)
-        except pdfua.PdfuaError as error:
-            return [f"document: cannot be read as PDF ({error}) (pdfua)"]
+    try:
+        report = _pdfua_report(pdf, pages or {}, {} if seen is None else seen)
+    except pdfua.PdfuaError as error:
+        return [f"document: cannot be read as PDF ({error}) (pdfua)"]
     found = [f"{f.location.describe()}: {f.rule_id}: {f.message} (pdfua)" for f in report.findings]
-    return found + checked.result()
+    return found + (beside.result() if beside is not None else _page_findings(pdf))
 
 
 def _page_findings(pdf: Path) -> list[str]:
@@ -127,16 +127,19 @@ def findings(pdf: Path) -> list[str]:
 
 def findings_all(pdfs: list[Path], cache_file: Path | None = None) -> list[str]:
     """The findings on every PDF; a PDF whose bytes were checked before is not checked again (an
-    unchanged chapter's handout, after an edit elsewhere), nor a page's content stream read before."""
+    unchanged chapter's handout, after an edit elsewhere), nor a page's content stream read before.
+    ``page`` goes through the PDFs to check in a thread of its own while ``pdfua`` reads them here."""
     cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
     if cache.get("version") != _CACHE_VERSION:
         cache = {}
     known, pages = cache.get("pdfs", {}), cache.get("pages", {})
+    digests = {pdf: hashlib.sha256(pdf.read_bytes()).hexdigest() for pdf in pdfs}
     kept, seen, lines = {}, {}, []
-    for pdf in pdfs:
-        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
-        kept[digest] = known[digest] if digest in known else _found(pdf, pages, seen)
-        lines += [f"{pdf.name}: {line}" for line in kept[digest]]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-validation") as beside:
+        checking = {pdf: beside.submit(_page_findings, pdf) for pdf, digest in digests.items() if digest not in known}
+        for pdf, digest in digests.items():
+            kept[digest] = known[digest] if digest in known else _found(pdf, pages, seen, checking[pdf])
+            lines += [f"{pdf.name}: {line}" for line in kept[digest]]
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         kept_pages = seen | {digest: found for digest, found in pages.items() if digest not in seen}
