@@ -337,3 +337,20 @@ def test_a_page_read_before_is_not_read_again_and_shows_the_same(tmp_path, monke
     assert again[0] == before[0] and again[1] != before[1]
     assert [word[0] for word in again[1].words] == ["A", "second", "second", "page.", "2"]
     assert again[0].marks and again[0].marks == before[0].marks  # the rule, as read the first time
+
+
+def test_a_pdfs_text_is_poppler_s_and_only_pages_not_seen_before_are_read(tmp_path, monkeypatch):
+    from textbook.gates import pdf_pages
+    from textbook.gates.leaks import pdf_text
+
+    body = "= A heading\n\nSome text.\n\n#pagebreak()\n\nA second page.\n\n#pagebreak()\n\nA third.\n"
+    first = _typst_pdf(tmp_path, "first", body)
+    second = _typst_pdf(tmp_path, "second", body.replace("A second page.", "A second second page."))
+    texts = pdf_pages.PageTexts(tmp_path / "texts.pickle")
+    assert texts.read(first) == pdf_text(first)
+    texts.save()
+    expected = pdf_text(second)
+    commands, run = [], subprocess.run
+    monkeypatch.setattr(pdf_pages.subprocess, "run", lambda command, **kw: commands.append(command) or run(command, **kw))
+    assert pdf_pages.PageTexts(tmp_path / "texts.pickle").read(second) == expected
+    assert [command[2:6] for command in commands if "-layout" in command] == [["-f", "2", "-l", "2"]], "the page that changed"

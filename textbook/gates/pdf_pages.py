@@ -1,5 +1,5 @@
-"""What each page of a PDF shows, for the page-layout gate: its words and rows of text, and what it
-draws besides text.
+"""What each page of a PDF shows, for the page-layout gate (its words and rows of text, and what it
+draws besides text) and for the leak scan (its text).
 
 Words come from Poppler's ``pdftotext -bbox-layout``; strokes, rectangles and
 placed images or forms from the page's content stream. Both depend on the page's
@@ -259,12 +259,13 @@ def _version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + poppler.encode()).hexdigest()[:16]
 
 
-class PageMemory:
-    """Pages read before, by ``page_keys`` digest, kept in ``cache_file`` (none: nothing kept)."""
+class _KeptPages:
+    """What was read of pages before, by ``page_keys`` digest, kept in ``cache_file`` (none:
+    nothing kept); ``seen`` is what this build read or used."""
 
     def __init__(self, cache_file: Path | None = None):
         self.cache_file, self.version = cache_file, _version()
-        self.known: dict[str, Shown] = {}
+        self.known: dict = {}
         if cache_file is not None and cache_file.is_file():
             try:
                 kept = pickle.loads(cache_file.read_bytes())
@@ -272,7 +273,20 @@ class PageMemory:
                 kept = {}
             if kept.get("version") == self.version:
                 self.known = kept["pages"]
-        self.seen: dict[str, Shown] = {}
+        self.seen: dict = {}
+
+    def save(self) -> None:
+        """Keep the pages read this time, then those known before, up to ``MOST_PAGES_KEPT``."""
+        if self.cache_file is None:
+            return
+        kept = self.seen | {key: page for key, page in self.known.items() if key not in self.seen}
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        pages = dict(list(kept.items())[:MOST_PAGES_KEPT])
+        self.cache_file.write_bytes(pickle.dumps({"version": self.version, "pages": pages}))
+
+
+class PageMemory(_KeptPages):
+    """Pages read before (``Shown``), for the page-layout gate."""
 
     def read(self, path: Path) -> list[Shown]:
         """Every page of the PDF at ``path``, those not known read now."""
@@ -288,11 +302,20 @@ class PageMemory:
         self.seen |= dict(zip(keys, shown))
         return shown
 
-    def save(self) -> None:
-        """Keep the pages read this time, then those known before, up to ``MOST_PAGES_KEPT``."""
-        if self.cache_file is None:
-            return
-        kept = self.seen | {key: shown for key, shown in self.known.items() if key not in self.seen}
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        pages = dict(list(kept.items())[:MOST_PAGES_KEPT])
-        self.cache_file.write_bytes(pickle.dumps({"version": self.version, "pages": pages}))
+
+class PageTexts(_KeptPages):
+    """Each page's text as ``pdftotext -layout`` prints it, for the leak scan: a PDF's text is its
+    pages', each followed by a form feed, as Poppler prints the whole PDF (the same text)."""
+
+    def read(self, path: Path) -> str:
+        """The text of the PDF at ``path``, the pages not known read now."""
+        with pikepdf.open(path) as pdf:
+            keys = page_keys(pdf)
+        unknown = [number for number, key in enumerate(keys, 1) if key not in self.known]
+        for first, last in _runs(unknown):
+            command = ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(path), "-"]
+            pages = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split("\f")
+            for number in range(first, last + 1):
+                self.known[keys[number - 1]] = pages[number - first]
+        self.seen |= {key: self.known[key] for key in keys}
+        return "".join(self.known[key] + "\f" for key in keys)

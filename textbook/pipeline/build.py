@@ -44,7 +44,8 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 from textbook.exercises import KEY_DOC, WORKBOOK_DOC, editions, module_key_pdf
 from textbook.bank.bank import Bank, BankError, load_bank
 from textbook.gates import accessibility, background, epub_checks, page_layout, print_checks
-from textbook.gates.leaks import LeakScanner, files_in, pdf_text
+from textbook.gates.leaks import LeakScanner, files_in
+from textbook.gates.pdf_pages import PageTexts
 from textbook.pipeline import shelf
 from textbook.core.encoding import undecodable_sources
 from textbook.core.layout import EDITIONS, Layout
@@ -189,7 +190,9 @@ class PendingPrint:
             self.checks["accessibility"] = accessibility.start_checking(pdfs, cache / "accessibility.json")
             self.pages = {pdf: page_count(pdf) for pdf in pdfs}
             printed = {source.with_suffix(".pdf") for printing in printings for source in printing.sources}
-            self.texts = {pdf: pdf_text(pdf) for pdf in sorted(for_students & printed)}
+            page_texts = PageTexts(cache / "leak-scan-pages.pickle")  # only pages not seen before are read
+            self.texts = {pdf: page_texts.read(pdf) for pdf in sorted(for_students & printed)}
+            page_texts.save()
 
         worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-gates")
         self.checking: Future = worker.submit(check_when_printed)
