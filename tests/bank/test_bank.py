@@ -198,3 +198,23 @@ def test_a_kept_bank_serves_the_next_build_until_what_it_was_read_from_changes(p
     kept.write_bytes(b"half a file")
     load()
     assert len(reads) == 3, "a damaged file is read past, not trusted"
+
+
+def test_values_drawn_by_an_earlier_build_are_not_drawn_again(project, monkeypatch):
+    from textbook.bank import bank as bank_module
+    from textbook.bank import parameters
+    from tests.instructor.test_exams import PARAMETERISED
+
+    (project / "exercises" / "00-run" / "7-add-up.md").write_text(PARAMETERISED)
+    kept = project / "_build" / "cache" / "bank.pickle"
+
+    def load():
+        bank_module._last_read.clear()  # a new build process: only the files are left
+        parameters._drawn.clear()
+        return load_bank(project / "exercises", project / "book", shown_from=project, cache=kept)
+
+    first = load().exercises["add-up"].sections["Question"].text
+    assert "{{" not in first and (project / "_build" / "cache" / "parameter-draws.json").is_file()
+    monkeypatch.setattr(parameters, "_run", lambda *args: pytest.fail("drawn again"))
+    _edit(project, "1-short.md", "What does a code cell", "What exactly does a code cell")
+    assert load().exercises["add-up"].sections["Question"].text == first, "another exercise edited: the values kept"

@@ -448,7 +448,8 @@ def load_bank(
     if stamp not in _last_read:
         bank = _kept_bank(cache, stamp) if cache is not None else None
         if bank is None:
-            bank = _read_bank(exercises_dir, book_dir, None, shown_from)
+            with parameters.keep_draws(cache.with_name("parameter-draws.json") if cache is not None else None):
+                bank = _read_bank(exercises_dir, book_dir, None, shown_from)
             if cache is not None:
                 _keep_bank(cache, stamp, bank)
         _last_read.clear()

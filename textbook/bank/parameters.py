@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from textbook.bank import content
@@ -78,9 +81,30 @@ def _run(code: str, seeds: list[int], hash_seed: str) -> dict:
     return json.loads(result.stdout)
 
 
-#: Values already drawn in this process, by generator code and seeds: the bank is
-#: read more than once per build, and each draw costs two fresh processes.
+#: Values already drawn, by generator code and seeds: in this process (the bank is read more than
+#: once per build, and each draw costs two fresh processes), and by earlier builds (``keep_draws``).
 _drawn: dict[tuple[str, tuple[int, ...]], list[dict[str, str]]] = {}
+
+
+def _drawing_stamp() -> str:
+    """What a draw's values depend on besides its code and seeds: the worker and the interpreter."""
+    return hashlib.sha256(_WORKER.read_bytes() + sys.version.encode() + repr(_HASH_SEEDS).encode()).hexdigest()
+
+
+@contextmanager
+def keep_draws(cache_file: Path | None):
+    """Reading a bank, with the values earlier builds drew kept in ``cache_file``: after an edit
+    to one exercise, the others' generators are not run again (two processes each)."""
+    if cache_file is not None and cache_file.is_file():
+        kept = json.loads(cache_file.read_text(encoding="utf-8"))
+        if kept.get("stamp") == _drawing_stamp():
+            for code, seeds, values in kept["draws"]:
+                _drawn.setdefault((code, tuple(seeds)), values)
+    yield
+    if cache_file is not None:
+        draws = [[code, list(seeds), values] for (code, seeds), values in _drawn.items()]
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"stamp": _drawing_stamp(), "draws": draws}), encoding="utf-8")
 
 
 def draw_values(exercise, seeds: list[int]) -> list[dict[str, str]]:
@@ -93,7 +117,8 @@ def draw_values(exercise, seeds: list[int]) -> list[dict[str, str]]:
 
 
 def _checked_draw(exercise, code: str, seeds: list[int]) -> list[dict[str, str]]:
-    first, second = (_run(code, seeds, hash_seed) for hash_seed in _HASH_SEEDS)
+    with ThreadPoolExecutor(max_workers=len(_HASH_SEEDS)) as runs:  # the two processes side by side
+        first, second = runs.map(lambda hash_seed: _run(code, seeds, hash_seed), _HASH_SEEDS)
     if "error" in first:
         line = _code_line(exercise) + max(first["line"], 1) - 1
         raise ParameterError(f"the parameter generator raised {first['error']}; fix the '## Parameters' block", line)
