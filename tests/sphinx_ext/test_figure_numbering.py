@@ -19,6 +19,7 @@ A table before any section.
 | 1 | 2 |
 ```
 
+(sec-nested)=
 ## A section
 
 ```{code-block} python
@@ -48,6 +49,8 @@ A figure in a subsection.
 ```
 
 ## Another section
+
+See {numref}`tbl-first`, {numref}`code-listing`, {numref}`fig-nested`, {numref}`fig-square` and {numref}`sec-nested`.
 
 ```{table} Another
 :name: tbl-second
@@ -93,3 +96,27 @@ def test_the_numbers_are_sphinxs_own_and_only_a_chapter_read_again_is_outlined_a
     numbers = again.env.toc_fignumbers
     TocTreeCollector.assign_figure_numbers(None, again.env)
     assert again.env.toc_fignumbers == numbers
+
+
+def test_numbered_references_read_the_kept_stand_ins_as_they_would_the_doctrees(tmp_path, make_app, monkeypatch):
+    from bs4 import BeautifulSoup
+    from sphinx.environment import BuildEnvironment
+
+    source = _book(tmp_path)
+    app = make_app("html", srcdir=source)
+    app.build()
+    assert figure_numbering.targets(app.env, "00-first")["fig-square"].__class__.__name__ == "figure"
+    page = BeautifulSoup((app.outdir / "02-third.html").read_text(), "html.parser")
+    shown = [a.get_text() for a in page.select("p a.reference.internal")]
+    assert shown == ["Table 2.1", "Listing 2.1", "Figure 2.1", "Figure 0.1", "Section 2.1"]
+
+    unpickled = []
+    real = BuildEnvironment.get_doctree
+    monkeypatch.setattr(BuildEnvironment, "get_doctree", lambda env, name: unpickled.append(name) or real(env, name))
+    third = source / "02-third.md"
+    third.write_text(third.read_text() + "\nOne more sentence.\n")
+    again = make_app("html", srcdir=source)
+    again.build()
+    assert "00-first" not in unpickled, "the figure's chapter was not read to number a reference to it"
+    page = BeautifulSoup((again.outdir / "02-third.html").read_text(), "html.parser")
+    assert [a.get_text() for a in page.select("p a.reference.internal")] == shown

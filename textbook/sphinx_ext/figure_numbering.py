@@ -14,6 +14,8 @@ does from the doctrees (a test compares the two on a whole book).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains.std import StandardDomain
@@ -24,6 +26,22 @@ from sphinx.util import url_re
 #: or ("numbered", figure type, id). A numbered element's own items follow it, at its level.
 Item = tuple
 _KEPT = "textbook_numbered_items"
+
+
+class Outline(NamedTuple):
+    """What numbering reads of a document: its ``items``, and ``targets``, each id of an element
+    standing for that element as a ``{numref}`` to it reads it (``numref_targets.py``): its class,
+    its ids, and a code block's caption container still holding a code block."""
+
+    items: list[Item]
+    targets: dict[str, nodes.Element]
+
+
+def _target(element: nodes.Element) -> nodes.Element:
+    stand_in = element.copy()  # its class and attributes (the ids), no children
+    if isinstance(element, nodes.container) and any(isinstance(c, nodes.literal_block) for c in element.children):
+        stand_in += nodes.literal_block()  # what makes a container a numbered code block
+    return stand_in
 
 
 def _figure_type(env: BuildEnvironment, node: nodes.Element) -> str | None:
@@ -52,11 +70,17 @@ def _items(env: BuildEnvironment, element: nodes.Element) -> list[Item]:
     return found
 
 
-def _outline(env: BuildEnvironment, docname: str) -> list[Item]:
-    return _items(env, env.get_doctree(docname))
+def _outline(env: BuildEnvironment, docname: str) -> Outline:
+    doctree = env.get_doctree(docname)
+    targets = {}
+    for element in doctree.findall(nodes.Element):
+        if element["ids"]:
+            stand_in = _target(element)
+            targets |= dict.fromkeys(element["ids"], stand_in)
+    return Outline(_items(env, doctree), targets)
 
 
-def _kept(env: BuildEnvironment) -> dict[str, list[Item]]:
+def _kept(env: BuildEnvironment) -> dict[str, Outline]:
     """The outlines kept in the environment (pickled with it), for the enumerable types they were made with."""
     enumerable = sorted(f"{kind.__module__}.{kind.__qualname__}" for kind in env.domains.standard_domain.enumerable_nodes)
     kept = getattr(env, _KEPT, None)
@@ -64,6 +88,13 @@ def _kept(env: BuildEnvironment) -> dict[str, list[Item]]:
         kept = {"enumerable": enumerable, "documents": {}}
         setattr(env, _KEPT, kept)
     return kept["documents"]
+
+
+def targets(env: BuildEnvironment, docname: str) -> dict[str, nodes.Element] | None:
+    """The stand-ins of ``docname``'s elements by id, if its outline is kept (a document in the
+    numbered toctree, outlined since it was last read)."""
+    outline = (getattr(env, _KEPT, None) or {"documents": {}})["documents"].get(docname)
+    return None if outline is None else outline.targets
 
 
 def forget(env: BuildEnvironment, docname: str) -> None:
@@ -108,7 +139,7 @@ def assign_figure_numbers(env: BuildEnvironment) -> list[str]:
         walked.add(docname)
         if docname not in outlines:
             outlines[docname] = _outline(env, docname)
-        walk(docname, outlines[docname], secnum)
+        walk(docname, outlines[docname].items, secnum)
 
     if not env.config.numfig:
         return []
