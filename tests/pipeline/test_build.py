@@ -4,6 +4,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,25 @@ def test_every_pdf_edition_is_printed_accessible_and_gated_without_tex(project, 
     with pytest.raises(build.BuildError, match="not accessible"):
         build.build(type(project)(project.root), ["pdf"])
     assert not (project.pdf / "tiny.pdf").exists(), "an inaccessible PDF is not published"
+
+
+def test_publishing_links_what_was_not_written_and_copies_what_was(tmp_path):
+    work, published = tmp_path / "work", tmp_path / "html"
+    work.mkdir()
+    (work / "same.html").write_text("unchanged")
+    (work / "edited.html").write_text("before")
+    build._replace_dir(work, published)
+    old = os.stat(published / "same.html").st_mtime_ns - 10_000_000_000
+    for page in ("same.html", "edited.html"):  # written by an earlier build, ten seconds before
+        os.utime(work / page, ns=(old, old))
+        os.utime(published / page, ns=(old, old))
+    shared = (published / "same.html").stat().st_ino
+    written_since = time.time_ns()
+    (work / "edited.html").write_text("after!")  # the same size: written in this build, so copied
+    (work / "recent.html").write_text("new")
+    build._replace_dir(work, published, written_since)
+    assert (published / "same.html").stat().st_ino == shared, "linked from the edition published"
+    assert (published / "edited.html").read_text() == "after!" and (published / "recent.html").read_text() == "new"
+    (work / "same.html").write_text("rewritten")
+    build._replace_dir(work, published, time.time_ns())
+    assert (published / "same.html").read_text() == "rewritten"

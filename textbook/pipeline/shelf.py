@@ -11,6 +11,7 @@ copies as they were.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def fill(layout: Layout, outputs: dict[str, list[Path]], bank: Bank | None, word
         for output in outputs.get(edition, []):
             target = folder / (f"handouts/{output.name}" if edition == "handouts" else output.name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(output, target)
+            try:  # a published edition is replaced, never written in place: its file can be shared
+                os.link(output, target)
+            except OSError:
+                shutil.copyfile(output, target)
             link = html.escape(target.relative_to(layout.html).as_posix(), quote=True)
             items.append(f'<li><a href="{link}">{html.escape(_label(edition, output, bank, words))}</a></li>')
     if not items:
