@@ -245,7 +245,8 @@ class Builder:
         self.scanned_files = 0
         self.scan_seconds = 0.0
         self.bank: Bank | None = None
-        self.scanner: LeakScanner | None = None
+        self._scanner: LeakScanner | None = None
+        self._scanner_inputs: tuple[list[str], str, Path] | None = None  # chapters, language, cache
         self.epub_check: tuple[Path, Future] | None = None  # the EPUB written, and EPUBCheck running on it
         self.epub_seconds = 0.0
         self.pending_print: PendingPrint | None = None  # PDFs printed, their gates still running
@@ -269,9 +270,18 @@ class Builder:
         shared = self.layout.source / self.layout.project.course_code  # shipped in each chapter's runnable zip
         seen = [*sorted(self.layout.source.rglob("*.md")), *sorted(shared.rglob("*.py"))]
         chapters = [p.read_text(encoding="utf-8") for p in seen]
-        language = self.layout.project.language  # the search index's stems are the language's
-        self.scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
-                                   marker_cache=cache / "leak-markers.pickle")  # fmt: skip
+        self._scanner_inputs = (chapters, self.layout.project.language, cache)
+
+    @property
+    def scanner(self) -> LeakScanner | None:
+        """The leak scanner over the chapters as ``load_bank`` read them, made when first needed: its
+        markers (found again after an exercise edit) are then made while the PDFs are printed, not
+        before the printing starts."""
+        if self._scanner is None and self._scanner_inputs is not None:
+            chapters, language, cache = self._scanner_inputs  # the search index's stems are the language's
+            self._scanner = LeakScanner(self.bank, chapters, language, stem_cache=cache / f"stems-{language}.json",
+                                        marker_cache=cache / "leak-markers.pickle")  # fmt: skip
+        return self._scanner
 
     def check_for_leaks(self, paths: list[Path], edition: str, texts: dict[Path, str] | None = None) -> None:
         """The leak scan of ``paths``; ``texts``: those of some of them, read already."""
