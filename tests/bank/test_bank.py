@@ -218,3 +218,7 @@ def test_values_drawn_by_an_earlier_build_are_not_drawn_again(project, monkeypat
     monkeypatch.setattr(parameters, "_run", lambda *args: pytest.fail("drawn again"))
     _edit(project, "1-short.md", "What does a code cell", "What exactly does a code cell")
     assert load().exercises["add-up"].sections["Question"].text == first, "another exercise edited: the values kept"
+    (project / "_build" / "cache" / "parameter-draws.json").write_text('{"stamp": ')  # a build killed while writing
+    monkeypatch.undo()
+    _edit(project, "1-short.md", "What exactly does", "What really does")
+    assert load().exercises["add-up"].sections["Question"].text == first, "a half-written file: drawn again"

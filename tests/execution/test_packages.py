@@ -24,3 +24,10 @@ def test_which_distribution_provides_what_is_read_once_while_the_same_ones_are_i
     monkeypatch.setattr(packages, "packages_distributions", lambda: {"yaml": ["another-yaml"]})
     packages._installed.cache_clear()
     assert packages.to_install({"yaml"}, "mlops", kept) == ["another-yaml"], "a distribution installed: read again"
+
+
+def test_a_half_written_kept_file_is_read_past(tmp_path):
+    kept = tmp_path / "packages.json"
+    kept.write_text('{"installed": [')  # a build killed while writing it
+    packages._installed.cache_clear()
+    assert packages.to_install({"yaml"}, "mlops", kept) == ["PyYAML"]

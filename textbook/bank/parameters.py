@@ -95,11 +95,13 @@ def _drawing_stamp() -> str:
 def keep_draws(cache_file: Path | None):
     """Reading a bank, with the values earlier builds drew kept in ``cache_file``: after an edit
     to one exercise, the others' generators are not run again (two processes each)."""
-    if cache_file is not None and cache_file.is_file():
-        kept = json.loads(cache_file.read_text(encoding="utf-8"))
-        if kept.get("stamp") == _drawing_stamp():
-            for code, seeds, values in kept["draws"]:
-                _drawn.setdefault((code, tuple(seeds)), values)
+    try:  # missing or half written (a build killed): nothing kept
+        kept = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file is not None else {}
+    except (OSError, ValueError):
+        kept = {}
+    if kept.get("stamp") == _drawing_stamp():
+        for code, seeds, values in kept["draws"]:
+            _drawn.setdefault((code, tuple(seeds)), values)
     yield
     if cache_file is not None:
         draws = [[code, list(seeds), values] for (code, seeds), values in _drawn.items()]

@@ -45,15 +45,22 @@ def _installed(cache_file: Path | None) -> dict[str, list[str]]:
     distribution's list of files (half a second); ``cache_file`` keeps its answer for as long as
     the same distributions are installed."""
     listing = installed_distributions()
-    if cache_file is not None and cache_file.is_file():
-        kept = json.loads(cache_file.read_text(encoding="utf-8"))
-        if kept.get("installed") == listing:
-            return kept["providers"]
+    kept = _read_kept(cache_file)
+    if kept.get("installed") == listing:
+        return kept["providers"]
     providers = packages_distributions()
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps({"installed": listing, "providers": providers}), encoding="utf-8")
     return providers
+
+
+def _read_kept(cache_file: Path | None) -> dict:
+    """What ``cache_file`` keeps; nothing if it is missing or half written (a build killed)."""
+    try:
+        return json.loads(cache_file.read_text(encoding="utf-8")) if cache_file is not None else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def distribution(module_name: str, cache_file: Path | None = None) -> str:

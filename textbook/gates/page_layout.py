@@ -43,6 +43,7 @@ changed PDF's unchanged pages are not read again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import subprocess
@@ -374,7 +375,7 @@ def _overprinting_pairs(words: list[Word]):
     against those that start above its bottom, the others on its row mostly, dismissed at once
     when they lie beside it (a page holds thousands of such pairs)."""
     for index, word in enumerate(words):
-        for other in (words[later] for later in range(index + 1, len(words))):
+        for other in itertools.islice(words, index + 1, None):
             if other.top >= word.bottom:
                 break
             if other.right <= word.left or other.left >= word.right:

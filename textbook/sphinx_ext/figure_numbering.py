@@ -6,10 +6,10 @@ loaded from its pickle, on every build, even one that read a single chapter.
 The book's three Sphinx runs of an edit (print, EPUB, HTML) spent 1.8 s of
 CPU there. The walk only looks at a document's sections, its toctrees and
 its numbered elements, so this keeps that outline of each document in the
-environment (``NumberedItems``), made from its doctree the first time it is
-needed and dropped when the document is read again, and numbers from the
-outlines exactly as Sphinx 9's ``TocTreeCollector.assign_figure_numbers``
-does from the doctrees (a test compares the two on a whole book).
+environment (``Outline``), made from its doctree the first time it is needed
+and dropped when the document is read again, and numbers from the outlines
+exactly as Sphinx 9's ``TocTreeCollector.assign_figure_numbers`` does from
+the doctrees (a test compares the two).
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def _kept(env: BuildEnvironment) -> dict[str, Outline]:
 def targets(env: BuildEnvironment, docname: str) -> dict[str, nodes.Element] | None:
     """The stand-ins of ``docname``'s elements by id, if its outline is kept (a document in the
     numbered toctree, outlined since it was last read)."""
-    outline = (getattr(env, _KEPT, None) or {"documents": {}})["documents"].get(docname)
+    kept = getattr(env, _KEPT, None)
+    outline = kept["documents"].get(docname) if kept is not None else None
     return None if outline is None else outline.targets
 
 
