@@ -24,7 +24,7 @@ from textbook.figures.figure_directive import ScriptFigure
 from textbook.core import encoding
 from textbook.core.config import of_sphinx
 from textbook.core.problems import carrying
-from textbook.sphinx_ext import code_width, download_shelf, downloads, epub, few_documents, math_mathml
+from textbook.sphinx_ext import code_width, compiled_templates, download_shelf, downloads, epub, few_documents, math_mathml
 from textbook.sphinx_ext import module_overview
 from textbook.sphinx_ext import numbering, numeric_columns, numref_targets
 from textbook.sphinx_ext import keep_together, math_roles, plot_code, print_matter, prose_numbers, quiet
@@ -132,6 +132,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", web_theme.one_search_box, priority=400)
     # builder-inited: MyST-NB's stylesheet exists before any page links it.
     app.connect("builder-inited", reproducible.copy_mystnb_stylesheet_early)
+    # builder-inited: templates compiled in an earlier build are not compiled again.
+    app.connect("builder-inited", compiled_templates.keep_compiled_templates)
     # env-before-read-docs: chapters that need executing run now, all cores busy.
     app.connect("env-before-read-docs", refuse_undecodable_documents, priority=400)  # before anything reads them
     app.connect("env-before-read-docs", execute_ahead.execute_ahead)
