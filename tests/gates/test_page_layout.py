@@ -1,5 +1,6 @@
 """The page-layout gate: each fault planted in a tiny PDF is caught, named with its page; a clean PDF passes."""
 
+import pickle
 import subprocess
 from pathlib import Path
 
@@ -323,20 +324,44 @@ def test_a_page_read_before_is_not_read_again_and_shows_the_same(tmp_path, monke
     from textbook.gates import pdf_pages
 
     body = "= A heading\n\nSome text.\n\n#line(length: 100%)\n\n#pagebreak()\n\nA second page.\n"
-    first = _typst_pdf(tmp_path, "first", body)
-    # no letter the first had not: the fonts' subsets, which every page's words depend on, stay the same
-    second = _typst_pdf(tmp_path, "second", body.replace("A second page.", "A second second page."))
-    memory = pdf_pages.PageMemory(tmp_path / "pages.pickle")
-    before = memory.read(first)
+    book = _typst_pdf(tmp_path, "book", body)
+    memory = pdf_pages.PageMemory(tmp_path / "pages")
+    before = memory.read(book)
     memory.save()
+    # printed again, with no letter it had not: the fonts' subsets, which every page's words depend on, stay the same
+    _typst_pdf(tmp_path, "book", body.replace("A second page.", "A second second page."))
     read, reading = [], pdf_pages._text
     monkeypatch.setattr(pdf_pages, "_text", lambda pdf, first, last: read.append((first, last)) or
                         reading(pdf, first, last))
-    again = pdf_pages.PageMemory(tmp_path / "pages.pickle").read(second)
+    memory = pdf_pages.PageMemory(tmp_path / "pages")
+    again = memory.read(book)
     assert read == [(2, 2)]  # only the page that changed
+    memory.save()
+    [kept] = (tmp_path / "pages").iterdir()
+    assert len(pickle.loads(kept.read_bytes())["pages"]) == 3, "both pages as printed now, and the page before the edit"
     assert again[0] == before[0] and again[1] != before[1]
     assert [word[0] for word in again[1].words] == ["A", "second", "second", "page.", "2"]
     assert again[0].marks and again[0].marks == before[0].marks  # the rule, as read the first time
+
+
+def test_pages_are_kept_a_file_a_pdf_and_a_half_written_file_is_read_past(tmp_path, monkeypatch):
+    from textbook.gates import pdf_pages
+
+    book = _typst_pdf(tmp_path, "book", "A book.\n\n#pagebreak()\n\nIts second page.\n")
+    handout = _typst_pdf(tmp_path, "handout", "A handout.\n")
+    memory = pdf_pages.PageMemory(tmp_path / "pages")
+    memory.read(book), memory.read(handout)
+    memory.save()
+    memory = pdf_pages.PageMemory(tmp_path / "pages")
+    memory.read(handout)
+    assert len(memory.known) == 1, "the book's pages are not read for the handout"
+    [kept] = (tmp_path / "pages").glob("book.pdf-*.pickle")
+    kept.write_bytes(kept.read_bytes()[:40])  # a build killed while writing it
+    read, reading = [], pdf_pages._text
+    monkeypatch.setattr(pdf_pages, "_text", lambda pdf, first, last: read.append((first, last)) or
+                        reading(pdf, first, last))
+    assert [word[0] for word in pdf_pages.PageMemory(tmp_path / "pages").read(book)[1].words][:2] == ["Its", "second"]
+    assert read == [(1, 2)]
 
 
 def test_a_pdfs_text_is_poppler_s_and_only_pages_not_seen_before_are_read(tmp_path, monkeypatch):
@@ -344,13 +369,13 @@ def test_a_pdfs_text_is_poppler_s_and_only_pages_not_seen_before_are_read(tmp_pa
     from textbook.gates.leaks import pdf_text
 
     body = "= A heading\n\nSome text.\n\n#pagebreak()\n\nA second page.\n\n#pagebreak()\n\nA third.\n"
-    first = _typst_pdf(tmp_path, "first", body)
-    second = _typst_pdf(tmp_path, "second", body.replace("A second page.", "A second second page."))
-    texts = pdf_pages.PageTexts(tmp_path / "texts.pickle")
-    assert texts.read(first) == pdf_text(first)
+    book = _typst_pdf(tmp_path, "book", body)
+    texts = pdf_pages.PageTexts(tmp_path / "texts")
+    assert texts.read(book) == pdf_text(book)
     texts.save()
-    expected = pdf_text(second)
+    _typst_pdf(tmp_path, "book", body.replace("A second page.", "A second second page."))
+    expected = pdf_text(book)
     commands, run = [], subprocess.run
     monkeypatch.setattr(pdf_pages.subprocess, "run", lambda command, **kw: commands.append(command) or run(command, **kw))
-    assert pdf_pages.PageTexts(tmp_path / "texts.pickle").read(second) == expected
+    assert pdf_pages.PageTexts(tmp_path / "texts").read(book) == expected
     assert [command[2:6] for command in commands if "-layout" in command] == [["-f", "2", "-l", "2"]], "the page that changed"

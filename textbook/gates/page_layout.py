@@ -533,7 +533,7 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
             cache = {}
     known = cache.get("pdfs", {})
     results, kept = {}, {}
-    memory = PageMemory(cache_file.with_name(f"{cache_file.stem}-pages.pickle") if cache_file else None)
+    memory = PageMemory(cache_file.with_name(f"{cache_file.stem}-pages") if cache_file else None)
     for pdf in pdfs:
         digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
         if digest not in known:

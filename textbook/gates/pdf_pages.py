@@ -22,8 +22,6 @@ from pathlib import Path
 import pikepdf
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-#: Pages read are kept up to this many (a few editions' worth), those of the last PDFs read first.
-MOST_PAGES_KEPT = 5000
 #: Past this many runs of pages to read, the whole PDF is read at once.
 MOST_RUNS = 8
 
@@ -260,29 +258,51 @@ def _version() -> str:
 
 
 class _KeptPages:
-    """What was read of pages before, by ``page_keys`` digest, kept in ``cache_file`` (none:
-    nothing kept); ``seen`` is what this build read or used."""
+    """What was read of each PDF's pages before, by ``page_keys`` digest, kept in ``folder`` (none:
+    nothing kept), a file a PDF: a build reads and writes the files of the PDFs it printed again
+    only (a 300-page book's words are megabytes). ``seen`` is what this build read or used."""
 
-    def __init__(self, cache_file: Path | None = None):
-        self.cache_file, self.version = cache_file, _version()
+    def __init__(self, folder: Path | None = None):
+        self.folder, self.version = folder, _version()
         self.known: dict = {}
-        if cache_file is not None and cache_file.is_file():
-            try:
-                kept = pickle.loads(cache_file.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                kept = {}
-            if kept.get("version") == self.version:
-                self.known = kept["pages"]
-        self.seen: dict = {}
+        self.kept: dict[Path, dict] = {}  # by PDF: its pages as kept before this build
+        self.seen: dict[Path, dict] = {}  # by PDF
+
+    def _file(self, pdf: Path) -> Path:
+        """The file that keeps ``pdf``'s pages: its name, and a digest of where it is."""
+        return self.folder / f"{pdf.name}-{hashlib.sha256(str(pdf.resolve()).encode()).hexdigest()[:12]}.pickle"
+
+    def _known_of(self, pdf: Path) -> dict:
+        """The pages kept for ``pdf``: what was read of it last time and before."""
+        if self.folder is None or not self._file(pdf).is_file():
+            return {}
+        try:
+            kept = pickle.loads(self._file(pdf).read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return {}  # half written by a build that was killed
+        return kept["pages"] if kept.get("version") == self.version else {}
+
+    def _keys(self, pdf: Path, keys: list[str]) -> list[int]:
+        """``pdf``'s pages (``keys``, in order) not known; what is kept of it is known from now on."""
+        self.kept[pdf] = self._known_of(pdf)
+        self.known |= self.kept[pdf]
+        return [number for number, key in enumerate(keys, 1) if key not in self.known]
+
+    def _saw(self, pdf: Path, keys: list[str]) -> None:
+        self.seen[pdf] = {key: self.known[key] for key in keys}
 
     def save(self) -> None:
-        """Keep the pages read this time, then those known before, up to ``MOST_PAGES_KEPT``."""
-        if self.cache_file is None:
+        """Keep each PDF's pages read this time, then those of it known before, up to twice as many
+        (an edit undone finds its pages again)."""
+        if self.folder is None:
             return
-        kept = self.seen | {key: page for key, page in self.known.items() if key not in self.seen}
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        pages = dict(list(kept.items())[:MOST_PAGES_KEPT])
-        self.cache_file.write_bytes(pickle.dumps({"version": self.version, "pages": pages}))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for pdf, pages in self.seen.items():
+            before = [(key, page) for key, page in self.kept[pdf].items() if key not in pages]
+            kept = pages | dict(before[:len(pages)])
+            staging = self._file(pdf).with_suffix(".staging")
+            staging.write_bytes(pickle.dumps({"version": self.version, "pages": kept}))
+            staging.replace(self._file(pdf))
 
 
 class PageMemory(_KeptPages):
@@ -292,15 +312,14 @@ class PageMemory(_KeptPages):
         """Every page of the PDF at ``path``, those not known read now."""
         with pikepdf.open(path) as pdf:
             keys = page_keys(pdf)
-            unknown = [number for number, key in enumerate(keys, 1) if key not in self.known]
+            unknown = self._keys(path, keys)
             text: dict[int, tuple] = {}
             for first, last in _runs(unknown):
                 text |= _text(path, first, last)
             for number in unknown:
                 self.known[keys[number - 1]] = Shown(*text[number], *_drawn(pdf.pages[number - 1]))
-        shown = [self.known[key] for key in keys]
-        self.seen |= dict(zip(keys, shown))
-        return shown
+        self._saw(path, keys)
+        return [self.known[key] for key in keys]
 
 
 class PageTexts(_KeptPages):
@@ -311,11 +330,11 @@ class PageTexts(_KeptPages):
         """The text of the PDF at ``path``, the pages not known read now."""
         with pikepdf.open(path) as pdf:
             keys = page_keys(pdf)
-        unknown = [number for number, key in enumerate(keys, 1) if key not in self.known]
+        unknown = self._keys(path, keys)
         for first, last in _runs(unknown):
             command = ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(path), "-"]
             pages = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split("\f")
             for number in range(first, last + 1):
                 self.known[keys[number - 1]] = pages[number - first]
-        self.seen |= {key: self.known[key] for key in keys}
+        self._saw(path, keys)
         return "".join(self.known[key] + "\f" for key in keys)

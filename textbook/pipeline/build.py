@@ -206,7 +206,7 @@ class PendingPrint:
             self.checks["accessibility"] = accessibility.start_checking(pdfs, cache / "accessibility.json")
             self.pages = {pdf: page_count(pdf) for pdf in pdfs}
             printed = {source.with_suffix(".pdf") for printing in printings for source in printing.sources}
-            page_texts = PageTexts(cache / "leak-scan-pages.pickle")  # only pages not seen before are read
+            page_texts = PageTexts(cache / "leak-scan-pages")  # only pages not seen before are read
             self.texts = {pdf: page_texts.read(pdf) for pdf in sorted(for_students & printed)}
             page_texts.save()
 
