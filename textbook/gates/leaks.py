@@ -96,6 +96,8 @@ def _ngrams(sequence: list[str], n: int):
 
 def _without_pasted_runs(sequence: list[str], pasted: set[tuple[str, ...]]) -> list[list[str]]:
     """``sequence`` cut around every run of PASTED words that copies secret text."""
+    if pasted.isdisjoint(_ngrams(sequence, PASTED)):  # as nearly every text: compared in C
+        return [sequence] if sequence else []
     masked = [False] * len(sequence)
     for i, run in enumerate(_ngrams(sequence, PASTED)):
         if run in pasted:
@@ -111,9 +113,10 @@ def _without_pasted_runs(sequence: list[str], pasted: set[tuple[str, ...]]) -> l
     return pieces + [current] if current else pieces
 
 
-def _runs(sequence: list[str]) -> set[tuple[str, ...]]:
-    """Every run of MIN_WORDS to WINDOW consecutive words."""
-    return {run for n in range(MIN_WORDS, WINDOW + 1) for run in _ngrams(sequence, n)}
+def _runs_among(sequence: list[str], wanted: dict[int, set[tuple[str, ...]]]) -> set[tuple[str, ...]]:
+    """The runs of consecutive words in ``sequence`` that are ``wanted`` (by their length): the
+    sets compared in C, without making the set of all its runs."""
+    return set().union(*(runs.intersection(_ngrams(sequence, n)) for n, runs in wanted.items()))
 
 
 def _distinctive(run: tuple[str, ...]) -> bool:
@@ -285,15 +288,19 @@ class LeakScanner:
         # Chapters and solutions legitimately share code (imports, signatures), so
         # only the prose of a solution counts when looking for pasted runs.
         pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}
-        allowed: set[tuple[str, ...]] = set()
+        candidates = {exercise_id: _fragment_markers(secret) for exercise_id, secret in secrets.items()}
+        by_length: dict[int, set[tuple[str, ...]]] = {}
+        for marker in set().union(*candidates.values()):
+            by_length.setdefault(len(marker), set()).add(marker)
+        allowed: set[tuple[str, ...]] = set()  # the candidates that the chapters or the questions show
         for text in chapters:
             for own_words in _without_pasted_runs(words(text), pasted):
-                allowed |= _runs(own_words)
+                allowed |= _runs_among(own_words, by_length)
         for text in questions:
-            allowed |= _runs(words(text))
+            allowed |= _runs_among(words(text), by_length)
         allowed_stems = self._stems(" ".join(chapters + questions))
         for exercise_id, secret in secrets.items():
-            for marker in _fragment_markers(secret) - allowed:
+            for marker in candidates[exercise_id] - allowed:
                 self.markers.setdefault(marker, set()).add(exercise_id)
             self.secret_stems[exercise_id] = self._stems(secret) - allowed_stems
 
