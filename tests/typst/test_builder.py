@@ -1,5 +1,6 @@
 """``-b typst``: the book as one Typst document, compiled to a tagged PDF without TeX."""
 
+import json
 import re
 
 import pytest
@@ -130,6 +131,33 @@ def test_an_unchanged_chapter_is_printed_as_it_was_and_the_book_is_the_same(app,
     make_app(*args, **{**kwargs, "freshenv": False}).build()
     assert (app.outdir / "tiny.typ").read_text(encoding="utf-8") == again
     assert reused == ["00-first"]
+
+
+@pytest.mark.sphinx("typst", testroot="basic", freshenv=True)
+def test_units_are_measured_once_and_the_pdf_is_the_same_with_their_heights_given(app, make_app, app_params,
+                                                                                   monkeypatch):
+    from textbook.typst import kept_heights
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    measured, learn = [], kept_heights.KeptHeights.learn
+    monkeypatch.setattr(kept_heights.KeptHeights, "learn", lambda self, source, found: measured.append(
+        (source.name, {unit["key"] for unit in json.loads(found)})) or learn(self, source, found))
+    app.build()
+    units = set(kept_heights.UNIT_KEY.findall((app.outdir / "tiny.typ").read_text(encoding="utf-8")))
+    assert len(units) >= 3 and dict(measured)["tiny.typ"] == units, "the box and the sections' openings"
+    given = app.outdir / "tiny.pdf"
+    second = app.srcdir / "01-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    measured.clear()
+    args, kwargs = app_params
+    make_app(*args, **{**kwargs, "freshenv": False}).build()
+    now = set(kept_heights.UNIT_KEY.findall((app.outdir / "tiny.typ").read_text(encoding="utf-8")))
+    assert dict(measured)["tiny.typ"] == now - units != set(), "only the unit the sentence went into"
+    printed = given.read_bytes()
+    for kept in (app.outdir / kept_heights.STORE, given):
+        kept.unlink()
+    make_app(*args, **{**kwargs, "freshenv": False}).build()  # every unit measured again
+    assert dict(measured)["tiny.typ"] == now and given.read_bytes() == printed
 
 
 @pytest.mark.sphinx("typst", testroot="typst-footnote", freshenv=True)

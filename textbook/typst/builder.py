@@ -42,7 +42,8 @@ from textbook.core.messages import Words
 from textbook.exercises import INSTRUCTOR_THEME
 from textbook.sphinx_ext.module_overview import modules
 from textbook.typst import markup
-from textbook.typst.translator import Printed, TypstTranslator, printed_again
+from textbook.typst.kept_heights import OPENING_LINES, KeptHeights, given_file
+from textbook.typst.translator import SOURCE_MARK, Printed, TypstTranslator, printed_again
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ class TypstBuildError(SphinxError):
         self.problems = problems
 
 
-#: Where the translator wrote a chapter's place into the Typst source (``TypstTranslator.visit_paragraph``).
-_SOURCE_MARK = re.compile(r"/\* source: (.+?) \*/")
 #: The place of an error in a Typst diagnostic: ``┌─ <path>:<line>:<column>``.
 _DIAGNOSTIC_PLACE = re.compile(r"┌─ (\S+?):(\d+):\d+")
 
@@ -76,7 +75,7 @@ def _chapter_place(source: Path, diagnostic: str) -> str | None:
     if place is None or not place.group(1).endswith(source.name):
         return None
     before = source.read_text(encoding="utf-8").splitlines()[: int(place.group(2))]
-    marks = _SOURCE_MARK.findall("\n".join(before))
+    marks = SOURCE_MARK.findall("\n".join(before))
     return marks[-1] if marks else None
 
 
@@ -156,7 +155,7 @@ class TypstBuilder(Builder):
                 key = self._key(document.root, shared)
                 before = kept["documents"].get(document.name, {})
                 if before.get("key") == key and path.is_file():
-                    body = path.read_text(encoding="utf-8").split("\n", 2)[2]  # after the opening's two lines
+                    body = path.read_text(encoding="utf-8").split("\n", OPENING_LINES)[OPENING_LINES]  # after the opening
                     sources[path] = self.opening(document) + body
                     self.images.update(before["images"])
                     keeping["documents"][document.name] = before
@@ -306,7 +305,9 @@ class TypstBuilder(Builder):
         if document.notice:
             settings |= {"notice": markup.string(document.notice)}
         arguments = ", ".join(f"{name}: {value}" for name, value in settings.items())
-        return f'#import "textbook.typ": *\n#show: {document.kind}.with({arguments})\n'
+        heights = markup.string(given_file(self.outdir / f"{document.name}.typ"))  # see kept_heights.py
+        return (f'#import "textbook.typ": *\n#show: {document.kind}.with({arguments})\n'
+                f"#let keep = keep.with(known: json({heights}))\n")
 
     def finish(self) -> None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the last commit's date, as every edition (reproducible.py)
@@ -346,17 +347,22 @@ class Printing:
     def _compile_all(self) -> None:
         import typst  # the compiler, loaded only when a PDF is made
 
+        heights = KeptHeights(self.outdir, self.stamp[1])
         for source in self.sources:
             pdf = source.with_suffix(".pdf")
+            measuring = heights.give(source)
             try:
-                typst.compile(source, output=pdf, root=self.outdir, pdf_standards=["ua-1"], ignore_system_fonts=True,
-                              timestamp=self.timestamp)
+                compiler = typst.Compiler(source, root=self.outdir, ignore_system_fonts=True)
+                compiler.compile(output=pdf, pdf_standards=["ua-1"], timestamp=self.timestamp)
+                if measuring:  # the layout is kept in memory: the query takes a tenth of a second
+                    heights.learn(source, compiler.query("<keep-measured>", field="value"))
             except typst.TypstError as error:
                 pdf.unlink(missing_ok=True)
                 details = "\n  ".join([error.diagnostic or "", *(error.hints or [])]).strip()
                 where = _chapter_place(source, error.diagnostic) or source.name
                 raise TypstBuildError(f"{where}: {error.message}\n  {details}",
                                       [f"{where}: {error.message} (printing {pdf.name})"]) from None
+        heights.save()
         self.stamp[0].write_text(self.stamp[1])
 
     def wait(self) -> None:

@@ -12,6 +12,7 @@ all: nothing is silently left out of print.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -82,6 +83,8 @@ _HEADING_ABOVE = "2em"
 _HEADING_ROOM = 0.15
 #: An opening that ends with its section (nothing but paragraphs in it).
 _SECTION_END = object()
+#: Where a paragraph comes from, written before it (``visit_paragraph``): a comment, printing nothing.
+SOURCE_MARK = re.compile(r"/\* source: (.+?) \*/")
 #: Paragraphs an opening holds at most before its first block.
 _OPENING_PARAGRAPHS = 2
 
@@ -167,6 +170,8 @@ class TypstTranslator(SphinxTranslator):
         #: For each open section: the node its kept opening ends before (``_SECTION_END``: with the
         #: section; None: ended).
         self.opening_ends: list = []
+        #: Each open kept unit (the template's ``keep``): where its opening is in ``body``.
+        self._units: list[int] = []
         #: What each chapter wrote (``Printed``), by docname: the builder keeps it, and prints it
         #: again as it was while the chapter, where it stands and all it shows are unchanged.
         self.printed: dict[str, Printed] = {}
@@ -180,6 +185,19 @@ class TypstTranslator(SphinxTranslator):
 
     def astext(self) -> str:
         return "".join(self.body)
+
+    def _open_unit(self, arguments: str) -> None:
+        """A unit kept on one page starts: the template's ``keep``, named when the unit ends."""
+        self._units.append(len(self.body))
+        self.body.append(f"\n#keep({arguments})[\n")
+
+    def _close_unit(self) -> None:
+        """The unit ends: its opening names it by a digest of all it holds (the source places
+        aside, which print nothing), so that its height, measured once, is kept (``kept_heights``)."""
+        start = self._units.pop()
+        self.body.append("]\n")
+        key = hashlib.sha256(SOURCE_MARK.sub("", "".join(self.body[start:])).encode()).hexdigest()[:16]
+        self.body[start] = self.body[start].replace("#keep(", f'#keep(key: "{key}", ', 1)
 
     def _place(self, node: nodes.Node) -> str:
         source, line = node.source or self.docname, node.line
@@ -220,7 +238,7 @@ class TypstTranslator(SphinxTranslator):
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         if self.opening_ends and node is self.opening_ends[-1]:
-            self.body.append("]\n")  # the section's opening ends before this node
+            self._close_unit()  # the section's opening ends before this node
             self.opening_ends[-1] = None
         if isinstance(node, _SKIPPED):
             raise nodes.SkipNode
@@ -283,7 +301,7 @@ class TypstTranslator(SphinxTranslator):
 
     def depart_section(self, node):
         if self.section_level > 1 and self.opening_ends.pop() is _SECTION_END:
-            self.body.append("]\n")
+            self._close_unit()
         self.section_level -= 1
 
     def visit_title(self, node):
@@ -296,8 +314,8 @@ class TypstTranslator(SphinxTranslator):
                 number = "none" if unit is None else f"[{unit}]"  # the contents print it before the title
                 self.body.append(f"\n#unit-label.update({label})\n#heading(level: 1, supplement: {number})[")
             else:  # the heading and what opens its section, kept on one page (_opening_end)
-                self.body.append(f"\n#keep(above: {_HEADING_ABOVE}, room-share: {_HEADING_ROOM})[\n"
-                                 f"#heading(level: {self.section_level})[")
+                self._open_unit(f"above: {_HEADING_ABOVE}, room-share: {_HEADING_ROOM}")
+                self.body.append(f"#heading(level: {self.section_level})[")
                 if number:
                     self.body.append(markup.text(number) + " ")
             self.context.append("]\n")
@@ -660,7 +678,7 @@ class TypstTranslator(SphinxTranslator):
         """A unit kept on one page (``keep_together.py``): the template's ``keep``, which lets one
         taller than a page break, with room below it for the answer space that follows it."""
         if not node.get("starts"):
-            self.body.append("]\n")
+            self._close_unit()
             raise nodes.SkipNode
         siblings = node.parent.children[node.parent.index(node) + 1:]
         end = next((i for i, s in enumerate(siblings) if isinstance(s, type(node)) and not s.get("starts")), None)
@@ -671,7 +689,7 @@ class TypstTranslator(SphinxTranslator):
             room = _room_for(after)
         else:  # a solution, in a key: room for its first lines
             room = "room-share: 0.18"
-        self.body.append(f"\n#keep({room})[\n")
+        self._open_unit(room)
         raise nodes.SkipNode
 
     def visit_answer_space(self, node):
