@@ -21,6 +21,9 @@ machine is shared and noisy. The scenarios:
                   served page holds the new sentence
 * figure edit:    one figure script changed; every edition
 * exercise edit:  one exercise's question changed; every edition
+* machine reference: Typst printing the book with every kept unit measured, in
+                  a process of its own (what every build printed before heights
+                  were kept), to compare this shared machine's speed between days
 
 Jupyter Book 1.0.x pins Sphinx 7, so it gets a virtualenv of its own
 (``_build/bench/jb-venv``, installed from PyPI on the first run) and a copy
@@ -57,6 +60,8 @@ from textbook.bank.bank import load_bank  # noqa: E402
 from textbook.exercises.render import heading, meta_text  # noqa: E402
 from textbook.core import toolchain  # noqa: E402
 from textbook.core.layout import EDITIONS, tools_for  # noqa: E402
+from textbook.typst.builder import HANDOUT_PREFIX, TEMPLATE  # noqa: E402
+from textbook.typst.kept_heights import GIVEN  # noqa: E402
 
 BENCH = ROOT / "_build" / "bench"
 JUPYTER_BOOK = "jupyter-book==1.0.4.post1"
@@ -157,6 +162,25 @@ def _copy(source: Path, target: Path) -> None:
 CI_CACHE = (".jupyter_cache", "cache/exercise-checks.json")
 
 
+#: Prints the book as the work folder holds it, in the folder it is run in; prints the seconds.
+_PRINT_BOOK = ("import sys, time, typst; started = time.perf_counter(); typst.compile(sys.argv[1], output='book.pdf', "
+               "root='.', pdf_standards=['ua-1'], ignore_system_fonts=True); print(time.perf_counter() - started)")
+
+
+def machine_reference(project: Project) -> float:
+    """Seconds Typst takes to print the book with no unit's height given, in a fresh process."""
+    scratch = BENCH / "reference"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(project.root / "_build" / ".work" / "typst", scratch)
+    for given in scratch.glob(f"*{GIVEN}"):
+        given.write_text("{}")
+    [book] = [typ for typ in scratch.glob("*.typ") if typ.name != TEMPLATE.name and not typ.name.startswith(HANDOUT_PREFIX)]
+    done = subprocess.run([sys.executable, "-c", _PRINT_BOOK, book.name], cwd=scratch, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark: the machine reference failed: {done.stderr[-2000:]}")
+    return float(done.stdout)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -253,6 +277,8 @@ def measure(
     for _ in range(runs):
         project.edit_exercise()
         record(ours, "exercise edit, all editions", project.build(["all"], "exercise"))
+    for _ in range(runs):
+        record(ours, "machine reference: the book printed, every unit measured", machine_reference(project))
     for _ in range(runs):
         project.edit_figure()
         record(ours, "figure edit, all editions", project.build(["all"], "figure"))
