@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 from sphinx.errors import ExtensionError
 
 
@@ -138,3 +139,18 @@ def test_a_number_in_an_exercise_is_not_the_chapters_prose(tiny):
     warnings = tiny().warning.getvalue()
     assert "00-run.md" in warnings and "435 is typed by hand" in warnings  # the chapter's sentence
     assert "1-short.md" not in warnings  # the exercise's
+
+
+def test_an_exercise_reference_s_number_is_not_typed_prose(tiny):
+    """"Exercise 10.2" is the bank's number, written by the role: no sentence typed it."""
+    from sphinx import addnodes
+
+    from textbook.sphinx_ext.prose_numbers import _is_prose
+
+    app = tiny()
+    doctree = app.env.get_doctree("00-run")
+    [reference] = [node for node in doctree.findall(addnodes.pending_xref) if node.astext().startswith("Exercise ")]
+    chapter = Path(app.env.doc2path("00-run"))
+    assert not _is_prose(next(iter(reference.findall(nodes.Text))), chapter)
+    reference.parent.replace(reference, reference.children)  # the same words, typed by the author
+    assert _is_prose(next(iter(reference.findall(nodes.Text))), chapter)

@@ -121,6 +121,14 @@ def test_a_number_the_outputs_compute_typed_by_hand_is_flagged_at_its_line(varia
     assert f"00-run.md:{line}: WARNING: {typed} is typed by hand, but a cell of this chapter prints it" in warnings
 
 
+@pytest.mark.parametrize(("tags", "flagged"), [("", True), (":tags: [measures-time]\n", False)])
+def test_a_timing_is_no_output_a_sentence_can_copy(variant, tags, flagged):
+    """A measures-time cell prints other numbers at every run: one that happens to match a sentence's is no copy."""
+    chapter = RUN + f"\n```{{code-cell}} ipython3\n{tags}print('took 12.34 ms')\n```\n\nIt took 12.34 ms here.\n"
+    warnings = variant("execute", {"00-run.md": chapter}).warning.getvalue()
+    assert ("12.34 is typed by hand" in warnings) is flagged
+
+
 def test_glued_numbers_and_numbers_the_outputs_do_not_compute_pass(variant):
     glued = MEASURED.replace(
         'print(f"recall', 'from myst_nb import glue\nglue("recall", 0.93912, display=False)\nprint(f"recall'

@@ -30,6 +30,7 @@ from textbook.exercises import render, tracking
 from textbook.bank.bank import Exercise
 from textbook.core.config import of_sphinx
 from textbook.core.messages import Words
+from textbook.sphinx_ext.prose_numbers import GENERATED_NUMBER
 
 
 @contextmanager
@@ -119,5 +120,6 @@ class ExerciseReference(SphinxRole):
             refwarn=True,
             refdoc=self.env.docname,
         )
+        reference[GENERATED_NUMBER] = True  # its number is the bank's, not typed in the chapter
         self.set_source_info(reference)
         return [reference], []

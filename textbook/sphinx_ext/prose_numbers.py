@@ -8,8 +8,11 @@ output. This check flags a number typed in a chapter's prose that also
 appears, rounded as the prose rounds it, among the numbers of that chapter's
 cell outputs: one with three or more significant digits, or a percentage
 with a decimal. Smaller numbers (thresholds like 0.90) are left to the
-author, and so are exercises, whose text lives in the bank, and constants
-written as code (an HTTP status such as ``422``).
+author, and so are exercises, whose text lives in the bank, an exercise's
+number where a reference names it ("Exercise 10.2"), and constants written
+as code (an HTTP status such as ``422``). The outputs of ``measures-time``
+cells (timings) differ at every run: a number of theirs no sentence can
+quote, and one that happens to match a sentence's is no copy.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from textbook.sphinx_ext.reproducible import MEASURES_TIME
 from textbook.sphinx_ext.source_lines import locate
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,8 @@ NUMBER = re.compile(
     r"(?<![\w.:/\-])-?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
     r"(?![\w:/\-]|\.\d)(?P<percent>[ \u00a0\u202f]?%)?"
 )
+#: Marks an element whose text holds a number the generator wrote, not the author (``{ex}``'s).
+GENERATED_NUMBER = "textbook_generated_number"
 #: Where text is code, math, output or pasted from the outputs rather than prose.
 NOT_PROSE = (nodes.literal_block, nodes.literal, nodes.math, nodes.math_block, nodes.raw, nodes.comment)
 
@@ -99,6 +105,8 @@ def _is_prose(text: nodes.Text, chapter: Path) -> bool:
             return False
         if any(name.startswith("pasted") for name in node.get("classes", [])):
             return False  # a glued value
+        if node.get(GENERATED_NUMBER):
+            return False  # a number the generator wrote, such as an exercise's
         source = getattr(node, "source", None)  # the file it was read from (not the attribute)
         if source and not isinstance(node, nodes.document) and Path(source) != chapter:
             return False  # an exercise of the bank, rendered into the chapter
@@ -109,8 +117,12 @@ def _is_prose(text: nodes.Text, chapter: Path) -> bool:
 def _output_numbers(doctree: nodes.document) -> dict[tuple[bool, int, Decimal], str]:
     """Each way of quoting a number of the outputs, with the number as printed."""
     printed: dict[tuple[bool, int, Decimal], str] = {}
+    measured = [cell for cell in doctree.findall(nodes.container) if f"tag_{MEASURES_TIME}" in cell["classes"]]
+    timings = {id(output) for cell in measured for output in cell.findall(nodes.Element)}
     for output in doctree.findall(lambda node: isinstance(node, nodes.Element)
                                   and node.get("nb_element") == "cell_code_output"):
+        if id(output) in timings:
+            continue
         for number in numbers_in(output.astext()):
             for key in quotations(number):
                 printed.setdefault(key, number.text)
