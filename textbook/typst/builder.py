@@ -354,7 +354,7 @@ class Printing:
             try:
                 compiler = typst.Compiler(source, root=self.outdir, ignore_system_fonts=True)
                 compiler.compile(output=pdf, pdf_standards=["ua-1"], timestamp=self.timestamp)
-                if measuring:  # the layout is kept in memory: the query takes a tenth of a second
+                if measuring:  # the layout is kept in memory: the query takes hundredths of a second
                     heights.learn(source, compiler.query("<keep-measured>", field="value"))
             except typst.TypstError as error:
                 pdf.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ document shares (the template, the document's kind and paper, the images,
 the Typst version), never on where it lands. So the translator names each
 unit by a digest of its source (``TypstTranslator._close_unit``), Typst reports
 the height of each unit it measured (``<keep-measured>``), and the next build
-gives ``keep`` the heights known for its document (``<stem>.keep-heights.json``,
+gives ``keep`` the heights known for its document (``<stem>.heights.json``,
 beside its source): after an edit, only the units that changed are measured.
 The PDF is the same byte for byte whether a height was measured or given.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 #: What is kept, in the print folder: per document, its opening and its units' heights.
 STORE = ".kept-heights.json"
 #: Beside a document's source, the heights its units are given.
-GIVEN = ".keep-heights.json"
+GIVEN = ".heights.json"
 #: The lines that open a document's source, naming its kind and settings (``TypstBuilder.opening``).
 OPENING_LINES = 3
 #: A unit's key, where the translator writes its ``keep``.
