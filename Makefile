@@ -61,8 +61,8 @@ proof: $(STAMP)         ## every page of the PDF editions on contact sheets in _
 setup: $(STAMP)         ## install the system tools of every edition and the web gate (Poppler, EPUBCheck, Chromium) if missing
 	$(BIN)/textbook setup
 
-test: setup             ## unit tests plus one build of every edition
-	$(BIN)/python -m pytest
+test: setup             ## unit tests plus one build of every edition, one process a core
+	$(BIN)/python -m pytest -n auto
 
 benchmark: $(STAMP)     ## build-speed benchmark against Jupyter Book 1.0 (see benchmarks/README.md)
 	$(BIN)/python benchmarks/build_speed.py

@@ -35,6 +35,12 @@ def plant_hint(chapter: Path) -> None:
     chapter.write_text(chapter.read_text() + f"\n{hint}\n")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The real book's tests first: they take longest, so under ``make test`` (a process a core,
+    modules handed out in this order) one process builds the book while the others run the rest."""
+    items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     """A fresh copy of the tiny project, for a test to edit and build."""
