@@ -9,7 +9,11 @@
 runs several times and is reported as median, min and max, since this
 machine is shared and noisy. The scenarios:
 
-* cold:           every edition from nothing (notebooks executed, figures drawn)
+The builds run as an author's do, with the copy's build server (``core/build_server.py``):
+started by the first build, kept between the edits, stopped before each cold
+build and at the end.
+
+* cold:           every edition from nothing (notebooks executed, figures drawn, no build server)
 * cold, HTML + PDF book: the two editions Jupyter Book makes, from nothing;
                   each run is paired with a cold Jupyter Book run in the same
                   call, and the ratio is the median of the pairs' ratios
@@ -58,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 from textbook.bank.bank import load_bank  # noqa: E402
 from textbook.exercises.render import heading, meta_text  # noqa: E402
-from textbook.core import toolchain  # noqa: E402
+from textbook.core import build_server, toolchain  # noqa: E402
 from textbook.core.layout import EDITIONS, tools_for  # noqa: E402
 from textbook.typst.builder import HANDOUT_PREFIX, TEMPLATE  # noqa: E402
 from textbook.typst.kept_heights import GIVEN  # noqa: E402
@@ -121,7 +125,9 @@ class Project:
         return timed([sys.executable, "-m", "textbook.cli", "build", *editions], self.root, self.logs / f"ours-{log}.log")
 
     def empty_build_folder(self, keep: tuple[str, ...] = ()) -> None:
-        """Remove ``_build/`` except the named folders inside it."""
+        """Remove ``_build/`` except the named folders inside it, and stop the copy's build server:
+        a cold build starts from nothing, no layout or Java kept warm either."""
+        build_server.stop(self.root)
         build = self.root / "_build"
         saved = BENCH / "kept"
         shutil.rmtree(saved, ignore_errors=True)
@@ -472,11 +478,14 @@ def main() -> int:
     (BENCH / "logs").mkdir(parents=True, exist_ok=True)
     print(f"benchmark: building a copy of the project in {BENCH} ({os.cpu_count()} cores)", flush=True)
     jupyter_book = None if args.skip_jupyter_book else JupyterBook()
-    if args.more_cold_runs or args.edits_only:
-        kept = json.loads((BENCH / "results.json").read_text())
-        ours, theirs = measure(args.runs, args.more_cold_runs, jupyter_book, kept, args.edits_only)
-    else:
-        ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
+    try:
+        if args.more_cold_runs or args.edits_only:
+            kept = json.loads((BENCH / "results.json").read_text())
+            ours, theirs = measure(args.runs, args.more_cold_runs, jupyter_book, kept, args.edits_only)
+        else:
+            ours, theirs = measure(args.runs, args.cold_runs, jupyter_book)
+    finally:
+        build_server.stop(BENCH / "ours")  # the copy's builds used one; it is not left running
     print(table(ours, theirs))
     return 0
 

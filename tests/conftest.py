@@ -11,6 +11,10 @@ import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
+# Builds under test run everything in their own processes, as in CI: a build server (one a tiny
+# project) would outlive each test. The build server's own tests turn it on (``build_server_on``).
+os.environ["TEXTBOOK_BUILD_SERVER"] = "off"
+
 ROOTS = Path(__file__).parent / "roots"
 PROJECTS = Path(__file__).parent / "projects"
 #: The one small whole course the tests build and edit: conf.py, book/, exercises/, figures_src/.
@@ -39,6 +43,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The real book's tests first: they take longest, so under ``make test`` (a process a core,
     modules handed out in this order) one process builds the book while the others run the rest."""
     items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
+@pytest.fixture
+def build_server_on(monkeypatch, tmp_path: Path):
+    """Builds and calls here use a build server; the folder it serves, whose server stops after the test."""
+    from textbook.core import build_server
+
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "on")
+    monkeypatch.delenv("CI", raising=False)
+    project = tmp_path / "served"
+    project.mkdir()
+    yield project
+    build_server.stop(project)
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@
     textbook proof                               every page of the PDF editions on contact sheets in _build/proof/
     textbook setup [EDITION ... | web-gate]      install the system tools they need if missing (default: all, web gate too)
     textbook serve [--port N]                    live preview, rebuilt on save
-    textbook clean                               remove _build/
+    textbook clean                               remove _build/ (and stop the build server)
+    textbook server [status|stop]                the process that keeps printing and EPUBCheck warm between builds
     textbook new DIR [--title T] [--author A] [--language L]   a new course in DIR (new or empty) that builds at once
 
 It is run from the project root (where ``conf.py`` is), as the Makefile does; ``new`` from anywhere.
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from textbook.pipeline import freshness
 
-from textbook.core import problems, toolchain
+from textbook.core import build_server, problems, toolchain
 from textbook.core.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
@@ -186,8 +187,26 @@ def cmd_exam(args: argparse.Namespace) -> int:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     layout = Layout(_project_root())
+    if build_server.stop(layout.root):  # what it keeps belongs to the build being removed
+        print("textbook: stopped the build server")
     shutil.rmtree(layout.build, ignore_errors=True)
     print(f"textbook: removed {layout.build}")
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Say whether the project's build server runs, or stop it (``core.build_server``)."""
+    root = _project_root()
+    if args.action == "stop":
+        print("textbook: stopped the build server" if build_server.stop(root) else "textbook: no build server runs")
+        return 0
+    found = build_server.status(root)
+    if found is None:
+        print("textbook: no build server runs" + ("" if build_server.enabled() else "; builds here use none"))
+    else:
+        print(f"textbook: the build server runs as process {found['pid']}: {found['calls']} calls served, "
+              f"{found['peak_memory'] / 2**20:.0f} MB of memory at most; it leaves after "
+              f"{found['idle_seconds'] / 60:.0f} minutes without a call")
     return 0
 
 
@@ -343,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     exam_parser.set_defaults(func=cmd_exam)
 
     commands.add_parser("clean", help="remove every build product").set_defaults(func=cmd_clean)
+
+    server_parser = commands.add_parser("server", help="the build server, which keeps printing and EPUBCheck warm")
+    server_parser.add_argument("action", nargs="?", choices=["status", "stop"], default="status")
+    server_parser.set_defaults(func=cmd_server)
 
     export_parser = commands.add_parser("export", help="the exercise bank for a learning-management system")
     export_parser.add_argument("format", choices=["moodle", "gradescope"],

@@ -178,3 +178,31 @@ def test_inline_code_keeps_the_punctuation_after_it_and_breaks_inside_a_cell(app
     assert "Call fit; then read model.coef_ and predict(X) runs." in text
     assert "7); the alias" in text
     assert page_layout.check(app.outdir / "inline.pdf")["text in the margin"] == []
+
+
+def test_the_build_server_prints_what_a_fresh_compiler_prints(build_server_on, tmp_path, monkeypatch):
+    """Its Typst keeps each document's compiler, which parses again only what changed: the PDFs are
+    the same, byte for byte, and an error is raised in the build as it is without a server."""
+    from textbook.core import build_server
+    from textbook.typst.builder import TypstBuildError
+
+    folder = tmp_path / "print"
+    folder.mkdir()
+    source = folder / "doc.typ"
+    paragraphs = [f"Paragraph {number} of a document printed twice." for number in range(40)]
+
+    def printed(edited: list[str]) -> bytes:
+        source.write_text('#set document(title: "Printed twice")\n#set text(lang: "en")\n' + "\n\n".join(edited))
+        build_server.call(build_server_on, "textbook.typst.builder:print_documents", folder, [source], 0,
+                          (folder / "stamp", "inputs"))  # fmt: skip
+        return source.with_suffix(".pdf").read_bytes()
+
+    printed(paragraphs)
+    served = printed(paragraphs[:20] + ["A paragraph added between two."] + paragraphs[20:])
+    assert build_server.status(build_server_on)["calls"] == 2
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "off")
+    assert printed(paragraphs[:20] + ["A paragraph added between two."] + paragraphs[20:]) == served
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "on")
+    with pytest.raises(TypstBuildError) as caught:
+        printed(paragraphs + ["#nonesuch"])
+    assert caught.value.problems == ["doc.typ: unknown variable: nonesuch (printing doc.pdf)"]

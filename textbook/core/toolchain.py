@@ -106,6 +106,12 @@ def _apt_install(packages: list[str]) -> None:
             )
 
 
+def epubcheck_loop_command(loop: Path) -> list[str] | None:
+    """How to run ``loop`` (a Java source file that calls EPUBCheck, run by Java's source launcher)
+    for a long life: Java's defaults, which compile the code it runs most; None without the jar."""
+    return ["java", "-XX:+UseSerialGC", "-Xmx1g", "-cp", str(EPUBCHECK_JAR), str(loop)] if EPUBCHECK_JAR.is_file() else None
+
+
 def epubcheck_command() -> list[str]:
     """How to run EPUBCheck: Debian's ``/usr/bin/epubcheck`` is the jar itself, run through
     binfmt_misc, which containers often lack, so its jar is given to ``java``."""

@@ -2,7 +2,9 @@
 
 Each problem names the file inside the EPUB and its line, the chapter it was
 written from when it is a page, EPUBCheck's message id and its suggestion;
-warnings are reported without failing. EPUBCheck accepts a book whose
+warnings are reported without failing. It runs in the project's build server
+(``core.build_server``) when there is one, in a Java kept running there
+(``EpubCheckLoop.java``): a check then costs a third of a fresh Java's. EPUBCheck accepts a book whose
 metadata says "unknown" (Sphinx's defaults), so the package document's title,
 author, language and description are checked here too: a reader's library
 lists the book by them.
@@ -13,12 +15,13 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import ZipFile
 
-from textbook.core import toolchain
+from textbook.core import build_server, toolchain
 
 FAILING = ("FATAL", "ERROR")
 #: What a reader's library shows, as Dublin Core elements of the package document, and how to name it.
@@ -63,16 +66,58 @@ def missing_metadata(epub: Path) -> list[str]:
     ]
 
 
+class _KeptJava:
+    """EPUBCheck in a Java that runs as long as the build server (``EpubCheckLoop.java``)."""
+
+    LOOP = Path(__file__).with_name("EpubCheckLoop.java")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.java: subprocess.Popen | None = None
+
+    def run(self, arguments: list[str]) -> tuple[int, str] | None:
+        """EPUBCheck's exit code and messages; None if this Java cannot run it (a fresh one then does)."""
+        command = toolchain.epubcheck_loop_command(self.LOOP)
+        if command is None or any("\t" in argument or "\n" in argument for argument in arguments):
+            return None
+        with self.lock, tempfile.TemporaryDirectory() as scratch:
+            if self.java is None or self.java.poll() is not None:
+                self.java = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                             encoding="utf-8")  # fmt: skip
+            messages = Path(scratch) / "messages.txt"
+            try:
+                self.java.stdin.write("\t".join([str(messages), *arguments]) + "\n")
+                self.java.stdin.flush()
+                answer = self.java.stdout.readline().strip()
+            except OSError:
+                answer = ""
+            if not answer.lstrip("-").isdigit():  # it could not start, or it died
+                self.java.kill()
+                self.java = None
+                return None
+            return int(answer), messages.read_text(encoding="utf-8") if messages.is_file() else ""
+
+
+_KEPT_JAVA = _KeptJava()
+
+
+def run_epubcheck(arguments: list[str]) -> tuple[int, str]:
+    """EPUBCheck with ``arguments``: its exit code and messages. In the build server, by its kept Java."""
+    if build_server.serving() and (done := _KEPT_JAVA.run(arguments)) is not None:
+        return done
+    run = subprocess.run([*toolchain.epubcheck_command(), *arguments], capture_output=True, text=True)
+    return run.returncode, run.stdout + run.stderr
+
+
 def check_epub(epub: Path, source: Path, root: Path) -> EpubCheckReport:
-    """Run EPUBCheck on ``epub``; ``source`` is the chapters' folder, to name a page's chapter."""
+    """Run EPUBCheck on ``epub``; ``source`` is the chapters' folder, to name a page's chapter;
+    ``root`` the project's, whose build server runs it."""
     with tempfile.TemporaryDirectory() as scratch:
         report_file = Path(scratch) / "epubcheck.json"
-        run = subprocess.run(
-            [*toolchain.epubcheck_command(), str(epub), "--json", str(report_file)], capture_output=True, text=True
-        )
+        code, output = build_server.call(root, "textbook.gates.epub_checks:run_epubcheck",
+                                         [str(epub.resolve()), "--json", str(report_file)])  # fmt: skip
         if not report_file.is_file():
-            output = (run.stdout + run.stderr).strip()[-2000:]
-            return EpubCheckReport([f"{epub.name}: EPUBCheck did not run (exit {run.returncode}): {output}"])
+            return EpubCheckReport([f"{epub.name}: EPUBCheck did not run (exit {code}): {output.strip()[-2000:]}"])
         data = json.loads(report_file.read_text(encoding="utf-8"))
     report = EpubCheckReport()
     for message in data.get("messages", []):

@@ -56,7 +56,9 @@ class KeptHeights:
         opening, keys = "\n".join(text.split("\n", OPENING_LINES)[:OPENING_LINES]), set(UNIT_KEY.findall(text))
         kept = self.documents.get(source.stem, {})
         known = kept.get("heights", {}) if kept.get("opening") == opening else {}
-        given = {key: known[key] for key in keys & known.keys()}  # those of units gone are dropped
+        # those of units gone are dropped; sorted, so that the same heights make the same file (a
+        # set's order changes with each process): a build server's Typst then reads nothing new
+        given = {key: known[key] for key in sorted(keys & known.keys())}
         (source.parent / given_file(source)).write_text(json.dumps(given), encoding="utf-8")
         self.documents[source.stem] = {"opening": opening, "heights": given}
         return len(given) < len(keys)
