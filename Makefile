@@ -74,7 +74,8 @@ benchmark-grading: $(STAMP) ## time make grade on 100 generated submissions of m
 chapter-times: $(STAMP) ## execute each chapter alone and report its time (limit 30 s; module 12: 60 s); no system tools
 	$(BIN)/python benchmarks/chapter_times.py --runs 3
 
-clean:                  ## remove every build product (keeps .venv)
+clean:                  ## remove every build product (keeps .venv) and stop the build server
+	@if [ -x $(BIN)/textbook ]; then $(BIN)/textbook server stop; fi
 	rm -rf _build
 
 $(STAMP): pyproject.toml requirements.txt

@@ -20,12 +20,10 @@ it would without one.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import importlib
 import os
 import pickle
-import resource
 import socket
 import socketserver
 import struct
@@ -184,6 +182,8 @@ def _try_connect(path: Path) -> socket.socket | None:
 
 @contextmanager
 def _starting(path: Path):
+    import fcntl  # Unix's, as the server's socket is
+
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -246,6 +246,8 @@ class _Server(socketserver.ThreadingUnixStreamServer):
 
 
 def _peak_memory() -> int:
+    import resource  # Unix's, as the server's socket is
+
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # bytes there, kilobytes on Linux
 
