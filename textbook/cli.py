@@ -204,7 +204,8 @@ def cmd_server(args: argparse.Namespace) -> int:
     if found is None:
         print("textbook: no build server runs" + ("" if build_server.enabled() else "; builds here use none"))
     else:
-        print(f"textbook: the build server runs as process {found['pid']}: {found['calls']} calls served, "
+        calls = f"{found['calls']} call{'' if found['calls'] == 1 else 's'}"
+        print(f"textbook: the build server runs as process {found['pid']}: {calls} served, "
               f"{found['peak_memory'] / 2**20:.0f} MB of memory at most; it leaves after "
               f"{found['idle_seconds'] / 60:.0f} minutes without a call")
     return 0

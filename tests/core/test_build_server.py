@@ -56,3 +56,16 @@ def test_an_idle_server_leaves_and_stop_stops_one(build_server_on, monkeypatch):
     build_server.call(build_server_on, SERVING)
     assert build_server.stop(build_server_on) is True
     assert build_server.status(build_server_on) is None and build_server.stop(build_server_on) is False
+
+
+def test_the_command_says_whether_one_runs_and_stops_it(build_server_on, monkeypatch, capsys):
+    from textbook import cli
+
+    monkeypatch.chdir(build_server_on)
+    (build_server_on / "conf.py").write_text("")  # a project root, as the command looks for one
+    assert cli.main(["server"]) == 0 and "no build server runs" in capsys.readouterr().out
+    build_server.call(build_server_on, SERVING)
+    pid = build_server.status(build_server_on)["pid"]
+    assert cli.main(["server"]) == 0 and f"runs as process {pid}: 1 call served" in capsys.readouterr().out
+    assert cli.main(["clean"]) == 0 and "stopped the build server" in capsys.readouterr().out
+    assert build_server.status(build_server_on) is None
