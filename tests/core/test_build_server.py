@@ -69,3 +69,18 @@ def test_the_command_says_whether_one_runs_and_stops_it(build_server_on, monkeyp
     assert cli.main(["server"]) == 0 and f"runs as process {pid}: 1 call served" in capsys.readouterr().out
     assert cli.main(["clean"]) == 0 and "stopped the build server" in capsys.readouterr().out
     assert build_server.status(build_server_on) is None
+
+
+def test_without_a_folder_of_the_users_own_a_call_runs_in_the_caller(build_server_on, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    (tmp_path / f"textbook-build-servers-{os.getuid()}").mkdir(mode=0o777)  # another user could put a socket there
+    (tmp_path / f"textbook-build-servers-{os.getuid()}").chmod(0o777)
+    assert build_server.call(build_server_on, SERVING) is False
+    assert build_server.status(build_server_on) is None and build_server.stop(build_server_on) is False
+
+
+def test_a_server_that_cannot_start_is_not_waited_for(build_server_on, monkeypatch):
+    monkeypatch.setattr(build_server.sys, "executable", "/bin/false")  # the server's interpreter exits at once
+    started = time.monotonic()
+    assert build_server.call(build_server_on, SERVING) is False
+    assert time.monotonic() - started < build_server.START_SECONDS / 2

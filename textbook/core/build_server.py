@@ -125,7 +125,7 @@ def call(project: Path, function: str, *args):
         return _function(function)(*args)
     try:
         reply = _ask(project, ("call", code_version(), function, args))
-    except OSError:  # the server left during the call: a build stopped it, or its machine is short of memory
+    except OSError:  # no folder of the user's own; or the server left during the call (stopped, short of memory)
         reply = None
     if reply is None:
         return _function(function)(*args)
@@ -162,9 +162,9 @@ def _connect(project: Path, start: bool) -> socket.socket | None:
     with _starting(path):  # one build starts the server; another waiting here then connects to it
         connection = _try_connect(path)
         if connection is None:
-            _start(project, path)
+            server = _start(project, path)
             deadline = time.monotonic() + START_SECONDS
-            while connection is None and time.monotonic() < deadline:
+            while connection is None and time.monotonic() < deadline and server.poll() is None:
                 time.sleep(0.05)
                 connection = _try_connect(path)
     return connection
@@ -192,7 +192,7 @@ def _starting(path: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _start(project: Path, path: Path) -> None:
+def _start(project: Path, path: Path) -> subprocess.Popen:
     """A server for ``project`` at ``path``, in a session of its own and holding none of the
     caller's files open (a caller's pipe stays open while anything holds it); it writes to ``<path>.log``."""
     path.unlink(missing_ok=True)  # a server killed before it could remove its socket
@@ -203,20 +203,26 @@ def _start(project: Path, path: Path) -> None:
     if temporary and Path(temporary).resolve().is_relative_to(project.resolve()):
         environment.pop("TMPDIR")  # the build's scratch folder while chapters run: it may be removed
     with open(path.with_suffix(".log"), "a") as log:
-        subprocess.Popen([sys.executable, "-m", __name__, str(path), code_version(), idle],
+        return subprocess.Popen([sys.executable, "-m", __name__, str(path), code_version(), idle],
                          cwd="/", env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                          start_new_session=True)  # fmt: skip
 
 
 def status(project: Path) -> dict | None:
     """The running server's process id, version, calls served, peak memory and idle time; None if there is none."""
-    reply = _ask(project, ("status",), start=False)
+    try:
+        reply = _ask(project, ("status",), start=False)
+    except OSError:  # no folder of the user's own, or the server left while answering
+        return None
     return reply[1] if reply else None
 
 
 def stop(project: Path) -> bool:
     """Ask ``project``'s server to leave once its calls are done; whether one was running."""
-    return _ask(project, ("stop",), start=False) is not None
+    try:
+        return _ask(project, ("stop",), start=False) is not None
+    except OSError:
+        return False
 
 
 # -- the server's side -------------------------------------------------------------------------
