@@ -1,6 +1,7 @@
 // EPUBCheck kept running in the build server (epub_checks.py, _KeptJava; core/build_server.py).
 // Each line read is a run: the file its messages go to, then EPUBCheck's arguments, tab-separated;
-// the line written back is the run's exit code. Java loads EPUBCheck and compiles its schemas once.
+// the line written back is the run's exit code, or -1 if EPUBCheck threw (epub_checks.py then runs a
+// fresh Java). Java loads EPUBCheck and compiles its schemas once.
 import com.adobe.epubcheck.tool.EpubChecker;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;

@@ -66,6 +66,10 @@ def missing_metadata(epub: Path) -> list[str]:
     ]
 
 
+#: What ``EpubCheckLoop.java`` answers when EPUBCheck threw (out of memory, say): a fresh Java then checks.
+FAILED_IN_JAVA = -1
+
+
 class _KeptJava:
     """EPUBCheck in a Java that runs as long as the build server (``EpubCheckLoop.java``)."""
 
@@ -91,7 +95,7 @@ class _KeptJava:
                 answer = self.java.stdout.readline().strip()
             except OSError:
                 answer = ""
-            if not answer.lstrip("-").isdigit():  # it could not start, or it died
+            if not answer.lstrip("-").isdigit() or int(answer) == FAILED_IN_JAVA:  # no start, died, or out of memory
                 self.java.kill()
                 self.java = None
                 return None
