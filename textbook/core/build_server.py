@@ -29,13 +29,14 @@ import socketserver
 import struct
 import subprocess
 import sys
-import sysconfig
 import threading
 import time
 import traceback
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+
+from textbook.core.installed import installed_distributions
 
 #: The folder that holds the ``textbook`` package: the server imports this very copy.
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -78,10 +79,9 @@ def socket_path(project: Path) -> Path:
 
 @cache
 def code_version() -> str:
-    """What a server runs: this interpreter, the generator's code, the installed packages (their
-    folder's time changes when one is installed or removed)."""
+    """What a server runs: this interpreter, the generator's code, the installed packages and their versions."""
     digest = hashlib.sha256(sys.executable.encode())
-    digest.update(str(Path(sysconfig.get_paths()["purelib"]).stat().st_mtime_ns).encode())
+    digest.update("\n".join(installed_distributions()).encode())
     for path in sorted((_PACKAGE_ROOT / "textbook").rglob("*")):
         if path.suffix in (".py", ".java"):
             digest.update(str(path).encode() + path.read_bytes())
