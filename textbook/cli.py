@@ -31,7 +31,7 @@ from pathlib import Path
 
 from textbook.pipeline import freshness
 
-from textbook.core import build_server, problems, toolchain
+from textbook.core import build_server, problems, toolchain, warm_forks
 from textbook.core.layout import EDITIONS, PRINT_TOOLS, Layout, tools_for
 from textbook.sphinx_ext.reproducible import source_date_epoch
 
@@ -71,7 +71,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     if _tools_missing(tools_for(editions)):
         return 1
     started = time.perf_counter()
-    built: dict = {}  # edition: result, filled in as each is published
     try:
         os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(layout.root))
         digest = freshness.inputs_digest(layout.root)
@@ -82,17 +81,29 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
                       f"({time.perf_counter() - started:.1f} s)")
                 return 0
+    except BaseException as error:  # every failure ends the same way, anticipated or not
+        return _build_failed(layout, editions, editions, error, args.verbose)
+    work = (layout.root, editions, args.jobs, args.verbose, digest, started)
+    forked = warm_forks.run(layout.root, "textbook.cli:build_editions", *work)
+    return build_editions(*work) if forked is None else forked
 
+
+def build_editions(root: Path, editions: list[str], jobs: int | None, verbose: bool, digest: str, started: float) -> int:
+    """The work of ``cmd_build`` once it knows there is some: here, or in a process forked from the
+    build server's warm parent (``core/warm_forks.py``), which has Sphinx imported already."""
+    layout = Layout(root)
+    built: dict = {}  # edition: result, filled in as each is published
+    try:
         from textbook.pipeline import build  # Sphinx and friends: imported only when there is work to do
 
-        builder = build.Builder(layout, editions, jobs=args.jobs)
+        builder = build.Builder(layout, editions, jobs=jobs)
         built = builder.results
         results = builder.run()
         freshness.record_build(layout.root, digest, {r.edition: build.summary_lines(layout, r) for r in results})
         print(build.summary(layout, results))
         print(builder.scan_report())
     except BaseException as error:  # every failure ends the same way, anticipated or not
-        return _build_failed(layout, editions, [e for e in editions if e not in built], error, args.verbose)
+        return _build_failed(layout, editions, [e for e in editions if e not in built], error, verbose)
     print(f"\ntextbook: built {', '.join(editions)} in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -32,7 +32,7 @@ def test_calls_run_in_one_server_kept_between_them(build_server_on):
 
 def test_what_a_call_raises_is_raised_in_the_caller(build_server_on):
     with pytest.raises(ValueError, match="the generator's functions only, not os:getcwd"):
-        build_server.call(build_server_on, "textbook.core.build_server:_function", "os:getcwd")
+        build_server.call(build_server_on, "textbook.core.build_server:function_named", "os:getcwd")
     assert build_server.status(build_server_on)["calls"] == 1, "raised in the server, not here"
 
 

@@ -10,6 +10,9 @@ leaves by itself after ``IDLE_SECONDS`` without a call, once its memory
 passes ``MOST_MEMORY``, when a build of other code calls it (the generator or
 an installed package changed), or when ``stop`` asks.
 
+It also keeps the warm parent each build's own work is forked from
+(``core/warm_forks.py``).
+
 A call names a function of the generator (``"textbook.module:function"``); its
 arguments, its result and what it raises are pickled across a Unix socket in
 a folder only its user can open. With ``TEXTBOOK_BUILD_SERVER=off``, or ``CI``
@@ -88,7 +91,8 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _function(name: str):
+def function_named(name: str):
+    """The generator's function ``"textbook.module:function"``; no other code is called by name."""
     module, _, function = name.partition(":")
     if not module.startswith("textbook."):
         raise ValueError(f"the build server runs the generator's functions only, not {name}")
@@ -98,12 +102,14 @@ def _function(name: str):
 # -- the wire: a length, then a pickle ---------------------------------------------------------
 
 
-def _send(connection: socket.socket, message) -> None:
+def send(connection: socket.socket, message) -> None:
+    """``message``, pickled, with its length before it."""
     data = pickle.dumps(message)
     connection.sendall(_LENGTH.pack(len(data)) + data)
 
 
-def _receive(connection: socket.socket):
+def receive(connection: socket.socket):
+    """The next message ``send`` sent; ConnectionError if the other end closed first."""
     def exactly(size: int) -> bytes:
         data = b""
         while len(data) < size:
@@ -122,13 +128,13 @@ def _receive(connection: socket.socket):
 def call(project: Path, function: str, *args):
     """``function(*args)``, run in the build server of ``project``; here, when there is none."""
     if not enabled():
-        return _function(function)(*args)
+        return function_named(function)(*args)
     try:
         reply = _ask(project, ("call", code_version(), function, args))
     except OSError:  # no folder of the user's own; or the server left during the call (stopped, short of memory)
         reply = None
     if reply is None:
-        return _function(function)(*args)
+        return function_named(function)(*args)
     if reply[0] == "raised":
         _, pickled, text = reply
         try:
@@ -147,8 +153,8 @@ def _ask(project: Path, request, start: bool = True):
         if connection is None:
             return None
         with connection:
-            _send(connection, request)
-            reply = _receive(connection)
+            send(connection, request)
+            reply = receive(connection)
         if reply != ("stale",):
             return reply
     return None
@@ -263,20 +269,20 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         server = self.server
-        request = _receive(self.request)
+        request = receive(self.request)
         if request[0] == "status":
-            _send(self.request, ("status", {"pid": os.getpid(), "version": server.version, "calls": server.calls,
+            send(self.request, ("status", {"pid": os.getpid(), "version": server.version, "calls": server.calls,
                                             "peak_memory": _peak_memory(), "idle_seconds": server.idle}))
             return
         if request[0] == "stop" or request[1] != server.version:
             server.leave()
-            _send(self.request, ("stop",) if request[0] == "stop" else ("stale",))
+            send(self.request, ("stop",) if request[0] == "stop" else ("stale",))
             return
         _, _, function, args = request
         with server.lock:
             server.busy += 1
         try:
-            reply = ("returned", _function(function)(*args))
+            reply = ("returned", function_named(function)(*args))
         except Exception as error:
             text = "".join(traceback.format_exception(error))
             try:
@@ -289,7 +295,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 server.calls += 1
                 server.last = time.monotonic()
         try:
-            _send(self.request, reply)
+            send(self.request, reply)
         except OSError:
             pass  # the build that called was stopped meanwhile
         if _peak_memory() > MOST_MEMORY:

@@ -1,0 +1,109 @@
+"""Builds forked from the build server's warm parent: they run as the caller would, in its folder,
+environment and streams, exit with its code, stop on its Ctrl-C; without a server, the caller runs them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import copy_tiny
+from textbook.core import build_server, warm_forks
+
+
+def test_a_function_runs_forked_in_the_callers_folder_environment_and_streams(build_server_on, monkeypatch, capfd):
+    (build_server_on / "conf.py").write_text("")
+    monkeypatch.chdir(build_server_on)
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) == 2, "its exit code, not None"
+    assert "unknown edition nope" in capfd.readouterr().err
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["server"]) == 0
+    pid = build_server.status(build_server_on)["pid"]
+    assert f"the build server runs as process {pid}" in capfd.readouterr().out, "run where conf.py is"
+    monkeypatch.setenv("COLUMNS", "44")  # argparse fits its help to the terminal the environment gives
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["--help"]) == 0, "SystemExit(0), as Python exits"
+    shown = capfd.readouterr().out
+    assert "The ``textbook`` command: build editions,\n" in shown, "wrapped at 44 columns, not at 80"
+
+
+def test_without_a_server_or_with_other_python_options_the_caller_runs_it(build_server_on, monkeypatch):
+    monkeypatch.setattr(sys, "warnoptions", ["error"])  # as `python -W error` would give
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) is None, "declined"
+    monkeypatch.setattr(sys, "warnoptions", [])
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "off")
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) is None
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "on")
+    assert warm_forks.warm_parent(build_server_on) is None, "only a build server keeps one"
+
+
+def test_a_build_runs_forked_and_stops_on_ctrl_c_or_when_its_caller_goes(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTBOOK_BUILD_SERVER", "on")
+    monkeypatch.delenv("CI", raising=False)
+    root = copy_tiny(tmp_path / "tiny")
+    chapter = next((root / "book").glob("0*.md"))
+    try:
+        built = subprocess.run(BUILD_HTML, cwd=root, capture_output=True, text=True)
+        assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+        assert "textbook: built html in" in built.stdout, "the child's output reaches the caller's"
+        warm_parent = _warm_parent(root)
+        assert warm_parent is not None and not _children(warm_parent), "the build's child has exited"
+
+        chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
+        build = subprocess.Popen(BUILD_HTML, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_until(lambda: _children(warm_parent), "the build is forked")
+        build.send_signal(signal.SIGINT)
+        out, err = build.communicate(timeout=120)
+        assert build.returncode == 130 and "build failed: interrupted" in err, out + err
+        assert not (root / "_build" / "html" / "index.html").exists(), "the interrupted edition is removed"
+
+        build = subprocess.Popen(BUILD_HTML, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_until(lambda: _children(warm_parent), "the build is forked")
+        build.kill()  # a caller that cannot pass Ctrl-C on: its child notices it has gone
+        build.wait()
+        _wait_until(lambda: not _children(warm_parent), "the child of a caller that went away ends")
+        assert not (root / "_build" / "html" / "index.html").exists(), "interrupted, not left to finish"
+    finally:
+        build_server.stop(root)
+
+
+BUILD_HTML = [sys.executable, "-m", "textbook.cli", "build", "html"]
+
+
+def _wait_until(condition, what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+def _warm_parent(root) -> int | None:
+    """The process of the warm parent ``root``'s build server keeps."""
+    address = str(build_server.socket_path(root).with_suffix(".forks"))
+    found = [pid for pid in _processes() if _command(pid).endswith(address) and "warm_forks" in _command(pid)]
+    return found[0] if found else None
+
+
+def _children(parent: int) -> list[int]:
+    """The running processes ``parent`` started (an ended one it has not collected yet aside)."""
+    return [pid for pid in _processes() if _parent(pid) == parent]
+
+
+def _processes() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as command:
+            return command.read().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    """The process that started ``pid``; -1 once it has ended (a zombie, or gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
+    except (OSError, ValueError):
+        return -1
+    return -1 if state in ("Z", "X") else int(parent)
