@@ -88,6 +88,10 @@ def _pdfua_report(pdf: Path, pages: dict[str, list], seen: dict[str, list]):
     return pdfua.Report(path=str(pdf), outcomes=outcomes, duration_ms=0.0)
 
 
+#: Threads in which ``page`` checks PDFs at once: it leaves Python's lock while it works, so a
+#: book's check (the longest by far) runs beside those of the smaller PDFs and ``pdfua``'s.
+PAGE_THREADS = 2
+
 #: The content streams whose reading is kept: a few editions' worth, those read last first.
 MOST_PAGES_KEPT = 5000
 
@@ -128,15 +132,16 @@ def findings(pdf: Path) -> list[str]:
 def findings_all(pdfs: list[Path], cache_file: Path | None = None) -> list[str]:
     """The findings on every PDF; a PDF whose bytes were checked before is not checked again (an
     unchanged chapter's handout, after an edit elsewhere), nor a page's content stream read before.
-    ``page`` goes through the PDFs to check in a thread of its own while ``pdfua`` reads them here."""
+    ``page`` goes through the PDFs to check in ``PAGE_THREADS`` threads while ``pdfua`` reads them here."""
     cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
     if cache.get("version") != _CACHE_VERSION:
         cache = {}
     known, pages = cache.get("pdfs", {}), cache.get("pages", {})
     digests = {pdf: hashlib.sha256(pdf.read_bytes()).hexdigest() for pdf in pdfs}
     kept, seen, lines = {}, {}, []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-validation") as beside:
-        checking = {pdf: beside.submit(_page_findings, pdf) for pdf, digest in digests.items() if digest not in known}
+    to_check = sorted((pdf for pdf, digest in digests.items() if digest not in known), key=lambda pdf: -pdf.stat().st_size)
+    with ThreadPoolExecutor(max_workers=PAGE_THREADS, thread_name_prefix="page-validation") as beside:
+        checking = {pdf: beside.submit(_page_findings, pdf) for pdf in to_check}  # the longest first
         for pdf, digest in digests.items():
             kept[digest] = known[digest] if digest in known else _found(pdf, pages, seen, checking[pdf])
             lines += [f"{pdf.name}: {line}" for line in kept[digest]]

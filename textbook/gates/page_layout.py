@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from textbook.core.messages import Words
 from textbook.gates import background
@@ -235,6 +236,15 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+def _reader(pdf: Path) -> PdfReader:
+    """``pdf`` opened by pypdf, strictly when it can be (the printed PDFs' cross-reference tables are
+    sound): lenient reading first checks where every object starts, a third of reading a book."""
+    try:
+        return PdfReader(pdf, strict=True)
+    except PdfReadError:
+        return PdfReader(pdf)
+
+
 class _Pdf:
     """One PDF's pages, read once; its drawings read on demand."""
 
@@ -242,7 +252,7 @@ class _Pdf:
         self.path = pdf
         self._shown = (memory or PageMemory()).read(pdf)
         self.pages = [shown.page(number) for number, shown in enumerate(self._shown, 1)]
-        reader = PdfReader(pdf)
+        reader = _reader(pdf)
         self.vocabulary = Vocabulary.of(words or Words(pdf_language(reader)))
         self.area = text_area(self.pages, str((reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
