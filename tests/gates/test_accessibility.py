@@ -98,7 +98,7 @@ def test_the_structure_tree_is_walked_as_pdfua_walks_it(tmp_path):
         with pikepdf.open(tmp_path / "nested.pdf") as pdf:
             document = document_class(pdf, "nested.pdf", {}, {}) if document_class is not PdfDocument \
                 else PdfDocument(pdf, "nested.pdf")
-            return [(e.role, e.page, e.alt, e.has_scope, e.has_headers, e.obj.objgen, len(e.children))
+            return [(e.role, e.page, e.alt, e.actual_text, e.has_scope, e.has_headers, e.obj.objgen, len(e.children))
                     for e in document.struct_elements]
 
     theirs = walked(PdfDocument)

@@ -28,7 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pikepdf
-from pdfua.document import PageContent, PdfDocument, StructElement, UnmarkedContent
+from pdfua.document import _MAX_STRUCT_DEPTH, PageContent, PdfDocument, StructElement, UnmarkedContent
 
 from textbook.gates import background
 
@@ -56,6 +56,34 @@ class _RememberedPages(PdfDocument):
             element = pending.pop()
             yield element
             pending.extend(reversed(element.children))
+
+    def _build(self, node, depth: int, page: int | None) -> StructElement | None:
+        """``pdfua``'s element with its subtree, each of a node's entries read only when the
+        listing of its keys has it: a question to the PDF library per key asked, most of them
+        absent, is most of building a book's tree."""
+        if depth > _MAX_STRUCT_DEPTH or not isinstance(node, pikepdf.Dictionary):
+            return None
+        keys = node.keys()
+        if "/Pg" in keys:
+            page = self._page_number(node["/Pg"]) or page
+        children = []
+        if "/K" in keys:
+            kids = node["/K"]
+            for kid in kids if isinstance(kids, pikepdf.Array) else (kids,):
+                built = self._build(kid, depth + 1, page)
+                if built is not None:
+                    children.append(built)
+        attributes = self._attribute_dicts(node) if "/A" in keys else ()
+        return StructElement(
+            role=self._name(node["/S"]) if "/S" in keys else None,
+            obj=node,
+            page=page,
+            alt=self._text(node["/Alt"]) if "/Alt" in keys else None,
+            actual_text=self._text(node["/ActualText"]) if "/ActualText" in keys else None,
+            has_scope=any(a.get("/Scope") is not None for a in attributes),
+            has_headers="/Headers" in keys or any(a.get("/Headers") is not None for a in attributes),
+            children=tuple(children),
+        )
 
     def _analyse_page(self, page_number: int) -> PageContent:
         try:
