@@ -81,10 +81,10 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(f"\ntextbook: nothing changed since the last build; {', '.join(editions)} up to date "
                       f"({time.perf_counter() - started:.1f} s)")
                 return 0
+        work = (layout.root, editions, args.jobs, args.verbose, digest, started)
+        forked = warm_forks.run(layout.root, "textbook.cli:build_editions", *work)
     except BaseException as error:  # every failure ends the same way, anticipated or not
         return _build_failed(layout, editions, editions, error, args.verbose)
-    work = (layout.root, editions, args.jobs, args.verbose, digest, started)
-    forked = warm_forks.run(layout.root, "textbook.cli:build_editions", *work)
     return build_editions(*work) if forked is None else forked
 
 

@@ -25,6 +25,16 @@ def test_a_function_runs_forked_in_the_callers_folder_environment_and_streams(bu
     assert "The ``textbook`` command: build editions,\n" in shown, "wrapped at 44 columns, not at 80"
 
 
+def test_builds_fork_from_the_warm_parent_of_a_server_that_replaced_another(build_server_on, monkeypatch):
+    (build_server_on / "conf.py").write_text("")
+    monkeypatch.chdir(build_server_on)
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) == 2
+    monkeypatch.setattr(build_server, "code_version", lambda: "edited")  # as after an edit to the generator
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) == 2
+    time.sleep(2.5)  # the old server's warm parent has left meanwhile, and removed its socket only
+    assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) == 2, "forked still"
+
+
 def test_without_a_server_or_with_other_python_options_the_caller_runs_it(build_server_on, monkeypatch):
     monkeypatch.setattr(sys, "warnoptions", ["error"])  # as `python -W error` would give
     assert warm_forks.run(build_server_on, "textbook.cli:main", ["build", "nope"]) is None, "declined"
@@ -49,7 +59,10 @@ def test_a_build_runs_forked_and_stops_on_ctrl_c_or_when_its_caller_goes(tmp_pat
 
         chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
         build = subprocess.Popen(BUILD_HTML, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _wait_until(lambda: _children(warm_parent), "the build is forked")
+        for line in build.stdout:  # Ctrl-C once the build is at work
+            if "textbook: [1/" in line:
+                break
+        assert _children(warm_parent), "the build is forked"
         build.send_signal(signal.SIGINT)
         out, err = build.communicate(timeout=120)
         assert build.returncode == 130 and "build failed: interrupted" in err, out + err
@@ -77,7 +90,8 @@ def _wait_until(condition, what: str, seconds: float = 60.0) -> None:
 
 def _warm_parent(root) -> int | None:
     """The process of the warm parent ``root``'s build server keeps."""
-    address = str(build_server.socket_path(root).with_suffix(".forks"))
+    server = build_server.status(root)["pid"]
+    address = str(build_server.socket_path(root).with_suffix(f".{server}.forks"))
     found = [pid for pid in _processes() if _command(pid).endswith(address) and "warm_forks" in _command(pid)]
     return found[0] if found else None
 

@@ -22,6 +22,7 @@ parent's), ``run`` says so and the build runs in its own process.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import signal
@@ -31,6 +32,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from textbook.core import build_server
 
@@ -57,6 +59,7 @@ def run(project: Path, function: str, *args) -> int | None:
     if address is None:
         return None
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    unmasked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # Ctrl-C waits until the child is known
     try:
         connection.connect(address)
         socket.send_fds(connection, [b"F"], list(_STANDARD_STREAMS))
@@ -65,10 +68,13 @@ def run(project: Path, function: str, *args) -> int | None:
                                        sys.argv, _umask(), streams))  # fmt: skip
         answer = build_server.receive(connection)
     except (OSError, EOFError, ConnectionError):
+        answer = ("failed",)
+    if answer[0] != "started":
         connection.close()
+        signal.pthread_sigmask(signal.SIG_SETMASK, unmasked)
         return None
     with connection:
-        return _wait_for(connection, answer[1]) if answer[0] == "started" else None
+        return _wait_for(connection, answer[1], unmasked)
 
 
 def _options() -> tuple:
@@ -83,10 +89,12 @@ def _umask() -> int:
     return mask
 
 
-def _wait_for(connection: socket.socket, child: int) -> int:
-    """The child's exit code; Ctrl-C here is Ctrl-C there (its process group's), as often as pressed."""
+def _wait_for(connection: socket.socket, child: int, unmasked: set) -> int:
+    """The child's exit code; Ctrl-C here (from ``unmasked`` restored on, a Ctrl-C held back
+    meanwhile included) is Ctrl-C there, its process group's, as often as pressed."""
     while True:
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, unmasked)
             code = build_server.receive(connection)
             break
         except KeyboardInterrupt:
@@ -122,7 +130,8 @@ def warm_parent(project: Path) -> str | None:
     global _parent
     if not build_server.serving():
         return None
-    address = build_server.socket_path(project).with_suffix(".forks")
+    address = build_server.socket_path(project).with_suffix(f".{os.getpid()}.forks")  # this server's: one
+    # that replaces it starts a parent of its own while this one's is still leaving
     with _starting:
         if _parent is None or _parent.poll() is not None:
             _parent = subprocess.Popen([sys.executable, "-m", __name__, str(address)], stdin=subprocess.DEVNULL,
@@ -176,16 +185,17 @@ def _reap() -> None:
 # -- in the child ------------------------------------------------------------------------------
 
 
-def run_child(connection: socket.socket) -> int:
-    """The build's function, run in the build's folder, environment and streams; its exit code,
-    also sent to the build."""
+def run_child(connection: socket.socket) -> NoReturn:
+    """The build's function, run in the build's folder, environment and streams; its exit code
+    sent to the build, and this process's."""
     connection.settimeout(None)
+    unmasked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until the function runs
     os.setpgid(0, 0)  # a group of its own, whose processes Ctrl-C at the build reaches
     _, fds, _, _ = socket.recv_fds(connection, 1, len(_STANDARD_STREAMS))
     options, function, args, folder, environment, path, argv, umask, streams = build_server.receive(connection)
     if options != _options():
         build_server.send(connection, ("declined", options))
-        return 0
+        os._exit(0)
     for fd, target in zip(fds, _STANDARD_STREAMS, strict=True):
         os.dup2(fd, target)
         os.close(fd)
@@ -205,6 +215,7 @@ def run_child(connection: socket.socket) -> int:
     build_server.send(connection, ("started", os.getpid()))
     threading.Thread(target=_interrupt_when_gone, args=(connection,), daemon=True).start()
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unmasked)
         code = build_server.function_named(function)(*args)
     except SystemExit as leaving:  # as Python exits with it
         code = leaving.code if isinstance(leaving.code, int) else 0 if leaving.code is None else 1
@@ -215,13 +226,14 @@ def run_child(connection: socket.socket) -> int:
     except BaseException:  # noqa: BLE001 - what Python would print before exiting with 1
         traceback.print_exc()
         code = 1
+    atexit._run_exitfuncs()  # as Python does at exit; its teardown of the build's objects (writing nothing) is skipped
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         build_server.send(connection, code)
     except OSError:
         pass
-    return code
+    os._exit(code)
 
 
 def _interrupt_when_gone(connection: socket.socket) -> None:
@@ -237,4 +249,4 @@ def _interrupt_when_gone(connection: socket.socket) -> None:
 if __name__ == "__main__":  # run as a script, this module is __main__: serve as the module the generator imports
     from textbook.core import warm_forks
 
-    sys.exit(warm_forks.run_child(warm_forks.serve(Path(sys.argv[1]))))
+    warm_forks.run_child(warm_forks.serve(Path(sys.argv[1])))
