@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import copy_tiny
 from textbook.core import build_server, warm_forks
 
@@ -121,3 +123,34 @@ def _parent(pid: int) -> int:
     except (OSError, ValueError):
         return -1
     return -1 if state in ("Z", "X") else int(parent)
+
+
+def test_a_child_notes_the_modules_its_parent_may_import_and_the_parent_imports_them(tmp_path, monkeypatch):
+    """What the next child then has: the standard library's, installed packages' and generator's
+    modules, not a project's own, which an author may edit between builds."""
+    import json
+
+    address = tmp_path / "parent.forks"
+    (tmp_path / "course_helpers.py").write_text("NAME = 'a module of the project'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("course_helpers", "colorsys", "textbook.gates.leaks"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    before = set(sys.modules)
+    import colorsys  # noqa: F401 - the standard library's
+    import course_helpers  # noqa: F401
+    import textbook.gates.leaks  # noqa: F401 - the generator's
+
+    warm_forks._note_imports(address, before)
+    noted = json.loads(address.with_suffix(".imports").read_text())
+    assert {"colorsys", "textbook.gates.leaks"} <= set(noted) and "course_helpers" not in noted
+    monkeypatch.delitem(sys.modules, "colorsys")
+    monkeypatch.setattr(warm_forks.threading, "active_count", lambda: 1)  # this process's other threads aside
+    warm_forks._import_what_children_imported(address)
+    assert "colorsys" in sys.modules and not address.with_suffix(".imports").exists()
+
+    warm_forks._note_imports(address, before)
+    address.write_text("")  # the parent's socket
+    monkeypatch.setattr(warm_forks.threading, "active_count", lambda: 2)  # as after an import that started one
+    with pytest.raises(SystemExit):
+        warm_forks._import_what_children_imported(address)
+    assert not address.exists(), "a parent with a thread forks no more: it leaves, its address with it"

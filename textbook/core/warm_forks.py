@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import importlib
+import json
 import os
 import signal
 import socket
@@ -38,6 +39,8 @@ from textbook.core import build_server
 
 #: What the warm parent imports: the build's own modules, which import Sphinx and its extensions.
 PRELOADED = ("textbook.pipeline.build", "textbook.sphinx_ext.extension")
+#: The generator's own package: its modules are part of the server's version.
+_GENERATOR = Path(__file__).resolve().parents[1]
 #: Seconds a starting warm parent has to import them.
 START_SECONDS = 120.0
 _STANDARD_STREAMS = (0, 1, 2)
@@ -164,6 +167,7 @@ def serve(address: Path) -> socket.socket:
         try:
             connection, _ = listener.accept()
         except TimeoutError:
+            _import_what_children_imported(address)
             continue
         if os.fork() == 0:
             listener.close()
@@ -171,6 +175,39 @@ def serve(address: Path) -> socket.socket:
         connection.close()
     address.unlink(missing_ok=True)
     raise SystemExit(0)
+
+
+def _import_what_children_imported(address: Path) -> None:
+    """Import the modules a child's build imported (``_note_imports``): the next child then has them.
+    A module that started a thread on import would make forking unsafe: this parent then leaves,
+    and the server starts a new one for the next build."""
+    noted = address.with_suffix(".imports")
+    try:
+        modules = json.loads(noted.read_text(encoding="utf-8"))
+        noted.unlink()
+    except (OSError, ValueError):
+        return
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001, S112 - one the build imported in its own way: it imports it again
+            continue
+    if threading.active_count() > 1:
+        print(f"warm parent {os.getpid()}: an import started a thread; leaving", file=sys.stderr, flush=True)
+        address.unlink(missing_ok=True)
+        raise SystemExit(0)
+
+
+def _note_imports(address: Path, before: set[str]) -> None:
+    """Tell the warm parent the modules this build imported that it can import too: the standard
+    library's, the installed packages' and the generator's (what the server's version covers), not a
+    project's own (its ``conf.py`` may import a module an author edits)."""
+    stable = tuple(f"{Path(folder).resolve()}{os.sep}" for folder in (sys.prefix, sys.base_prefix, _GENERATOR))
+    found = [name for name, module in list(sys.modules.items()) if name not in before
+             and str(Path(getattr(module, "__file__", None) or "/").resolve()).startswith(stable)]
+    scratch = address.with_suffix(f".imports.{os.getpid()}")
+    scratch.write_text(json.dumps(sorted(found)), encoding="utf-8")
+    scratch.replace(address.with_suffix(".imports"))
 
 
 def _reap() -> None:
@@ -185,9 +222,9 @@ def _reap() -> None:
 # -- in the child ------------------------------------------------------------------------------
 
 
-def run_child(connection: socket.socket) -> NoReturn:
+def run_child(connection: socket.socket, address: Path) -> NoReturn:
     """The build's function, run in the build's folder, environment and streams; its exit code
-    sent to the build, and this process's."""
+    sent to the build, and this process's. What it imported is noted for the warm parent at ``address``."""
     connection.settimeout(None)
     unmasked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until the function runs
     os.setpgid(0, 0)  # a group of its own, whose processes Ctrl-C at the build reaches
@@ -214,6 +251,7 @@ def run_child(connection: socket.socket) -> NoReturn:
     tempfile.tempdir = None  # found again from this environment's TMPDIR
     build_server.send(connection, ("started", os.getpid()))
     threading.Thread(target=_interrupt_when_gone, args=(connection,), daemon=True).start()
+    before = set(sys.modules)
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, unmasked)
         code = build_server.function_named(function)(*args)
@@ -226,6 +264,10 @@ def run_child(connection: socket.socket) -> NoReturn:
     except BaseException:  # noqa: BLE001 - what Python would print before exiting with 1
         traceback.print_exc()
         code = 1
+    try:
+        _note_imports(address, before)
+    except OSError:
+        pass
     atexit._run_exitfuncs()  # as Python does at exit; its teardown of the build's objects (writing nothing) is skipped
     sys.stdout.flush()
     sys.stderr.flush()
@@ -249,4 +291,5 @@ def _interrupt_when_gone(connection: socket.socket) -> None:
 if __name__ == "__main__":  # run as a script, this module is __main__: serve as the module the generator imports
     from textbook.core import warm_forks
 
-    warm_forks.run_child(warm_forks.serve(Path(sys.argv[1])))
+    address = Path(sys.argv[1])
+    warm_forks.run_child(warm_forks.serve(address), address)
