@@ -43,7 +43,6 @@ changed PDF's unchanged pages are not read again.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 import subprocess
@@ -370,38 +369,13 @@ def separated_captions(pdf: _Pdf) -> list[str]:
     return problems
 
 
-def _overlap(a: Word, b: Word) -> float:
-    """The share of the smaller word's box that the other covers."""
-    width = min(a.right, b.right) - max(a.left, b.left)
-    height = min(a.bottom, b.bottom) - max(a.top, b.top)
-    if width <= 0 or height <= 0:
-        return 0.0
-    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
-    return width * height / smaller if smaller > 0 else 0.0
-
-
-def _overprinting_pairs(words: list[Word]):
-    """Pairs of ``words`` (sorted by top) a third of whose smaller box the other covers: each word
-    against those that start above its bottom, the others on its row mostly, dismissed at once
-    when they lie beside it (a page holds thousands of such pairs)."""
-    for index, word in enumerate(words):
-        for other in itertools.islice(words, index + 1, None):
-            if other.top >= word.bottom:
-                break
-            if other.right <= word.left or other.left >= word.right:
-                continue
-            if _overlap(word, other) >= 1 / 3:
-                yield word, other
-
-
 def overprinted_text(pdf: _Pdf) -> list[str]:
     """Words printed over other words (a block placed over the lines before it): a third or more
     of the smaller one's box covered. Signs (a root's tall box) and the labels inside a figure,
     whose boxes the PDF gives loosely, are not compared. Once per page, naming the first pair."""
     problems = []
     for page in pdf.pages:
-        words = sorted((w for w in page.words if any(c.isalnum() for c in w.text)), key=lambda word: word.top)
-        for word, other in _overprinting_pairs(words):
+        for word, other in page.overprints:
             if pdf.in_picture(page, word):
                 continue
             problems.append(f"{pdf.path.name}, page {page.number}: \"{_short(other.text)}\" is printed over "

@@ -12,6 +12,7 @@ are read again, a few pages of a book of hundreds.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import pickle
 import re
 import subprocess
@@ -50,6 +51,7 @@ class Page:
     lines: list[Line] = field(default_factory=list)  # the text area's, top to bottom
     words: list[Word] = field(default_factory=list)  # every word of the page, with its box
     width: float = 595.0
+    overprints: list[tuple[Word, Word]] = field(default_factory=list)  # (word, a word printed over it)
 
 
 @dataclass
@@ -73,11 +75,18 @@ class Shown:
     pieces: tuple[tuple[float, float, float, str], ...]
     marks: tuple[tuple[float, float, bool], ...]
     pictures: tuple[tuple[float, float], ...]
+    overprints: tuple[tuple[int, int], ...] = ()  # ``overprinting_pairs`` of ``words``, by index
+
+    @classmethod
+    def of(cls, height: float, width: float, words: tuple, pieces: tuple, marks: tuple, pictures: tuple) -> Shown:
+        """A page as read, with its words printed over others found once, kept with it."""
+        return cls(height, width, words, pieces, marks, pictures, tuple(overprinting_pairs([Word(*w) for w in words])))
 
     def page(self, number: int) -> Page:
         """The page's rows: Poppler cuts a row at wide gaps ("2", then "A section"); words at the
         same height are one row again here, left to right."""
         found = Page(number, self.height, width=self.width, words=[Word(*word) for word in self.words])
+        found.overprints = [(found.words[word], found.words[other]) for word, other in self.overprints]
         rows: list[list[tuple]] = []
         for piece in self.pieces:
             if rows and abs(piece[0] - rows[-1][0][0]) < 1.5:
@@ -138,6 +147,40 @@ def page_keys(pdf: pikepdf.Pdf) -> list[str]:
             digest.update(name.encode() + of(thing.get("/BBox", "")) + of(thing.get("/Matrix", "")))
         keys.append(digest.hexdigest())
     return keys
+
+
+# -- words over words -------------------------------------------------------------
+
+
+def _overlap(a: Word, b: Word) -> float:
+    """The share of the smaller word's box that the other covers."""
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+def overprinting_pairs(words: list[Word]) -> list[tuple[int, int]]:
+    """The words of a page printed over one another, as pairs of indexes into ``words`` (the one
+    above first): a third of the smaller one's box covered by the other. Signs (a root's tall box,
+    no letter or digit) are not compared. Each word is compared with those, in order of their tops,
+    that start above its bottom, the others on its row mostly, dismissed at once when they lie
+    beside it (a page holds thousands of such pairs)."""
+    ordered = sorted((i for i, w in enumerate(words) if any(c.isalnum() for c in w.text)), key=lambda i: words[i].top)
+    pairs = []
+    for place, index in enumerate(ordered):
+        word = words[index]
+        for other_index in itertools.islice(ordered, place + 1, None):
+            other = words[other_index]
+            if other.top >= word.bottom:
+                break
+            if other.right <= word.left or other.left >= word.right:
+                continue
+            if _overlap(word, other) >= 1 / 3:
+                pairs.append((index, other_index))
+    return pairs
 
 
 # -- reading pages ---------------------------------------------------------------
@@ -317,7 +360,7 @@ class PageMemory(_KeptPages):
             for first, last in _runs(unknown):
                 text |= _text(path, first, last)
             for number in unknown:
-                self.known[keys[number - 1]] = Shown(*text[number], *_drawn(pdf.pages[number - 1]))
+                self.known[keys[number - 1]] = Shown.of(*text[number], *_drawn(pdf.pages[number - 1]))
         self._saw(path, keys)
         return [self.known[key] for key in keys]
 
