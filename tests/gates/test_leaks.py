@@ -277,6 +277,26 @@ def test_markers_are_found_again_only_when_what_they_are_made_from_changed(bank,
     assert found == [1] and changed.markers == LeakScanner(bank, [pasted]).markers
 
 
+def test_after_an_edit_to_a_question_what_the_chapters_allow_is_not_found_again(bank, chapter, tmp_path, monkeypatch):
+    import copy
+    import dataclasses
+
+    cache = tmp_path / "markers.pickle"
+    LeakScanner(bank, [chapter], marker_cache=cache)
+    edited = copy.deepcopy(bank)
+    exercise = next(e for e in edited.exercises.values() if "Question" in e.sections)
+    question = exercise.sections["Question"]
+    exercise.sections["Question"] = dataclasses.replace(question, text=question.text + "\nThink of Gauss first.\n")
+    cut = []
+    original = leaks_module._without_pasted_runs
+    monkeypatch.setattr(leaks_module, "_without_pasted_runs", lambda *a: cut.append(1) or original(*a))
+    again = LeakScanner(edited, [chapter], marker_cache=cache)
+    assert cut == [], "the chapters were not read again"
+    fresh = LeakScanner(edited, [chapter])
+    assert cut and again.markers == fresh.markers and again.secret_stems == fresh.secret_stems
+    assert again.secret_stems != LeakScanner(bank, [chapter]).secret_stems, "the question's words now allowed"
+
+
 def test_a_chapter_is_read_as_shown_roles_and_all():
     assert leaks_module.shown_text("with a {term}`point-in-time join` and {term}`PSI <population stability index>`") == (
         "with a point-in-time join and PSI")

@@ -272,37 +272,48 @@ class LeakScanner:
         self._known_stems = _load_stems(self.stem_cache)
         known = len(self._known_stems)
         inputs = _inputs_key(chapters, questions, secrets, self.language)
-        saved = _load_markers(self.marker_cache, inputs)
-        if saved is None:
-            self._find_markers(chapters, questions, secrets)
-            _save_markers(self.marker_cache, inputs, self.markers, self.secret_stems)
-        else:
-            self.markers, self.secret_stems = saved
+        saved = _load_markers(self.marker_cache)
+        if saved.get("inputs") == inputs:
+            self.markers, self.secret_stems = saved["markers"], saved["secret_stems"]
+        else:  # what the chapters allow is found again only if they or the solutions changed
+            chapters_key = _inputs_key(chapters, [], secrets, self.language)
+            kept = saved.get("chapters")
+            allowed = self._find_markers(chapters, questions, secrets,
+                                         kept[1] if kept and kept[0] == chapters_key else None)  # fmt: skip
+            _save_markers(self.marker_cache, {"inputs": inputs, "markers": self.markers,
+                                              "secret_stems": self.secret_stems, "chapters": (chapters_key, allowed)})
         for marker in self.markers:
             self._markers_by_length.setdefault(len(marker), set()).add(marker)
         if self.stem_cache is not None and len(self._known_stems) > known:
             self.stem_cache.parent.mkdir(parents=True, exist_ok=True)
             self.stem_cache.write_text(json.dumps(self._known_stems, sort_keys=True))
 
-    def _find_markers(self, chapters: list[str], questions: list[str], secrets: dict[str, str]) -> None:
-        # Chapters and solutions legitimately share code (imports, signatures), so
-        # only the prose of a solution counts when looking for pasted runs.
-        pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}
+    def _find_markers(self, chapters: list[str], questions: list[str], secrets: dict[str, str],
+                      by_chapters: tuple | None = None) -> tuple:
+        """The markers and secret stems; ``by_chapters``: what the chapters allow, as returned last
+        time for the same chapters and solutions (an edit to a question), else found now and returned."""
         candidates = {exercise_id: _fragment_markers(secret) for exercise_id, secret in secrets.items()}
         by_length: dict[int, set[tuple[str, ...]]] = {}
         for marker in set().union(*candidates.values()):
             by_length.setdefault(len(marker), set()).add(marker)
-        allowed: set[tuple[str, ...]] = set()  # the candidates that the chapters or the questions show
-        for text in chapters:
-            for own_words in _without_pasted_runs(words(text), pasted):
-                allowed |= _runs_among(own_words, by_length)
+        if by_chapters is None:
+            # Chapters and solutions legitimately share code (imports, signatures), so
+            # only the prose of a solution counts when looking for pasted runs.
+            pasted = {run for secret in secrets.values() for run in _ngrams(words(_prose(secret)), PASTED)}
+            shown: set[tuple[str, ...]] = set()  # the candidates the chapters show
+            for text in chapters:
+                for own_words in _without_pasted_runs(words(text), pasted):
+                    shown |= _runs_among(own_words, by_length)
+            by_chapters = (shown, self._stems(" ".join(chapters)))
+        allowed = set(by_chapters[0])  # the candidates that the chapters or the questions show
         for text in questions:
             allowed |= _runs_among(words(text), by_length)
-        allowed_stems = self._stems(" ".join(chapters + questions))
+        allowed_stems = by_chapters[1] | self._stems(" ".join(questions))  # as of all the text: words split at spaces
         for exercise_id, secret in secrets.items():
             for marker in candidates[exercise_id] - allowed:
                 self.markers.setdefault(marker, set()).add(exercise_id)
             self.secret_stems[exercise_id] = self._stems(secret) - allowed_stems
+        return by_chapters
 
     def _stem(self, word: str) -> str:
         if word not in self._known_stems:
@@ -408,19 +419,20 @@ def _inputs_key(chapters: list[str], questions: list[str], secrets: dict[str, st
     return digest.hexdigest()
 
 
-def _load_markers(cache: Path | None, inputs: str):
-    """(markers, secret stems) saved for the same inputs, or None."""
+def _load_markers(cache: Path | None) -> dict:
+    """What ``_save_markers`` kept: the markers and secret stems with the digest of their inputs,
+    and what the chapters allow with the digest of theirs; empty if nothing readable is kept."""
     try:
-        saved = pickle.loads(cache.read_bytes()) if cache is not None else None
+        saved = pickle.loads(cache.read_bytes()) if cache is not None else {}
     except (FileNotFoundError, pickle.UnpicklingError, EOFError, ValueError):
-        return None
-    return saved[1:] if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == inputs else None
+        return {}
+    return saved if isinstance(saved, dict) else {}
 
 
-def _save_markers(cache: Path | None, inputs: str, markers: dict, secret_stems: dict) -> None:
+def _save_markers(cache: Path | None, found: dict) -> None:
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps((inputs, markers, secret_stems)))
+        cache.write_bytes(pickle.dumps(found))
 
 
 def search_language(language: str) -> SearchLanguage:
