@@ -212,6 +212,16 @@ def test_metadata_that_a_library_cannot_show_is_reported(tmp_path):
     assert epub_checks.missing_metadata(whole) == []
 
 
+@pytest.mark.parametrize("container", [CONTAINER.replace("<rootfile ", "<notaroot "), "<container", None])
+def test_metadata_of_an_epub_without_a_package_document_is_a_problem_not_a_crash(tmp_path, container):
+    book = tmp_path / "broken.epub"
+    with ZipFile(book, "w") as broken:
+        if container is not None:
+            broken.writestr("META-INF/container.xml", container)
+    [problem] = epub_checks.missing_metadata(book)
+    assert problem.startswith("broken.epub: no package document to read the metadata from")
+
+
 def test_the_cover_shows_the_title_author_and_the_course_s_logo_and_is_declared_as_epub_3_wants(project, capsys):
     from textbook.sphinx_ext import epub_cover
 

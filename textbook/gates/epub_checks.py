@@ -52,9 +52,14 @@ def missing_metadata(epub: Path) -> list[str]:
     """Problems with the metadata a reader's library shows: each of ``METADATA`` empty, absent or
     "unknown", and any other element (a contributor) that says "unknown"."""
     with ZipFile(epub) as book:
-        container = ET.fromstring(book.read("META-INF/container.xml"))
-        package = container.find(f".//{_CONTAINER}rootfile").get("full-path")
-        metadata = ET.fromstring(book.read(package)).find("{http://www.idpf.org/2007/opf}metadata")
+        try:
+            rootfile = ET.fromstring(book.read("META-INF/container.xml")).find(f".//{_CONTAINER}rootfile")
+            if rootfile is None or not rootfile.get("full-path"):
+                raise KeyError("META-INF/container.xml names no rootfile")
+            package = rootfile.get("full-path")
+            metadata = ET.fromstring(book.read(package)).find("{http://www.idpf.org/2007/opf}metadata")
+        except (KeyError, ET.ParseError) as unreadable:  # EPUBCheck reports the broken container too
+            return [f"{epub.name}: no package document to read the metadata from ({unreadable.args[0]})"]
     values = {}
     for element in metadata if metadata is not None else []:
         if element.tag.startswith(_DC):
