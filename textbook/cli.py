@@ -219,6 +219,9 @@ def cmd_server(args: argparse.Namespace) -> int:
         print(f"textbook: the build server runs as process {found['pid']}: {calls} served, "
               f"{found['peak_memory'] / 2**20:.0f} MB of memory at most; it leaves after "
               f"{found['idle_seconds'] / 60:.0f} minutes without a call")
+        for helper in found.get("helpers", []):  # a server of an older generator says nothing of them
+            print(f"  beside it, started by it and leaving with it: process {helper['pid']} "
+                  f"({helper['program']}), {helper['memory'] / 2**20:.0f} MB")
     return 0
 
 

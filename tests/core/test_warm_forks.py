@@ -2,6 +2,7 @@
 environment and streams, exit with its code, stop on its Ctrl-C; without a server, the caller runs them."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,7 +21,10 @@ def test_a_function_runs_forked_in_the_callers_folder_environment_and_streams(bu
     assert "unknown edition nope" in capfd.readouterr().err
     assert warm_forks.run(build_server_on, "textbook.cli:main", ["server"]) == 0
     pid = build_server.status(build_server_on)["pid"]
-    assert f"the build server runs as process {pid}" in capfd.readouterr().out, "run where conf.py is"
+    shown = capfd.readouterr().out
+    assert f"the build server runs as process {pid}" in shown, "run where conf.py is"
+    assert re.search(r"\n  beside it, started by it and leaving with it: process \d+ \(textbook.core.warm_forks\), "
+                     r"\d+ MB\n", shown), "the warm parent it keeps"
     monkeypatch.setenv("COLUMNS", "44")  # argparse fits its help to the terminal the environment gives
     assert warm_forks.run(build_server_on, "textbook.cli:main", ["--help"]) == 0, "SystemExit(0), as Python exits"
     shown = capfd.readouterr().out
@@ -58,6 +62,8 @@ def test_a_build_runs_forked_and_stops_on_ctrl_c_or_when_its_caller_goes(tmp_pat
         assert "textbook: built html in" in built.stdout, "the child's output reaches the caller's"
         warm_parent = _warm_parent(root)
         assert warm_parent is not None and not _children(warm_parent), "the build's child has exited"
+        helpers = build_server.status(root)["helpers"]
+        assert [h["program"] for h in helpers if h["pid"] == warm_parent] == ["textbook.core.warm_forks"], helpers
 
         chapter.write_text(chapter.read_text() + "\nOne more sentence.\n")
         build = subprocess.Popen(BUILD_HTML, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -264,6 +264,31 @@ def _peak_memory() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # bytes there, kilobytes on Linux
 
 
+def _helpers() -> list[dict]:
+    """The processes the server started that still run (a Java kept for EPUBCheck, the warm parent),
+    each with its program and memory, so that ``textbook server`` shows what stays running; read
+    from ``/proc``, so none where there is no ``/proc``."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    children = [int(pid) for task in tasks.glob("*") for pid in _read(task / "children").split()]
+    found = []
+    for pid in children:
+        command = _read(Path(f"/proc/{pid}/cmdline")).rstrip("\0").split("\0")
+        status = _read(Path(f"/proc/{pid}/status")).splitlines()
+        memory = [line.split()[1] for line in status if line.startswith("VmRSS:")]
+        if command[0] and memory:  # an ended child not collected yet has neither
+            module = command[command.index("-m") + 1] if "-m" in command[:-1] else ""
+            program = module or " ".join(Path(part).name for part in (command[0], *command[-1:]) if part)
+            found.append({"pid": pid, "program": program, "memory": int(memory[0]) * 1024})
+    return found
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:  # the process ended meanwhile
+        return ""
+
+
 class _Handler(socketserver.BaseRequestHandler):
     server: _Server
 
@@ -272,7 +297,8 @@ class _Handler(socketserver.BaseRequestHandler):
         request = receive(self.request)
         if request[0] == "status":
             send(self.request, ("status", {"pid": os.getpid(), "version": server.version, "calls": server.calls,
-                                            "peak_memory": _peak_memory(), "idle_seconds": server.idle}))
+                                            "peak_memory": _peak_memory(), "idle_seconds": server.idle,
+                                            "helpers": _helpers()}))
             return
         if request[0] == "stop" or request[1] != server.version:
             server.leave()
