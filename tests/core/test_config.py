@@ -24,6 +24,15 @@ def test_defaults_name_the_documented_layout(tmp_path):
     assert (project.first_number, project.paper, project.language, project.name) == (0, "a4", "en", "Data 101")
 
 
+@pytest.mark.parametrize(("conf", "figure_format"), [
+    ('numfig_format = {"figure": "Figure %s", "table": "Table %s"}\n', "Figure %s"),
+    ('numfig_format = {"table": "Table %s"}\n', ""),  # Sphinx's own, in the book's language
+    ('numfig_format = "Figure %s"\n', ""),  # Sphinx names the wrong type when it reads conf.py
+])
+def test_the_figures_label_is_read_from_sphinx_s_numfig_format(tmp_path, conf, figure_format):
+    assert ProjectConfig.read(_project(tmp_path, conf)).figure_format == figure_format
+
+
 def test_every_folder_follows_conf_py(tmp_path):
     root = _project(tmp_path, 'textbook_chapters = "src/chapters"\ntextbook_exercises = "bank"\n'
                               'textbook_figures = "art"\ntextbook_build = "out"\ntextbook_exams = "tests-for-students"\n')

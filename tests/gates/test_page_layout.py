@@ -251,11 +251,27 @@ def test_a_page_of_answer_lines_alone_is_caught(pdfs):
 
 
 def test_a_caption_apart_from_its_figure_is_caught(pdfs):
-    found = page_layout.check(pdfs["caption"])
+    found = page_layout.check(pdfs["caption"], figure_format="Figure %s")  # as conf.py's numfig_format says
     assert found["caption apart"] == [
         'caption.pdf, page 2: caption "Figure 1.1: The figure on the page before." is at the top of the page '
         "and its figure is on page 1"
     ]
+
+
+def test_captions_are_read_as_the_course_labels_figures_in_its_language(tmp_path):
+    """Sphinx's own label (``Fig. %s``, translated) where ``conf.py``'s ``numfig_format`` gives none."""
+    german = _pdf(tmp_path, "caption-de", '#set text(lang: "de")\n' + CAPTION_APART.replace("Figure", "Abb."))
+    assert page_layout.check(german)["caption apart"] == [
+        'caption-de.pdf, page 2: caption "Abb. 1.1: The figure on the page before." is at the top of the page '
+        "and its figure is on page 1"
+    ]
+    assert page_layout.check(german, figure_format="Abbildung %s")["caption apart"] == [], "not the course's label"
+    labelled = _pdf(tmp_path, "caption-bild", CAPTION_APART.replace("Figure", "Bild"))
+    assert len(page_layout.check(labelled, figure_format="Bild %s")["caption apart"]) == 1
+    vocabulary = page_layout.Vocabulary.of(Words("en"), "Bild %s")
+    assert vocabulary.caption.match("Bild 4.12: A pipeline") and not vocabulary.caption.match("Module 4: Serving")
+    assert [page_layout.sphinx_figure_format(code) for code in ("en", "de", "de_AT", "es")] == [
+        "Fig. %s", "Abb. %s", "Abb. %s", "Figura %s"]
 
 
 def test_results_are_kept_by_digest(pdfs, tmp_path, monkeypatch):

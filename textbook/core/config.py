@@ -26,6 +26,13 @@ def _setting(default, doc: str):
     return field(default=default, metadata={"doc": doc})
 
 
+def _figure_format(numfig_format) -> str:
+    """``numfig_format``'s label of figures; empty where it gives none (Sphinx names a setting of
+    the wrong type when it reads ``conf.py``)."""
+    chosen = numfig_format.get("figure", "") if isinstance(numfig_format, dict) else ""
+    return chosen if isinstance(chosen, str) else ""
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     """The generator's settings for one course (``textbook_<name>`` in ``conf.py``)."""
@@ -52,6 +59,8 @@ class ProjectConfig:
     #: Sphinx's own settings the generator reads too.
     project: str = field(default="", metadata={"doc": ""})
     language: str = field(default="en", metadata={"doc": ""})
+    #: How a figure's caption is labelled (``numfig_format["figure"]``); empty: Sphinx's own, in the language.
+    figure_format: str = field(default="", metadata={"doc": ""})
 
     @classmethod
     def settings(cls) -> list:
@@ -87,7 +96,8 @@ class ProjectConfig:
                 "give the HTML edition's whole address, starting with https://, or leave it empty"
             )
         return cls(**chosen, root=Path(root), project=get("project", "") or "",
-                   language=get("language", None) or "en")  # fmt: skip
+                   language=get("language", None) or "en",
+                   figure_format=_figure_format(get("numfig_format", None)))  # fmt: skip
 
     def _folder(self, name: str) -> Path:
         return (self.root / name).resolve()

@@ -13,9 +13,9 @@ from pathlib import Path
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def start(module: str, cache_file: Path, pdfs: list[Path]) -> subprocess.Popen:
-    """``python -m module cache_file pdf...``: the gate's ``__main__`` prints its verdict as JSON."""
-    command = [sys.executable, "-m", module, str(cache_file), *map(str, pdfs)]
+def start(module: str, cache_file: Path, pdfs: list[Path], *settings: str) -> subprocess.Popen:
+    """``python -m module cache_file setting... pdf...``: the gate's ``__main__`` prints its verdict as JSON."""
+    command = [sys.executable, "-m", module, str(cache_file), *settings, *map(str, pdfs)]
     path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))  # this very package
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": path})

@@ -71,7 +71,6 @@ LABEL_BODY_LINES = 3
 HALF_EMPTY_SHARE = 0.5
 #: The first lines of a block that can break: what a page left half empty would have held of it.
 FIRST_LINES_SHARE = 0.15
-FIGURE_CAPTION = re.compile(r"^(?:Figure|Fig\.) \d+(?:\.\d+)*:")
 #: The lines an exercise prints as headings of its parts, by their messages (``core/locale``).
 LABEL_MESSAGES = ("starter_code.heading", "public_checks.heading", "solution.heading", "rubric.heading",
                   "hidden_checks.heading", "grading_notes.heading")
@@ -88,16 +87,32 @@ class Vocabulary:
     labels: frozenset[str]
     code_box: frozenset[str]
     unit: re.Pattern  # a unit's heading, whatever the course calls its units
+    caption: re.Pattern  # a figure's caption: its label and number, then a colon
 
     @classmethod
-    def of(cls, words: Words) -> Vocabulary:
+    def of(cls, words: Words, figure_format: str = "", language: str = "") -> Vocabulary:
+        """``figure_format``: the course's ``numfig_format["figure"]`` (``"Figure %s"``), empty for
+        Sphinx's own in ``language`` (the PDF's: ``"Abb. %s"`` in German)."""
+        figure_format = figure_format or sphinx_figure_format(language or words.language)
         return cls(
             exercise=re.compile("|".join(_message_pattern(words, key)
                                          for key in ("exercise.heading", "question.heading"))),
             labels=frozenset(words(key) for key in LABEL_MESSAGES),
             code_box=frozenset(words("workbook.code_box").split()),
             unit=re.compile(_message_pattern(Words(words.language, "\x03"), "unit.heading").replace("\x03", ".+?")),
+            caption=re.compile("^" + re.escape(figure_format).replace("%s", r"\d+(?:\.\d+)*") + ":"),
         )
+
+
+def sphinx_figure_format(language: str) -> str:
+    """How Sphinx labels a figure in ``language`` when ``conf.py`` does not say (its ``Fig. %s``,
+    from its own message catalogue, as it translates it for the book)."""
+    import gettext
+
+    from sphinx import locale
+
+    catalogue = gettext.translation("sphinx", Path(locale.__file__).parent, languages=[language], fallback=True)
+    return catalogue.gettext("Fig. %s")
 
 
 def _message_pattern(words: Words, key: str) -> str:
@@ -247,12 +262,14 @@ def _reader(pdf: Path) -> PdfReader:
 class _Pdf:
     """One PDF's pages, read once; its drawings read on demand."""
 
-    def __init__(self, pdf: Path, words: Words | None = None, memory: PageMemory | None = None):
+    def __init__(self, pdf: Path, words: Words | None = None, memory: PageMemory | None = None,
+                 figure_format: str = ""):
         self.path = pdf
         self._shown = (memory or PageMemory()).read(pdf)
         self.pages = [shown.page(number) for number, shown in enumerate(self._shown, 1)]
         reader = _reader(pdf)
-        self.vocabulary = Vocabulary.of(words or Words(pdf_language(reader)))
+        language = pdf_language(reader)
+        self.vocabulary = Vocabulary.of(words or Words(language), figure_format, language)
         self.area = text_area(self.pages, str((reader.metadata or {}).get("/Title", "")).strip())
         _strip_furniture(self.pages, self.area)
         _mark_headings(self.pages, _outline_headings(reader), self.vocabulary)
@@ -357,7 +374,7 @@ def separated_captions(pdf: _Pdf) -> list[str]:
     """Figure captions at the top of a page whose figure is not above them."""
     problems = []
     for page in pdf.pages[1:]:
-        if not page.lines or not FIGURE_CAPTION.match(page.lines[0].text):
+        if not page.lines or not pdf.vocabulary.caption.match(page.lines[0].text):
             continue
         caption = page.lines[0]
         drawing = pdf.drawing(page.number)
@@ -438,15 +455,15 @@ def _first_part(pdf: _Pdf, page: Page) -> tuple[float, bool]:
     first_top, first_bottom = blocks[0]
     figure = (first_top, first_bottom) in drawing.pictures
     if figure:
-        return _caption_end(page, first_bottom) - start, True
+        return _caption_end(page, first_bottom, pdf.vocabulary.caption) - start, True
     return min(end, first_top + FIRST_LINES_SHARE * (bottom - top)) - start, False
 
 
-def _caption_end(page: Page, figure_bottom: float) -> float:
+def _caption_end(page: Page, figure_bottom: float, caption: re.Pattern) -> float:
     """Where the caption under a figure ends (its lines, each close under the one before), or the
     figure's bottom when no caption follows it."""
     below = [line for line in page.lines if line.top >= figure_bottom - 1]
-    if not below or not FIGURE_CAPTION.match(below[0].text):
+    if not below or not caption.match(below[0].text):
         return figure_bottom
     end = below[0].bottom
     for previous, line in zip(below, below[1:]):
@@ -495,10 +512,12 @@ RULES = {
 }
 
 
-def check(pdf: Path, words: Words | None = None, memory: PageMemory | None = None) -> dict[str, list[str]]:
+def check(pdf: Path, words: Words | None = None, memory: PageMemory | None = None,
+          figure_format: str = "") -> dict[str, list[str]]:
     """Every layout fault of ``pdf``, by rule; its headings in ``words``, else in its own language;
-    its pages read through ``memory`` (pages read before)."""
-    read = _Pdf(pdf, words, memory)
+    its pages read through ``memory`` (pages read before); its captions as ``figure_format`` labels
+    them (``Vocabulary.of``)."""
+    read = _Pdf(pdf, words, memory, figure_format)
     return {name: rule(read) for name, rule in RULES.items()}
 
 
@@ -507,7 +526,8 @@ def faults(found: dict[Path, dict[str, list[str]]]) -> list[str]:
     return [message for rules in found.values() for messages in rules.values() for message in messages]
 
 
-def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, dict[str, list[str]]]:
+def check_all(pdfs: list[Path], cache_file: Path | None = None,
+              figure_format: str = "") -> dict[Path, dict[str, list[str]]]:
     """Faults of each PDF by rule; a PDF whose digest was checked before is not read again, nor a
     page read before (``pdf_pages.PageMemory``, kept beside ``cache_file``)."""
     cache: dict = {}
@@ -521,7 +541,7 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
     for pdf in pdfs:
         digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
         if digest not in known:
-            known[digest] = check(pdf, memory=memory)
+            known[digest] = check(pdf, memory=memory, figure_format=figure_format)
         results[pdf] = kept[digest] = known[digest]
     memory.save()
     if cache_file is not None:
@@ -530,9 +550,9 @@ def check_all(pdfs: list[Path], cache_file: Path | None = None) -> dict[Path, di
     return results
 
 
-def start_checking(pdfs: list[Path], cache_file: Path) -> subprocess.Popen:
+def start_checking(pdfs: list[Path], cache_file: Path, figure_format: str) -> subprocess.Popen:
     """``check_all`` in a process of its own (``background``); ``finish_checking`` collects its verdict."""
-    return background.start("textbook.gates.page_layout", cache_file, pdfs)
+    return background.start("textbook.gates.page_layout", cache_file, pdfs, figure_format)
 
 
 def finish_checking(process: subprocess.Popen) -> dict[Path, dict[str, list[str]]]:
@@ -541,5 +561,5 @@ def finish_checking(process: subprocess.Popen) -> dict[Path, dict[str, list[str]
 
 
 if __name__ == "__main__":
-    found = check_all([Path(name) for name in sys.argv[2:]], cache_file=Path(sys.argv[1]))
+    found = check_all([Path(name) for name in sys.argv[3:]], cache_file=Path(sys.argv[1]), figure_format=sys.argv[2])
     print(json.dumps({str(pdf): rules for pdf, rules in found.items()}))

@@ -120,7 +120,7 @@ def _print(layout: Layout, work: Path, names: list[str], overrides, jobs, log) -
     run_sphinx(layout, "typst", work / "src", work / "typst", work / "doctrees", *overrides, jobs=jobs)
     pdfs = [work / "typst" / f"{name}.pdf" for name in names]
     check_accessible(layout, pdfs)
-    faults = page_layout.faults(page_layout.check_all(pdfs))
+    faults = page_layout.faults(page_layout.check_all(pdfs, figure_format=layout.project.figure_format))
     if faults:
         raise BuildError("the exam's pages are badly laid out:\n" + "\n".join(f"  {f}" for f in faults), faults)
     return work / "typst"

@@ -202,7 +202,8 @@ class PendingPrint:
                 printing.wait()
             for action in when_printed:
                 action()
-            self.checks["layout"] = page_layout.start_checking(pdfs, cache / "page-layout.json")
+            self.checks["layout"] = page_layout.start_checking(pdfs, cache / "page-layout.json",
+                                                               layout.project.figure_format)
             self.checks["accessibility"] = accessibility.start_checking(pdfs, cache / "accessibility.json")
             self.pages = {pdf: page_count(pdf) for pdf in pdfs}
             printed = {source.with_suffix(".pdf") for printing in printings for source in printing.sources}
