@@ -1,6 +1,7 @@
 """Shared test set-up: the tiny projects, Sphinx's testing fixtures over the tiny books in roots/,
 and a machine without the system tools."""
 
+import atexit
 import os
 import re
 import shutil
@@ -14,6 +15,10 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 # Builds under test run everything in their own processes, as in CI: a build server (one a tiny
 # project) would outlive each test. The build server's own tests turn it on (``build_server_on``).
 os.environ["TEXTBOOK_BUILD_SERVER"] = "off"
+# The servers those tests start keep their sockets, locks and logs in a folder of this test run's,
+# removed when it ends, not in the user's (``core.build_server``: under ``$XDG_RUNTIME_DIR``).
+os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="textbook-tests-")
+atexit.register(shutil.rmtree, os.environ["XDG_RUNTIME_DIR"], True)
 
 ROOTS = Path(__file__).parent / "roots"
 PROJECTS = Path(__file__).parent / "projects"
