@@ -13,11 +13,15 @@ model already loaded in memory, as the simulations of Modules 10 and 12 do.
 from __future__ import annotations
 
 import json
+import math
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
 import pandas as pd
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .data import CLASS_NAMES
@@ -164,6 +168,27 @@ def predict_batch(batch: BatchRequest, request: Request) -> BatchResponse:
 # [/endpoints]
 
 
+def json_safe(value):
+    """``value`` with every NaN or infinite number replaced by its text
+    (``"nan"``, ``"inf"``): Python's JSON parser reads them, but JSON
+    cannot carry them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
+
+
+async def validation_error(request: Request, exc: RequestValidationError):
+    """FastAPI's own answer to invalid input, a 422 listing every error with
+    the ``input`` that failed, except that a rejected NaN or infinity is
+    sent as text: FastAPI's handler would fail to encode it and answer 500."""
+    errors = json_safe(jsonable_encoder(exc.errors()))
+    return JSONResponse(status_code=422, content={"detail": errors})
+
+
 def create_app(load_model, *, max_body_bytes=MAX_BODY_BYTES,
                title="Breast cancer classifier"):
     """The service: ``load_model()`` returns the model and its record."""
@@ -179,6 +204,7 @@ def create_app(load_model, *, max_body_bytes=MAX_BODY_BYTES,
     app = FastAPI(title=title, lifespan=lifespan,
                   max_body_size=max_body_bytes)
     app.include_router(router)
+    app.add_exception_handler(RequestValidationError, validation_error)
     instrument(app)  # GET /metrics: requests and latencies (Module 09)
     return app
 
