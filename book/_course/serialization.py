@@ -156,10 +156,14 @@ def load_registered(model_uri: str, dst_path, allowed_types=ALLOWED_TYPES):
     ``mlflow.sklearn.load_model`` would instead trust the types listed in the
     model's own ``MLmodel`` file, a file that travels with the model.
     """
+    import yaml
+
     mlflow = quiet_offline_mlflow()
     folder = Path(mlflow.artifacts.download_artifacts(model_uri,
                                                       dst_path=str(dst_path)))
-    path = folder / "model.skops"
+    mlmodel = yaml.safe_load((folder / "MLmodel").read_text())
+    # model.skops, or model.pkl in MLflow releases before early 2026
+    path = folder / mlmodel["flavors"]["sklearn"]["pickled_model"]
     return _build(path.read_bytes(), allowed_types, path)
 
 
