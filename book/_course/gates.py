@@ -1,8 +1,8 @@
 """The model quality gates of the running example (Module 07).
 
 A trained candidate must pass every gate before it may be registered or
-promoted (Module 12 calls ``check_gates``; Module 08's CI gate step is
-where they belong). There are two kinds:
+promoted (Module 08's CI gate step runs ``quality_gates``, Module 12 calls
+``check_gates``). There are two kinds:
 
 - *quality gates* on the held-out rows: ROC AUC and the recall of malignant
   masses, each judged by the lower end of a 95% interval rather than by its
